@@ -1,0 +1,1 @@
+"""Tandem: four services (intake, matching, scheduling, notify) and the shared library they stand on."""

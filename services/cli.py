@@ -1,0 +1,190 @@
+"""``tandem``: run the platform, migrate, create tenants, issue tokens.
+
+    tandem run                  all four services in one process (embedded default)
+    tandem up                   each service as an API (gunicorn) and a worker process
+    tandem api SERVICE          one service's API under gunicorn
+    tandem worker SERVICE       one service's worker
+    tandem migrate [SERVICE]    bring databases to the newest schema
+    tandem tenant create SLUG NAME
+    tandem token --role operator | --tenant SLUG --role coordinator --sub EMAIL
+    tandem contracts            write docs/asyncapi.json and each service's OpenAPI document
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from services.shared import logs
+from services.shared.config import DEFAULT_PORTS, SERVICES, settings_for
+from services.shared.db import create_engine, migrate
+from services.shared.tenancy import ROLES, issue_token
+
+
+@click.group()
+def main() -> None:
+    """Tandem: mentoring programmes for immigrant academics."""
+
+
+@main.command("migrate")
+@click.argument("service", required=False, type=click.Choice(SERVICES))
+def migrate_cmd(service: str | None) -> None:
+    """Bring one service's database (or all four) to the newest schema."""
+    for name in [service] if service else SERVICES:
+        migrate(name, settings_for(name).database_url)
+        click.echo(f"{name}: migrated")
+
+
+@main.group()
+def tenant() -> None:
+    """Tenants: the organisations running programmes."""
+
+
+@tenant.command("create")
+@click.argument("slug")
+@click.argument("name")
+def tenant_create(slug: str, name: str) -> None:
+    """Create a tenant (writes intake's database and its tenant.created.v1 event)."""
+    from services.intake.domain.tenants import create_tenant
+
+    settings = settings_for("intake")
+    migrate("intake", settings.database_url)
+    engine = create_engine(settings.database_url)
+    with engine.begin() as conn:
+        row = create_tenant(conn, slug, name, datetime.now(UTC))
+    if row is None:
+        raise click.ClickException(f"the tenant {slug} exists already")
+    click.echo(f"tenant {slug} created")
+
+
+@main.command()
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--tenant", "tenant_slug", default="*", help="the tenant (not for operators)")
+@click.option("--sub", default=None, help="who the token is for")
+@click.option("--org", default=None, help="a representative's member organisation")
+@click.option("--ttl", default=8 * 3600, show_default=True, help="seconds until it expires")
+def token(role: str, tenant_slug: str, sub: str | None, org: str | None, ttl: int) -> None:
+    """Print a signed bearer token."""
+    key = settings_for("intake").signing_key
+    click.echo(issue_token(key, tenant=tenant_slug, role=role, sub=sub or role, org=org, ttl=ttl))
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True)
+def run(host: str, port: int) -> None:
+    """All four services in one process: in-memory transport, SQLite in the data directory."""
+    from werkzeug.serving import run_simple
+
+    from services import embedded
+
+    os.environ.setdefault("AMQP_URL", "memory://")
+    logs.configure("tandem")
+    platform = embedded.build()
+    platform.start_workers()
+    base = f"http://{host}:{port}"
+    settings = settings_for("intake")
+    click.echo(f"\nTandem is running (embedded: {settings.amqp_url}, data in {settings.data_dir.resolve()})")
+    for name in SERVICES:
+        click.echo(f"  {name:<11} {base}/{name}/   docs {base}/{name}/docs")
+    click.echo(f"  metrics     {base}/metrics    health {base}/healthz")
+    mail = "SMTP " + f"{settings.smtp_host}:{settings.smtp_port}" if settings.smtp_host else str((settings.data_dir / 'mail' / 'outbox.mbox').resolve())
+    click.echo(f"  mail        {mail}")
+    click.echo("\nAn operator token:  .venv/bin/tandem token --role operator\n")
+    try:
+        run_simple(host, port, platform.wsgi, threaded=True, use_reloader=False)
+    finally:
+        platform.shutdown()
+
+
+@main.command()
+@click.argument("service", type=click.Choice(SERVICES))
+def worker(service: str) -> None:
+    """Run one service's worker: consumer, outbox relay, timers."""
+    logs.configure(service)
+    importlib.import_module(f"services.{service}.worker").main()
+
+
+@main.command()
+@click.argument("service", type=click.Choice(SERVICES))
+@click.option("--port", type=int, default=None)
+@click.option("--workers", "processes", type=int, default=2, show_default=True)
+def api(service: str, port: int | None, processes: int) -> None:
+    """Run one service's API under gunicorn."""
+    port = port or DEFAULT_PORTS[service]
+    os.execvp(sys.executable, [
+        sys.executable, "-m", "gunicorn", "--config", "python:services.shared.gunicorn_conf",
+        "--bind", f"0.0.0.0:{port}", "--workers", str(processes),
+        f"services.{service}.app:create_app()",
+    ])
+
+
+@main.command()
+@click.option("--port-base", default=8000, show_default=True, help="intake on +1, matching +2, ...")
+def up(port_base: int) -> None:
+    """Every service as separate processes (API under gunicorn, worker) on RabbitMQ and PostgreSQL."""
+    os.environ.setdefault("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672//")
+    os.environ.setdefault("DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/tandem_{service}")
+    for name in SERVICES:
+        migrate(name, settings_for(name).database_url)
+    run_dir = Path(settings_for("intake").data_dir) / "run"
+    procs: list[subprocess.Popen] = []
+    for i, name in enumerate(SERVICES, start=1):
+        env = dict(os.environ, PROMETHEUS_MULTIPROC_DIR=str(_fresh_dir(run_dir / f"metrics-{name}")))
+        tandem = [sys.executable, "-m", "services.cli"]
+        procs.append(subprocess.Popen([*tandem, "api", name, "--port", str(port_base + i)], env=env))
+        procs.append(subprocess.Popen([*tandem, "worker", name], env=env))
+        click.echo(f"  {name:<11} http://127.0.0.1:{port_base + i}/{name}/   docs http://127.0.0.1:{port_base + i}/{name}/docs")
+    click.echo(f"\nBroker {os.environ['AMQP_URL'].split('@')[-1]}; databases {os.environ['DATABASE_URL'].split('@')[-1]}")
+    click.echo("An operator token:  .venv/bin/tandem token --role operator\n")
+
+    def stop(*_):
+        for proc in procs:
+            if proc.poll() is None:
+                proc.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        while all(proc.poll() is None for proc in procs):
+            time.sleep(0.5)
+    finally:
+        stop()
+        for proc in procs:
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    failed = [p.args for p in procs if p.returncode not in (0, -signal.SIGTERM)]
+    if failed:
+        raise click.ClickException(f"stopped because a process ended: {json.dumps(failed[:1])}")
+
+
+def _fresh_dir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    for stale in path.glob("*.db"):
+        stale.unlink()
+    return path
+
+
+@main.command()
+@click.option("--out", default="docs", show_default=True)
+def contracts(out: str) -> None:
+    """Write the AsyncAPI document and each service's OpenAPI document."""
+    from services.shared.contract.documents import write_documents
+
+    for path in write_documents(Path(out)):
+        click.echo(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Intake: the front door of every programme — tenants, programmes, cohorts and applications."""

@@ -1,0 +1,1 @@
+"""Matching: optimal, explainable mentor–mentee pairs for a whole cohort."""

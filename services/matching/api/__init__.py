@@ -1,0 +1,5 @@
+"""Matching's HTTP API, one blueprint per resource."""
+
+from .candidates import blp as candidates
+
+BLUEPRINTS = (candidates,)

@@ -1,0 +1,1 @@
+"""Matching's rules, in plain Python."""

@@ -1,0 +1,1 @@
+"""Notify: every message, in the reader's language, delivered or visibly failed."""

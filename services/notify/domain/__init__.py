@@ -1,0 +1,1 @@
+"""Notify's rules, in plain Python: what to say to whom, and when to try again."""

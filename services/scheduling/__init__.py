@@ -1,0 +1,1 @@
+"""Scheduling: agreements, meeting plans, cohort events, reminders and calendars."""

@@ -1,0 +1,27 @@
+"""The people scheduling will plan for in a cohort."""
+
+import sqlalchemy as sa
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from services.shared.api import service
+from services.shared.tenancy import current_tenant, require
+
+from .. import store
+from ..schemas import ParticipantOut
+
+blp = Blueprint("participants", __name__, url_prefix="/cohorts", description="Participants of cohorts.")
+
+
+@blp.route("/<cohort_id>/participants")
+class Participants(MethodView):
+    @require("coordinator")
+    @blp.response(200, ParticipantOut(many=True))
+    @blp.doc(security=[{"bearer": []}])
+    def get(self, cohort_id):
+        """The cohort's participants as scheduling has recorded them."""
+        t = store.participants
+        with service().engine.connect() as conn:
+            return conn.execute(
+                sa.select(t).where(t.c.tenant == current_tenant(), t.c.cohort_id == cohort_id).order_by(t.c.recorded_at)
+            ).mappings().all()

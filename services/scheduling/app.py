@@ -1,0 +1,19 @@
+"""Scheduling's API process: agreements, meeting plans, cohort events and calendars."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy.engine import Engine
+
+from services.shared.api import create_service_app
+from services.shared.config import Settings, settings_for
+from services.shared.db import create_engine
+
+from . import store
+from .api import BLUEPRINTS
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Flask:
+    settings = settings or settings_for("scheduling")
+    engine = engine or create_engine(settings.database_url)
+    return create_service_app(settings, engine, store.OUTBOX, BLUEPRINTS, __doc__)

@@ -1,0 +1,1 @@
+"""Scheduling's rules, in plain Python."""

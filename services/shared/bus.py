@@ -1,0 +1,455 @@
+"""The event bus: topology, confirming publishers and the idempotent consumer.
+
+One durable topic exchange carries every event, routed by its versioned type. Each service
+consumes from its own durable quorum queue with a delivery limit and a dead-letter queue. The
+embedded mode runs the same code on kombu's in-memory transport.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pika
+import sqlalchemy as sa
+from kombu import Connection, Exchange, Producer, Queue, binding
+from pika.spec import Basic
+from sqlalchemy.engine import Connection as DbConnection
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from . import inbox, logs, metrics
+from .config import Settings
+from .contract import ContractError, Event, parse_event
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[DbConnection, Event], None]
+
+
+class HandlerTable:
+    """Which events a service consumes and the one small function that applies each."""
+
+    def __init__(self, service: str):
+        self.service = service
+        self.handlers: dict[str, Handler] = {}
+
+    def on(self, event_type: str):
+        from .contract import EVENT_TYPES
+
+        if event_type not in EVENT_TYPES:
+            raise ValueError(f"{event_type!r} is not in the contract")
+
+        def register(fn: Handler) -> Handler:
+            self.handlers[event_type] = fn
+            return fn
+
+        return register
+
+    @property
+    def routing_keys(self) -> list[str]:
+        return sorted(self.handlers)
+
+
+# --- topology ---------------------------------------------------------------------------------
+
+
+def events_exchange(settings: Settings) -> Exchange:
+    return Exchange(settings.exchange, type="topic", durable=True)
+
+
+def dead_letter_exchange(settings: Settings) -> Exchange:
+    return Exchange(settings.dead_letter_exchange, type="direct", durable=True)
+
+
+def service_queues(settings: Settings, routing_keys: list[str]) -> tuple[Queue, Queue]:
+    """The service's quorum queue (bound to the types it handles) and its dead-letter queue."""
+    exchange = events_exchange(settings)
+    dlx = dead_letter_exchange(settings)
+    queue = Queue(
+        settings.queue,
+        bindings=[binding(exchange, routing_key=key) for key in routing_keys],
+        durable=True,
+        queue_arguments={
+            "x-queue-type": "quorum",
+            "x-delivery-limit": settings.delivery_limit,
+            "x-dead-letter-exchange": dlx.name,
+            "x-dead-letter-routing-key": settings.queue,
+        },
+    )
+    dead = Queue(
+        f"{settings.queue}.dlq",
+        exchange=dlx,
+        routing_key=settings.queue,
+        durable=True,
+        queue_arguments={"x-queue-type": "quorum"},
+    )
+    return queue, dead
+
+
+def connection(settings: Settings, name: str, confirm: bool = False) -> Connection:
+    options = {"client_properties": {"connection_name": f"tandem-{settings.service}-{name}"}}
+    if confirm:
+        options["confirm_publish"] = True
+    if settings.embedded:
+        options = {"polling_interval": 0.01}
+    return Connection(settings.amqp_url, heartbeat=30 if not settings.embedded else 0, transport_options=options)
+
+
+def declare(settings: Settings, routing_keys: list[str], channel) -> tuple[Queue, Queue]:
+    events_exchange(settings)(channel).declare()
+    dead_letter_exchange(settings)(channel).declare()
+    queue, dead = service_queues(settings, routing_keys)
+    dead(channel).declare()
+    queue(channel).declare()
+    return queue, dead
+
+
+def broker_reachable(settings: Settings, timeout: float = 2.0) -> bool:
+    if settings.embedded:
+        return True
+    try:
+        with Connection(settings.amqp_url, connect_timeout=timeout) as conn:
+            conn.ensure_connection(max_retries=1, timeout=timeout)
+        return True
+    except Exception:
+        return False
+
+
+# --- publishers -------------------------------------------------------------------------------
+
+# An item to publish: (type, tenant, event id, JSON body).
+Item = tuple[str, str, str, str]
+
+
+class PublishError(RuntimeError):
+    pass
+
+
+class PikaConfirmPublisher:
+    """Publishes batches with asynchronous publisher confirms (pika's SelectConnection).
+
+    The whole batch is written to the socket, then the broker's (often ``multiple``) acks are
+    collected: thousands of persistent messages a second where a per-message confirm manages
+    about a thousand. ``mandatory`` makes the broker return an unroutable event, which is
+    counted and logged.
+    """
+
+    def __init__(self, settings: Settings, timeout: float = 30.0, name: str = "relay"):
+        self.settings = settings
+        self.timeout = timeout
+        self._ready = False
+        self._closed_reason: str | None = None
+        self._outcome: dict[int, bool] = {}
+        self._next_tag = 1
+        self._waiting_for: Callable[[], bool] | None = None
+        params = pika.URLParameters(settings.amqp_url)
+        params.client_properties = {"connection_name": f"tandem-{settings.service}-{name}"}
+        params.heartbeat = 30
+        params.blocked_connection_timeout = 60
+        self._conn = pika.SelectConnection(
+            params,
+            on_open_callback=self._on_open,
+            on_open_error_callback=self._on_open_error,
+            on_close_callback=self._on_closed,
+        )
+        self._run_until(lambda: self._ready, timeout)
+        if not self._ready:
+            raise PublishError(self._closed_reason or "the broker did not open a channel in time")
+
+    # callbacks -------------------------------------------------------------------------------
+
+    def _on_open(self, conn) -> None:
+        conn.channel(on_open_callback=self._on_channel)
+
+    def _on_open_error(self, _conn, error) -> None:
+        self._closed_reason = f"cannot connect to the broker: {error!r}"
+        self._wake()
+
+    def _on_closed(self, _conn, reason) -> None:
+        self._closed_reason = f"connection closed: {reason!r}"
+        self._wake()
+
+    def _on_channel(self, channel) -> None:
+        self._channel = channel
+        channel.add_on_close_callback(self._on_channel_closed)
+        channel.add_on_return_callback(self._on_return)
+        channel.exchange_declare(
+            self.settings.exchange, exchange_type="topic", durable=True,
+            callback=lambda _f: channel.confirm_delivery(self._on_confirm, callback=self._on_confirm_mode),
+        )
+
+    def _on_confirm_mode(self, _frame) -> None:
+        self._ready = True
+        self._wake()
+
+    def _on_channel_closed(self, _channel, reason) -> None:
+        self._closed_reason = f"channel closed: {reason!r}"
+        if self._conn.is_open:
+            self._conn.close()
+        self._wake()
+
+    def _on_return(self, _channel, method, properties, _body) -> None:
+        metrics.EVENTS_UNROUTABLE.labels(self.settings.service, method.routing_key).inc()
+        log.warning(
+            "event %s (%s) is unroutable: no queue is bound for it",
+            properties.message_id, method.routing_key,
+        )
+
+    def _on_confirm(self, frame) -> None:
+        method = frame.method
+        ok = isinstance(method, Basic.Ack)
+        if method.multiple:
+            for tag in [t for t in self._outcome if t <= method.delivery_tag and self._outcome[t] is None]:
+                self._outcome[tag] = ok
+        elif method.delivery_tag in self._outcome:
+            self._outcome[method.delivery_tag] = ok
+        self._wake()
+
+    # driving the io loop ---------------------------------------------------------------------
+
+    def _wake(self) -> None:
+        if self._waiting_for is None or self._waiting_for() or self._closed_reason:
+            self._conn.ioloop.stop()
+
+    def _run_until(self, done: Callable[[], bool], timeout: float) -> None:
+        if done():
+            return
+        self._waiting_for = done
+        timer = self._conn.ioloop.call_later(timeout, self._conn.ioloop.stop)
+        try:
+            self._conn.ioloop.start()
+        finally:
+            self._conn.ioloop.remove_timeout(timer)
+            self._waiting_for = None
+
+    # public ----------------------------------------------------------------------------------
+
+    def publish_batch(self, items: list[Item]) -> list[bool]:
+        """Publish ``items``; return, per item, whether the broker confirmed it."""
+        if self._closed_reason:
+            raise PublishError(self._closed_reason)
+        tags = []
+        for type_, tenant, event_id, body in items:
+            self._channel.basic_publish(
+                self.settings.exchange,
+                type_,
+                body.encode(),
+                pika.BasicProperties(
+                    message_id=event_id,
+                    delivery_mode=pika.DeliveryMode.Persistent,
+                    content_type="application/json",
+                    content_encoding="utf-8",
+                    type=type_,
+                    headers={"tenant": tenant},
+                ),
+                mandatory=True,
+            )
+            self._outcome[self._next_tag] = None
+            tags.append(self._next_tag)
+            self._next_tag += 1
+        self._run_until(lambda: all(self._outcome[t] is not None for t in tags), self.timeout)
+        if self._closed_reason and any(self._outcome[t] is None for t in tags):
+            reason = self._closed_reason
+            raise PublishError(reason)
+        result = [bool(self._outcome.pop(t)) for t in tags]
+        return result
+
+    def idle(self, seconds: float) -> None:
+        """Let the connection breathe (heartbeats) while there is nothing to publish."""
+        self._run_until(lambda: False, seconds)
+        if self._closed_reason:
+            raise PublishError(self._closed_reason)
+
+    def close(self) -> None:
+        if self._conn.is_open:
+            self._conn.close()
+            self._run_until(lambda: self._conn.is_closed, 5)
+
+
+class KombuPublisher:
+    """Publishes through kombu; used on the in-memory transport of the embedded mode."""
+
+    def __init__(self, settings: Settings, name: str = "relay"):
+        self.settings = settings
+        self._conn = connection(settings, name)
+        self._producer = Producer(self._conn.channel(), exchange=events_exchange(settings))
+        events_exchange(settings)(self._producer.channel).declare()
+
+    def publish_batch(self, items: list[Item]) -> list[bool]:
+        for type_, tenant, event_id, body in items:
+            self._producer.publish(
+                body,
+                routing_key=type_,
+                message_id=event_id,
+                type=type_,
+                headers={"tenant": tenant},
+                delivery_mode=2,
+                content_type="application/json",
+                content_encoding="utf-8",
+            )
+        return [True] * len(items)
+
+    def idle(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+    def close(self) -> None:
+        self._conn.release()
+
+
+def publisher_factory(settings: Settings, name: str = "relay"):
+    if settings.embedded:
+        return lambda: KombuPublisher(settings, name)
+    return lambda: PikaConfirmPublisher(settings, name=name)
+
+
+# --- consumer ---------------------------------------------------------------------------------
+
+
+class EventConsumer:
+    """Applies events from the service's queue, each in one transaction with its inbox row.
+
+    Acks only after the transaction commits; a redelivered event is acked and skipped; an event
+    that cannot be read, or whose handler keeps failing, goes to the dead-letter queue with its
+    reason, and the consumer carries on. Reconnects by itself when the broker goes away.
+    """
+
+    def __init__(self, settings: Settings, engine: Engine, inbox_table: sa.Table, handlers: HandlerTable):
+        self.settings = settings
+        self.engine = engine
+        self.inbox_table = inbox_table
+        self.handlers = handlers
+        self.connected = threading.Event()
+        self._failures: dict[str, int] = {}
+        self._dead_letter_conn: Connection | None = None
+
+    # the loop --------------------------------------------------------------------------------
+
+    def run(self, stop: threading.Event) -> None:
+        delay = 0.5
+        while not stop.is_set():
+            try:
+                with connection(self.settings, "consumer") as conn:
+                    conn.ensure_connection(max_retries=1)
+                    channel = conn.channel()
+                    queue, _dead = declare(self.settings, self.handlers.routing_keys, channel)
+                    consumer = conn.Consumer(
+                        [queue], on_message=self._on_message, prefetch_count=self.settings.prefetch, no_ack=False
+                    )
+                    with consumer:
+                        self.connected.set()
+                        delay = 0.5
+                        while not stop.is_set():
+                            try:
+                                conn.drain_events(timeout=0.5)
+                            except TimeoutError:
+                                pass
+                            except socket.timeout:
+                                pass
+                            if not self.settings.embedded:
+                                conn.heartbeat_check()
+            except Exception as exc:
+                self.connected.clear()
+                if stop.is_set():
+                    break
+                log.warning("consumer %s: %s; reconnecting in %.1fs", self.settings.queue, exc, delay)
+                self._close_dead_letter_conn()
+                stop.wait(delay)
+                delay = min(delay * 2, 10.0)
+        self.connected.clear()
+        self._close_dead_letter_conn()
+
+    # one message -----------------------------------------------------------------------------
+
+    def _on_message(self, message) -> None:
+        service = self.settings.service
+        message_id = message.properties.get("message_id") or ""
+        try:
+            event = parse_event(message.body)
+        except ContractError as exc:
+            self._dead_letter(message, f"malformed event: {exc}", message.delivery_info.get("routing_key", "?"))
+            return
+        handler = self.handlers.handlers.get(event.type)
+        if handler is None:
+            self._dead_letter(message, f"no handler for {event.type} in {service}", event.type)
+            return
+        logs.correlation_id.set(event.correlation_id)
+        logs.tenant.set(event.tenant)
+        try:
+            with self.engine.begin() as conn:
+                if inbox.first_time(conn, self.inbox_table, event):
+                    handler(conn, event)
+                    applied = True
+                else:
+                    applied = False
+        except Exception as exc:
+            metrics.EVENTS_FAILED.labels(service, event.type).inc()
+            attempts = max(int((message.headers or {}).get("x-delivery-count") or 0) + 1,
+                           self._failures.get(message_id or event.id, 0) + 1)
+            self._failures[message_id or event.id] = attempts
+            if isinstance(exc, IntegrityError) and self._already_applied(event):
+                message.ack()
+                return
+            if attempts >= self.settings.delivery_limit:
+                self._failures.pop(message_id or event.id, None)
+                self._dead_letter(message, f"handler failed {attempts} times: {exc!r}", event.type)
+                return
+            log.warning("handler for %s failed (attempt %d): %r", event.type, attempts, exc)
+            time.sleep(min(0.05 * 2**attempts, 1.0))
+            message.requeue()
+            return
+        finally:
+            logs.correlation_id.set(None)
+            logs.tenant.set(None)
+        self._failures.pop(message_id or event.id, None)
+        message.ack()
+        if applied:
+            metrics.EVENTS_CONSUMED.labels(service, event.type, event.tenant).inc()
+        else:
+            metrics.INBOX_DUPLICATES.labels(service, event.type).inc()
+
+    def _already_applied(self, event: Event) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(
+                sa.select(self.inbox_table.c.event_id).where(self.inbox_table.c.event_id == event.id)
+            ).first() is not None
+
+    def _dead_letter(self, message, reason: str, event_type: str) -> None:
+        """Park the message in this service's dead-letter queue with its reason, then ack it."""
+        headers = dict(message.headers or {})
+        headers.update({
+            "x-tandem-reason": reason[:2000],
+            "x-tandem-queue": self.settings.queue,
+            "x-tandem-routing-key": message.delivery_info.get("routing_key") or event_type,
+            "x-tandem-dead-lettered-at": datetime.now(UTC).isoformat(),
+        })
+        if self._dead_letter_conn is None:
+            # A confirming connection of its own: the original is acked only once the copy is safe.
+            self._dead_letter_conn = connection(self.settings, "dead-letter", confirm=True)
+            self._dead_letter_producer = Producer(self._dead_letter_conn.channel())
+        self._dead_letter_producer.publish(
+            message.body,
+            exchange=dead_letter_exchange(self.settings),
+            routing_key=self.settings.queue,
+            headers=headers,
+            message_id=message.properties.get("message_id"),
+            delivery_mode=2,
+            content_type=message.content_type or "application/json",
+            content_encoding=message.content_encoding or "utf-8",
+            retry=True,
+        )
+        message.ack()
+        metrics.EVENTS_DEAD_LETTERED.labels(self.settings.service, event_type).inc()
+        log.error("dead-lettered %s: %s", message.properties.get("message_id"), reason)
+
+    def _close_dead_letter_conn(self) -> None:
+        if self._dead_letter_conn is not None:
+            try:
+                self._dead_letter_conn.release()
+            except Exception:
+                pass
+            self._dead_letter_conn = None

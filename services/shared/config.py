@@ -1,0 +1,97 @@
+"""Configuration from the environment, in one place; the defaults run the embedded mode."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SERVICES = ("intake", "matching", "scheduling", "notify")
+DEFAULT_PORTS = {"intake": 8001, "matching": 8002, "scheduling": 8003, "notify": 8004}
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def data_dir() -> Path:
+    path = Path(_env("TANDEM_DATA_DIR", "data"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def signing_key() -> str:
+    """The key that signs bearer tokens. Embedded mode generates one and keeps it in the data dir."""
+    key = _env("TANDEM_SIGNING_KEY")
+    if key:
+        return key
+    key_file = data_dir() / "signing.key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a service process needs to know about its surroundings."""
+
+    service: str
+    database_url: str
+    amqp_url: str
+    signing_key: str
+    exchange: str = "tandem.events"
+    dead_letter_exchange: str = "tandem.dlx"
+    delivery_limit: int = 5
+    prefetch: int = 50
+    relay_batch: int = 500
+    relay_interval: float = 0.2
+    token_ttl: int = 8 * 3600
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_starttls: bool = False
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    mail_from: str = "Tandem <no-reply@tandem.example.org>"
+    data_dir: Path = field(default_factory=lambda: Path("data"))
+
+    @property
+    def embedded(self) -> bool:
+        return self.amqp_url.startswith("memory://")
+
+    @property
+    def queue(self) -> str:
+        return f"{self.service}.events"
+
+
+def settings_for(service: str, **overrides) -> Settings:
+    """Read one service's settings: `<SERVICE>_DATABASE_URL`, then `DATABASE_URL` as a template
+    (``{service}`` is replaced), then a SQLite file in the data directory."""
+    prefix = service.upper()
+    data = data_dir()
+    db = _env(f"{prefix}_DATABASE_URL")
+    if not db:
+        template = _env("DATABASE_URL")
+        db = template.format(service=service) if template else f"sqlite:///{data / service}.db"
+    values = dict(
+        service=service,
+        database_url=db,
+        amqp_url=_env("AMQP_URL", "memory://"),
+        signing_key=signing_key(),
+        delivery_limit=int(_env("TANDEM_DELIVERY_LIMIT", "5")),
+        prefetch=int(_env("TANDEM_PREFETCH", "50")),
+        relay_batch=int(_env("TANDEM_RELAY_BATCH", "500")),
+        relay_interval=float(_env("TANDEM_RELAY_INTERVAL", "0.2")),
+        token_ttl=int(_env("TANDEM_TOKEN_TTL", str(8 * 3600))),
+        smtp_host=_env("SMTP_HOST"),
+        smtp_port=int(_env("SMTP_PORT", "25")),
+        smtp_starttls=_env("SMTP_STARTTLS", "false").lower() in ("1", "true", "yes"),
+        smtp_user=_env("SMTP_USER"),
+        smtp_password=_env("SMTP_PASSWORD"),
+        mail_from=_env("MAIL_FROM", "Tandem <no-reply@tandem.example.org>"),
+        data_dir=data,
+    )
+    values.update(overrides)
+    return Settings(**values)

@@ -1,0 +1,43 @@
+"""Registry of event types: name with version -> schema, producer and a one-line summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from marshmallow import EXCLUDE, Schema
+
+
+@dataclass(frozen=True)
+class EventType:
+    name: str  # e.g. "application.submitted.v1"
+    schema: type[Schema]
+    producer: str  # the service that publishes it
+    summary: str
+
+
+EVENT_TYPES: dict[str, EventType] = {}
+
+
+def event_type(name: str, producer: str, summary: str):
+    """Class decorator declaring ``name`` (with its version) as published by ``producer``."""
+    parts = name.rsplit(".", 1)
+    if len(parts) != 2 or not parts[1].startswith("v") or not parts[1][1:].isdigit():
+        raise ValueError(f"event type {name!r} must end with its version, e.g. '.v1'")
+
+    def register(schema: type[Schema]) -> type[Schema]:
+        if name in EVENT_TYPES:
+            raise ValueError(f"event type {name!r} is declared twice")
+        schema.Meta = type("Meta", (getattr(schema, "Meta", object),), {"unknown": EXCLUDE})
+        EVENT_TYPES[name] = EventType(name, schema, producer, summary)
+        return schema
+
+    return register
+
+
+def schema_for(name: str) -> Schema:
+    try:
+        return EVENT_TYPES[name].schema()
+    except KeyError:
+        from .envelope import ContractError
+
+        raise ContractError(f"unknown event type {name!r}") from None

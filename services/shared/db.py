@@ -1,0 +1,131 @@
+"""Database plumbing: engines, the outbox and inbox tables every service carries, migrations."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine, make_url
+
+
+class UtcDateTime(sa.types.TypeDecorator):
+    """A timestamp that goes in and comes out as an aware UTC datetime, on SQLite too."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("timestamps must be timezone-aware")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def create_engine(url: str, **kwargs) -> Engine:
+    """An engine for ``url``; SQLite gets WAL and a busy timeout so threads can share the file."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database:
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
+        )
+
+        @sa.event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+            # pysqlite's own transaction handling defers BEGIN; take the write lock at BEGIN so
+            # concurrent writers queue instead of failing on upgrade.
+            dbapi_conn.isolation_level = None
+
+        @sa.event.listens_for(engine, "begin")
+        def _sqlite_begin(conn):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+        url = parsed.set(drivername="postgresql+psycopg")
+    kwargs.setdefault("pool_pre_ping", True)
+    return sa.create_engine(url, **kwargs)
+
+
+def is_postgres(engine_or_conn) -> bool:
+    return engine_or_conn.dialect.name == "postgresql"
+
+
+def ensure_database(url: str) -> None:
+    """Create the PostgreSQL database named in ``url`` if it does not exist yet."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        return
+    name = parsed.database
+    admin = create_engine(
+        parsed.set(database="postgres").render_as_string(hide_password=False),
+        isolation_level="AUTOCOMMIT",
+    )
+    try:
+        with admin.connect() as conn:
+            exists = conn.execute(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+            ).scalar()
+            if not exists:
+                conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    finally:
+        admin.dispose()
+
+
+def add_messaging_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table]:
+    """The outbox (events written with the state change) and the inbox (events applied)."""
+    outbox = sa.Table(
+        "outbox",
+        metadata,
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
+        sa.Column("event_id", sa.String(36), nullable=False, unique=True),
+        sa.Column("type", sa.String(120), nullable=False),
+        sa.Column("tenant", sa.String(64), nullable=False),
+        sa.Column("aggregate", sa.String(200), nullable=False),
+        sa.Column("body", sa.Text, nullable=False),
+        sa.Column("created_at", UtcDateTime(), nullable=False),
+        sa.Column("sent_at", UtcDateTime(), nullable=True),
+        sa.Index(
+            "ix_outbox_pending",
+            "id",
+            postgresql_where=sa.text("sent_at IS NULL"),
+            sqlite_where=sa.text("sent_at IS NULL"),
+        ),
+    )
+    inbox = sa.Table(
+        "inbox",
+        metadata,
+        sa.Column("event_id", sa.String(36), primary_key=True),
+        sa.Column("type", sa.String(120), nullable=False),
+        sa.Column("tenant", sa.String(64), nullable=False),
+        sa.Column("received_at", UtcDateTime(), nullable=False),
+    )
+    return outbox, inbox
+
+
+def migrate(service: str, url: str) -> None:
+    """Bring ``service``'s database to the newest schema with its Alembic migrations."""
+    from alembic import command
+    from alembic.config import Config
+
+    ensure_database(url)
+    package_dir = Path(__file__).resolve().parent.parent / service
+    cfg = Config()
+    cfg.set_main_option("script_location", str(package_dir / "migrations"))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    cfg.attributes["service"] = service
+    command.upgrade(cfg, "head")

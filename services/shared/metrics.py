@@ -1,0 +1,79 @@
+"""Prometheus metrics shared by every service; correct under gunicorn's several workers.
+
+When ``PROMETHEUS_MULTIPROC_DIR`` is set (gunicorn, and the worker beside it), prometheus-client
+keeps per-process files there and ``/metrics`` aggregates them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
+from prometheus_client.core import GaugeMetricFamily
+
+HTTP_REQUESTS = Counter(
+    "tandem_http_requests_total", "HTTP requests answered.", ["service", "route", "method", "status"]
+)
+HTTP_DURATION = Histogram(
+    "tandem_http_request_duration_seconds",
+    "Time to answer an HTTP request.",
+    ["service", "route", "method"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+)
+EVENTS_PUBLISHED = Counter(
+    "tandem_events_published_total", "Events confirmed by the broker.", ["service", "type", "tenant"]
+)
+EVENTS_CONSUMED = Counter(
+    "tandem_events_consumed_total", "Events applied by a handler.", ["service", "type", "tenant"]
+)
+EVENTS_FAILED = Counter(
+    "tandem_events_failed_total", "Handler attempts that raised.", ["service", "type"]
+)
+EVENTS_DEAD_LETTERED = Counter(
+    "tandem_events_dead_lettered_total", "Events sent to the dead-letter queue.", ["service", "type"]
+)
+INBOX_DUPLICATES = Counter(
+    "tandem_inbox_duplicates_total", "Redelivered events skipped by the inbox.", ["service", "type"]
+)
+EVENTS_UNROUTABLE = Counter(
+    "tandem_events_unroutable_total", "Events the broker returned as unroutable.", ["service", "type"]
+)
+
+
+class GaugeCollector:
+    """A gauge whose value is read when scraped (e.g. the outbox backlog from the database)."""
+
+    def __init__(self, name: str, documentation: str, labels: dict[str, str], read: Callable[[], float]):
+        self.name, self.documentation, self.labels, self.read = name, documentation, labels, read
+
+    def collect(self) -> Iterable[GaugeMetricFamily]:
+        family = GaugeMetricFamily(self.name, self.documentation, labels=list(self.labels))
+        try:
+            family.add_metric(list(self.labels.values()), float(self.read()))
+        except Exception:  # a scrape must not fail because one database is down
+            return []
+        return [family]
+
+
+def render(extra_collectors: Iterable = ()) -> tuple[bytes, str]:
+    """The exposition text for this process (or, in multiprocess mode, all of them)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+    else:
+        registry = CollectorRegistry()
+        for collector in list(REGISTRY._collector_to_names):  # the process's default metrics
+            registry.register(collector)
+    for collector in extra_collectors:
+        registry.register(collector)
+    return generate_latest(registry), CONTENT_TYPE_LATEST
