@@ -130,7 +130,8 @@ def api(service: str, port: int | None, processes: int) -> None:
 
 @main.command()
 @click.option("--port-base", default=8000, show_default=True, help="intake on +1, matching +2, ...")
-def up(port_base: int) -> None:
+@click.option("--api-workers", default=2, show_default=True, help="gunicorn workers per API")
+def up(port_base: int, api_workers: int) -> None:
     """Every service as separate processes (API under gunicorn, worker) on RabbitMQ and PostgreSQL."""
     os.environ.setdefault("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672//")
     os.environ.setdefault("DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/tandem_{service}")
@@ -139,9 +140,9 @@ def up(port_base: int) -> None:
     run_dir = Path(settings_for("intake").data_dir) / "run"
     procs: list[subprocess.Popen] = []
     for i, name in enumerate(SERVICES, start=1):
-        env = dict(os.environ, PROMETHEUS_MULTIPROC_DIR=str(_fresh_dir(run_dir / f"metrics-{name}")))
+        env = dict(os.environ, TANDEM_SERVICE=name, PROMETHEUS_MULTIPROC_DIR=str(_fresh_dir(run_dir / f"metrics-{name}")))
         tandem = [sys.executable, "-m", "services.cli"]
-        procs.append(subprocess.Popen([*tandem, "api", name, "--port", str(port_base + i)], env=env))
+        procs.append(subprocess.Popen([*tandem, "api", name, "--port", str(port_base + i), "--workers", str(api_workers)], env=env))
         procs.append(subprocess.Popen([*tandem, "worker", name], env=env))
         click.echo(f"  {name:<11} http://127.0.0.1:{port_base + i}/{name}/   docs http://127.0.0.1:{port_base + i}/{name}/docs")
     click.echo(f"\nBroker {os.environ['AMQP_URL'].split('@')[-1]}; databases {os.environ['DATABASE_URL'].split('@')[-1]}")

@@ -1,7 +1,8 @@
 """Intake's request and response schemas."""
 
-from marshmallow import Schema, fields, validate
 from zoneinfo import available_timezones
+
+from marshmallow import Schema, fields, validate
 
 from services.shared.contract.events import LOCALES, ROLES
 

@@ -8,7 +8,6 @@ embedded mode runs the same code on kombu's in-memory transport.
 from __future__ import annotations
 
 import logging
-import socket
 import threading
 import time
 from collections.abc import Callable
@@ -346,9 +345,7 @@ class EventConsumer:
                         while not stop.is_set():
                             try:
                                 conn.drain_events(timeout=0.5)
-                            except TimeoutError:
-                                pass
-                            except socket.timeout:
+                            except TimeoutError:  # nothing arrived: look again
                                 pass
                             if not self.settings.embedded:
                                 conn.heartbeat_check()

@@ -27,7 +27,6 @@ def event_type(name: str, producer: str, summary: str):
     def register(schema: type[Schema]) -> type[Schema]:
         if name in EVENT_TYPES:
             raise ValueError(f"event type {name!r} is declared twice")
-        schema.Meta = type("Meta", (getattr(schema, "Meta", object),), {"unknown": EXCLUDE})
         EVENT_TYPES[name] = EventType(name, schema, producer, summary)
         return schema
 
@@ -36,7 +35,8 @@ def event_type(name: str, producer: str, summary: str):
 
 def schema_for(name: str) -> Schema:
     try:
-        return EVENT_TYPES[name].schema()
+        # consumers ignore fields they do not know: a producer may be a version ahead
+        return EVENT_TYPES[name].schema(unknown=EXCLUDE)
     except KeyError:
         from .envelope import ContractError
 

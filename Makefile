@@ -1,0 +1,42 @@
+# Tandem — the two commands first: `make run` (embedded platform) and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: run test up bench contracts lint install clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Tandem needs Python 3.11 or newer")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+## All four services in one process: in-memory transport, SQLite under ./data.
+run: $(STAMP)
+	$(BIN)/tandem run
+
+## The whole test suite (RabbitMQ/PostgreSQL tests skip without them unless TANDEM_REQUIRE_SERVICES=1).
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## Each service as an API under gunicorn plus a worker, on RabbitMQ and PostgreSQL.
+up: $(STAMP)
+	$(BIN)/tandem up
+
+## Benchmarks (need RabbitMQ and PostgreSQL); each prints its figures, the last line is JSON.
+bench: $(STAMP)
+	$(BIN)/python bench/bus.py
+
+## Regenerate docs/asyncapi.json and docs/openapi/*.json from the code.
+contracts: $(STAMP)
+	$(BIN)/tandem contracts
+
+lint: $(STAMP)
+	$(BIN)/ruff check services tests bench
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .ruff_cache

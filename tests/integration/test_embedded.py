@@ -1,0 +1,107 @@
+"""The walking skeleton in the embedded default: one process, in-memory transport, SQLite."""
+
+import mailbox
+
+import pytest
+from kombu.transport import memory
+from werkzeug.test import Client
+
+from services import embedded
+from services.shared.tenancy import issue_token
+from tests.skeleton import eventually, expect, over_test_client, recorded_everywhere, walk
+
+
+@pytest.fixture
+def platform(tmp_path, monkeypatch):
+    monkeypatch.setenv("TANDEM_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("SMTP_HOST", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("AMQP_URL", "memory://")
+    built = embedded.build()
+    built.start_workers()
+    yield built
+    built.shutdown()
+    # the in-memory broker lives as long as the process: leave nothing for the next test
+    memory.Channel.queues.clear()
+    memory.Transport.global_state.clear()
+
+
+@pytest.fixture
+def send(platform):
+    return over_test_client(Client(platform.wsgi))
+
+
+@pytest.fixture
+def operator(platform):
+    return issue_token(platform.apps["intake"].config["TANDEM_SETTINGS"].signing_key, tenant="*", role="operator", sub="ops")
+
+
+def test_an_application_reaches_every_service_and_the_applicant_hears_in_swedish(platform, send, operator, tmp_path):
+    walked = walk(send, operator)
+    seen = recorded_everywhere(send, walked)
+    delivery = seen["notify"][0]
+    assert delivery["locale"] == "sv"
+    assert delivery["subject"].startswith("Vi har tagit emot din ansökan")
+
+    def mailed():
+        box = mailbox.mbox(tmp_path / "mail" / "outbox.mbox")
+        return [m for m in box if m["To"] == "amira.haddad@example.se"]
+
+    message = eventually(mailed, what="the e-mail in the mailbox")[0]
+    assert "Tack för din ansökan" in message.get_payload(decode=True).decode()
+
+
+def test_another_tenant_sees_nothing_of_it(platform, send, operator):
+    walked = walk(send, operator)
+    recorded_everywhere(send, walked)
+    expect(send("POST", "/intake/tenants", {"slug": "oske", "name": "OSKE LAB"}, operator), 201)
+    other = expect(send("POST", "/intake/tenants/oske/tokens", {"role": "coordinator", "sub": "k@example.fi"}, operator), 201)["token"]
+    cohort, programme = walked["cohort"]["id"], walked["programme"]["id"]
+    expect(send("GET", f"/intake/programmes/{programme}", None, other), 404)
+    expect(send("GET", f"/intake/cohorts/{cohort}", None, other), 404)
+    expect(send("POST", f"/intake/cohorts/{cohort}/open", None, other), 404)
+    expect(send("GET", f"/intake/cohorts/{cohort}/applications", None, other), 404)
+    expect(send("POST", f"/intake/programmes/{programme}/cohorts", {"name": "x"}, other), 404)
+    assert expect(send("GET", "/intake/programmes", None, other), 200) == []
+    assert expect(send("GET", f"/matching/cohorts/{cohort}/candidates", None, other), 200) == []
+    assert expect(send("GET", f"/scheduling/cohorts/{cohort}/participants", None, other), 200) == []
+    assert expect(send("GET", "/notify/deliveries", None, other), 200) == []
+
+
+def test_every_endpoint_wants_a_valid_token(send, operator):
+    body = expect(send("GET", "/intake/programmes", None, None), 401)
+    assert body["errors"]["Authorization"]
+    expect(send("GET", "/intake/programmes", None, "forged.token.value"), 401)
+    expect(send("POST", "/intake/tenants", {"slug": "x1", "name": "x"}, None), 401)
+    walked = walk(send, operator)
+    # a coordinator is not an operator
+    expect(send("POST", "/intake/tenants", {"slug": "x2", "name": "x"}, walked["coordinator"]), 403)
+
+
+def test_bad_input_gets_field_level_errors_in_one_shape(send, operator):
+    walked = walk(send, operator)
+    body = expect(send("POST", f"/intake/public/cohorts/{walked['cohort']['id']}/applications",
+                       {"role": "adept", "name": "", "email": "nope", "locale": "de"}, None), 422)
+    assert set(body["errors"]["json"]) == {"role", "name", "email", "locale"}
+    assert body["code"] == 422 and body["status"]
+    again = expect(send("POST", f"/intake/public/cohorts/{walked['cohort']['id']}/applications",
+                        {"role": "mentee", "name": "Amira Haddad", "email": "amira.haddad@example.se", "locale": "sv"}, None), 409)
+    assert again["errors"]["existing_id"] == walked["application"]["id"]
+
+
+def test_health_readiness_and_metrics(send, operator):
+    walk(send, operator)
+    for prefix in ("", "/intake", "/matching", "/scheduling", "/notify"):
+        assert send("GET", f"{prefix}/healthz", None, None)[0] == 200
+        assert send("GET", f"{prefix}/readyz", None, None)[0] == 200
+
+
+def test_metrics_count_requests_and_events(platform, send, operator):
+    walked = walk(send, operator)
+    recorded_everywhere(send, walked)
+    text = Client(platform.wsgi).get("/metrics").get_data(as_text=True)
+    assert 'tandem_http_requests_total{method="POST",route="/public/cohorts/<cohort_id>/applications",service="intake",status="201"}' in text
+    assert 'tandem_events_published_total{service="intake",tenant="saco",type="application.submitted.v1"}' in text
+    assert 'tandem_events_consumed_total{service="notify",tenant="saco",type="application.submitted.v1"}' in text
+    assert 'tandem_outbox_backlog{service="matching"} 0.0' in text
+    assert Client(platform.wsgi).get("/intake/metrics").status_code == 200

@@ -1,0 +1,78 @@
+"""The event contract: every schema round-trips, envelopes are checked at both ends."""
+
+import json
+from datetime import UTC, date, datetime
+
+import pytest
+
+from services.shared.contract import EVENT_TYPES, ContractError, new_event, parse_event
+
+SAMPLES = {
+    "tenant.created.v1": {"slug": "saco", "name": "Saco"},
+    "cohort.opened.v1": {
+        "cohort_id": "c1", "programme_id": "p1", "name": "Hösten 2026", "programme_name": "Mentorprogrammet",
+        "time_zone": "Europe/Stockholm", "locale": "sv",
+        "application_deadline": datetime(2026, 8, 31, 22, tzinfo=UTC), "starts_on": date(2026, 9, 1), "ends_on": date(2027, 3, 31),
+    },
+    "application.submitted.v1": {
+        "application_id": "a1", "cohort_id": "c1", "programme_id": "p1", "programme_name": "Mentorprogrammet",
+        "cohort_name": "Hösten 2026", "role": "mentee", "name": "Amira Haddad", "email": "amira@example.se",
+        "locale": "sv", "time_zone": "Europe/Stockholm", "submitted_at": datetime(2026, 8, 1, 9, tzinfo=UTC),
+    },
+}
+
+
+def test_every_event_type_has_a_sample():
+    assert set(SAMPLES) == set(EVENT_TYPES), "add a sample for each new event type"
+
+
+@pytest.mark.parametrize("event_type", sorted(EVENT_TYPES))
+def test_every_schema_round_trips_through_the_wire(event_type):
+    event = new_event(event_type, source="test", tenant="saco", subject="x/1", data=SAMPLES[event_type])
+    again = parse_event(event.to_json().encode())
+    assert again == event
+    assert EVENT_TYPES[event_type].schema().load(again.data) == EVENT_TYPES[event_type].schema().load(
+        EVENT_TYPES[event_type].schema().dump(SAMPLES[event_type])
+    )
+
+
+def test_a_producer_cannot_write_an_event_that_breaks_the_contract():
+    with pytest.raises(ContractError, match="email"):
+        new_event("application.submitted.v1", source="intake", tenant="saco", subject="a/1",
+                  data=dict(SAMPLES["application.submitted.v1"], email="not an address"))
+
+
+def test_a_producer_cannot_write_an_event_without_tenant():
+    with pytest.raises(ContractError, match="tenant"):
+        new_event("tenant.created.v1", source="intake", tenant="", subject="s", data=SAMPLES["tenant.created.v1"])
+
+
+def test_a_consumer_rejects_an_envelope_without_tenant():
+    raw = json.loads(new_event("tenant.created.v1", source="intake", tenant="saco", subject="s",
+                               data=SAMPLES["tenant.created.v1"]).to_json())
+    del raw["tenant"]
+    with pytest.raises(ContractError, match="tenant"):
+        parse_event(json.dumps(raw))
+
+
+def test_a_consumer_ignores_fields_it_does_not_know():
+    raw = json.loads(new_event("tenant.created.v1", source="intake", tenant="saco", subject="s",
+                               data=SAMPLES["tenant.created.v1"]).to_json())
+    raw["specversion"] = "1.0"
+    raw["data"]["added_later"] = True
+    event = parse_event(json.dumps(raw))
+    assert event.loaded == {"slug": "saco", "name": "Saco"}
+
+
+@pytest.mark.parametrize("body", [b"not json", b"[1,2]", b'{"id": "x"}'])
+def test_garbage_is_not_an_event(body):
+    with pytest.raises(ContractError):
+        parse_event(body)
+
+
+def test_unknown_event_types_are_refused():
+    raw = json.loads(new_event("tenant.created.v1", source="intake", tenant="saco", subject="s",
+                               data=SAMPLES["tenant.created.v1"]).to_json())
+    raw["type"] = "tenant.renamed.v9"
+    with pytest.raises(ContractError, match="unknown event type"):
+        parse_event(json.dumps(raw))
