@@ -19,7 +19,7 @@ from kombu import Connection, Exchange, Producer, Queue, binding
 from pika.spec import Basic
 from sqlalchemy.engine import Connection as DbConnection
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from . import inbox, logs, metrics
 from .config import Settings
@@ -309,6 +309,17 @@ def publisher_factory(settings: Settings, name: str = "relay"):
 # --- consumer ---------------------------------------------------------------------------------
 
 
+class _Stopping(Exception):
+    """The worker is stopping while a message waits for the database: give it back."""
+
+
+def _database_unreachable(exc: OperationalError) -> bool:
+    if exc.connection_invalidated:
+        return True
+    text = str(exc.orig).lower()
+    return any(s in text for s in ("connection", "could not connect", "server closed", "terminating", "database is locked"))
+
+
 class EventConsumer:
     """Applies events from the service's queue, each in one transaction with its inbox row.
 
@@ -325,10 +336,12 @@ class EventConsumer:
         self.connected = threading.Event()
         self._failures: dict[str, int] = {}
         self._dead_letter_conn: Connection | None = None
+        self._stop = threading.Event()
 
     # the loop --------------------------------------------------------------------------------
 
     def run(self, stop: threading.Event) -> None:
+        self._stop = stop
         delay = 0.5
         while not stop.is_set():
             try:
@@ -376,23 +389,23 @@ class EventConsumer:
             return
         logs.correlation_id.set(event.correlation_id)
         logs.tenant.set(event.tenant)
+        logs.causation_id.set(event.id)
         try:
-            with self.engine.begin() as conn:
-                if inbox.first_time(conn, self.inbox_table, event):
-                    handler(conn, event)
-                    applied = True
-                else:
-                    applied = False
+            applied = self._apply(handler, event)
+        except _Stopping:
+            message.requeue()
+            return
         except Exception as exc:
             metrics.EVENTS_FAILED.labels(service, event.type).inc()
-            attempts = max(int((message.headers or {}).get("x-delivery-count") or 0) + 1,
-                           self._failures.get(message_id or event.id, 0) + 1)
-            self._failures[message_id or event.id] = attempts
+            key = message_id or event.id
+            attempts = max(int((message.headers or {}).get("x-delivery-count") or 0) + 1, self._failures.get(key, 0) + 1)
+            self._failures[key] = attempts
             if isinstance(exc, IntegrityError) and self._already_applied(event):
+                self._failures.pop(key, None)
                 message.ack()
                 return
             if attempts >= self.settings.delivery_limit:
-                self._failures.pop(message_id or event.id, None)
+                self._failures.pop(key, None)
                 self._dead_letter(message, f"handler failed {attempts} times: {exc!r}", event.type)
                 return
             log.warning("handler for %s failed (attempt %d): %r", event.type, attempts, exc)
@@ -402,12 +415,35 @@ class EventConsumer:
         finally:
             logs.correlation_id.set(None)
             logs.tenant.set(None)
+            logs.causation_id.set(None)
         self._failures.pop(message_id or event.id, None)
         message.ack()
         if applied:
             metrics.EVENTS_CONSUMED.labels(service, event.type, event.tenant).inc()
         else:
             metrics.INBOX_DUPLICATES.labels(service, event.type).inc()
+
+    def _apply(self, handler: Handler, event: Event) -> bool:
+        """Run the handler with its inbox row in one transaction; True if applied, False if a repeat.
+
+        While the database is unreachable the message is held and the attempt repeated (an
+        outage is nobody's fault and must not dead-letter anything); a failing handler raises.
+        """
+        delay = 0.5
+        while True:
+            try:
+                with self.engine.begin() as conn:
+                    if not inbox.first_time(conn, self.inbox_table, event):
+                        return False
+                    handler(conn, event)
+                    return True
+            except OperationalError as exc:
+                if not _database_unreachable(exc):
+                    raise
+                log.warning("database unreachable while applying %s; retrying in %.1fs", event.id, delay)
+                if self._stop.wait(delay):
+                    raise _Stopping() from exc
+                delay = min(delay * 2, 10.0)
 
     def _already_applied(self, event: Event) -> bool:
         with self.engine.connect() as conn:

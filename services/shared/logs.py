@@ -11,6 +11,8 @@ from pythonjsonlogger.json import JsonFormatter
 
 correlation_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("correlation_id", default=None)
 tenant: contextvars.ContextVar[str | None] = contextvars.ContextVar("tenant", default=None)
+# the event being handled, so that the events its handler writes name it as their cause
+causation_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("causation_id", default=None)
 
 
 class _ContextFilter(logging.Filter):

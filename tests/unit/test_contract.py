@@ -76,3 +76,16 @@ def test_unknown_event_types_are_refused():
     raw["type"] = "tenant.renamed.v9"
     with pytest.raises(ContractError, match="unknown event type"):
         parse_event(json.dumps(raw))
+
+
+def test_events_written_while_handling_a_request_or_event_carry_its_correlation_and_cause():
+    from services.shared import logs
+
+    logs.correlation_id.set("req-42")
+    logs.causation_id.set("event-7")
+    try:
+        event = new_event("tenant.created.v1", source="intake", tenant="saco", subject="s", data=SAMPLES["tenant.created.v1"])
+    finally:
+        logs.correlation_id.set(None)
+        logs.causation_id.set(None)
+    assert (event.correlation_id, event.causation_id) == ("req-42", "event-7")

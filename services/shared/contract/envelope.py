@@ -70,7 +70,13 @@ def new_event(
     correlation_id: str | None = None,
     causation_id: str | None = None,
 ) -> Event:
-    """Build an event and validate its data against the contract before anyone writes it."""
+    """Build an event and validate its data against the contract before anyone writes it.
+
+    The correlation id defaults to that of the request or event in hand, and the causation id
+    to the event being handled, so one walk through the services shares one correlation id.
+    """
+    from .. import logs
+
     if not tenant:
         raise ContractError("tenant: an event must carry its tenant")
     schema = schema_for(type)
@@ -86,8 +92,8 @@ def new_event(
         time=datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z"),
         tenant=tenant,
         subject=subject,
-        correlation_id=correlation_id or event_id,
-        causation_id=causation_id,
+        correlation_id=correlation_id or logs.correlation_id.get() or event_id,
+        causation_id=causation_id or logs.causation_id.get(),
         data=payload,
     )
 
