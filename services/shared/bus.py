@@ -108,6 +108,20 @@ def declare(settings: Settings, routing_keys: list[str], channel) -> tuple[Queue
     return queue, dead
 
 
+def queue_depths(settings: Settings) -> dict[str, int]:
+    """Messages ready in the service's queue and its dead-letter queue (declared if missing)."""
+    depths = {}
+    with connection(settings, "monitor") as conn:
+        channel = conn.channel()
+        for name in (settings.queue, f"{settings.queue}.dlq"):
+            try:
+                depths[name] = channel.queue_declare(queue=name, passive=True).message_count
+            except conn.channel_errors:  # not declared yet: nothing waiting
+                depths[name] = 0
+                channel = conn.channel()
+    return depths
+
+
 def broker_reachable(settings: Settings, timeout: float = 2.0) -> bool:
     if settings.embedded:
         return True
@@ -354,6 +368,7 @@ class EventConsumer:
                     )
                     with consumer:
                         self.connected.set()
+                        metrics.CONSUMER_UP.labels(self.settings.service).set(1)
                         delay = 0.5
                         while not stop.is_set():
                             try:
@@ -364,6 +379,7 @@ class EventConsumer:
                                 conn.heartbeat_check()
             except Exception as exc:
                 self.connected.clear()
+                metrics.CONSUMER_UP.labels(self.settings.service).set(0)
                 if stop.is_set():
                     break
                 log.warning("consumer %s: %s; reconnecting in %.1fs", self.settings.queue, exc, delay)
@@ -371,6 +387,7 @@ class EventConsumer:
                 stop.wait(delay)
                 delay = min(delay * 2, 10.0)
         self.connected.clear()
+        metrics.CONSUMER_UP.labels(self.settings.service).set(0)
         self._close_dead_letter_conn()
 
     # one message -----------------------------------------------------------------------------

@@ -14,8 +14,10 @@ from prometheus_client import (
     REGISTRY,
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     generate_latest,
+    start_http_server,
 )
 from prometheus_client.core import GaugeMetricFamily
 
@@ -48,6 +50,29 @@ EVENTS_UNROUTABLE = Counter(
 )
 
 
+CONSUMER_UP = Gauge(
+    "tandem_consumer_up", "1 while the service's consumer is connected to its queue.", ["service"],
+    multiprocess_mode="livemax",
+)
+QUEUE_DEPTH = Gauge(
+    "tandem_queue_messages", "Messages waiting in the service's queue and its dead-letter queue.",
+    ["service", "queue"], multiprocess_mode="livemax",
+)
+MATCH_RUNS = Counter(
+    "tandem_match_runs_total", "Matching runs by outcome (succeeded, failed).", ["service", "outcome"]
+)
+MATCH_RUN_DURATION = Histogram(
+    "tandem_match_run_duration_seconds", "Time to score and solve a cohort.", ["service"],
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120),
+)
+NOTIFICATIONS_SENT = Counter(
+    "tandem_notifications_sent_total", "Messages delivered.", ["service", "channel", "tenant"]
+)
+NOTIFICATIONS_FAILED = Counter(
+    "tandem_notifications_failed_total", "Deliveries given up as failed.", ["service", "channel", "tenant"]
+)
+
+
 class GaugeCollector:
     """A gauge whose value is read when scraped (e.g. the outbox backlog from the database)."""
 
@@ -63,17 +88,26 @@ class GaugeCollector:
         return [family]
 
 
-def render(extra_collectors: Iterable = ()) -> tuple[bytes, str]:
-    """The exposition text for this process (or, in multiprocess mode, all of them)."""
+def registry(extra_collectors: Iterable = ()) -> CollectorRegistry:
+    """This process's metrics (or, in multiprocess mode, all processes'), plus ``extra_collectors``."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         from prometheus_client import multiprocess
 
-        registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
+        result = CollectorRegistry()
+        multiprocess.MultiProcessCollector(result)
     else:
-        registry = CollectorRegistry()
+        result = CollectorRegistry()
         for collector in list(REGISTRY._collector_to_names):  # the process's default metrics
-            registry.register(collector)
+            result.register(collector)
     for collector in extra_collectors:
-        registry.register(collector)
-    return generate_latest(registry), CONTENT_TYPE_LATEST
+        result.register(collector)
+    return result
+
+
+def render(extra_collectors: Iterable = ()) -> tuple[bytes, str]:
+    return generate_latest(registry(extra_collectors)), CONTENT_TYPE_LATEST
+
+
+def serve(port: int, extra_collectors: Iterable = ()) -> None:
+    """Expose ``/metrics`` of a worker process on ``port`` (for a scraper that reaches workers)."""
+    start_http_server(port, registry=registry(extra_collectors))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
 from collections.abc import Callable
@@ -11,7 +12,8 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from .bus import EventConsumer, HandlerTable, publisher_factory
+from . import metrics
+from .bus import EventConsumer, HandlerTable, publisher_factory, queue_depths
 from .config import Settings
 from .outbox import OutboxRelay
 
@@ -47,6 +49,11 @@ class ServiceWorker:
             interval=self.settings.relay_interval,
         )
         self.threads: list[threading.Thread] = []
+        self.timers = [*self.timers, Timer("queue-depth", 15.0, self.measure_queues)]
+
+    def measure_queues(self) -> None:
+        for queue, depth in queue_depths(self.settings).items():
+            metrics.QUEUE_DEPTH.labels(self.settings.service, queue).set(depth)
 
     def start(self, stop: threading.Event) -> list[threading.Thread]:
         name = self.settings.service
@@ -74,6 +81,9 @@ class ServiceWorker:
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         signal.signal(signal.SIGINT, lambda *_: stop.set())
+        port = os.environ.get("METRICS_PORT")
+        if port:  # where workers run apart from their API (Kubernetes), they serve their own /metrics
+            metrics.serve(int(port))
         self.start(stop)
         log.info("worker %s running", self.settings.service)
         stop.wait()
