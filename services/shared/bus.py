@@ -348,7 +348,6 @@ class EventConsumer:
         self.inbox_table = inbox_table
         self.handlers = handlers
         self.connected = threading.Event()
-        self._failures: dict[str, int] = {}
         self._dead_letter_conn: Connection | None = None
         self._stop = threading.Event()
 
@@ -394,7 +393,6 @@ class EventConsumer:
 
     def _on_message(self, message) -> None:
         service = self.settings.service
-        message_id = message.properties.get("message_id") or ""
         try:
             event = parse_event(message.body)
         except ContractError as exc:
@@ -407,33 +405,35 @@ class EventConsumer:
         logs.correlation_id.set(event.correlation_id)
         logs.tenant.set(event.tenant)
         logs.causation_id.set(event.id)
+        # A failing handler is retried here, holding the message, so that the next events of
+        # the same aggregate (already prefetched) cannot overtake it; a redelivery after a
+        # crash counts the broker's earlier deliveries too.
+        attempts = int((message.headers or {}).get("x-delivery-count") or 0)
         try:
-            applied = self._apply(handler, event)
-        except _Stopping:
-            message.requeue()
-            return
-        except Exception as exc:
-            metrics.EVENTS_FAILED.labels(service, event.type).inc()
-            key = message_id or event.id
-            attempts = max(int((message.headers or {}).get("x-delivery-count") or 0) + 1, self._failures.get(key, 0) + 1)
-            self._failures[key] = attempts
-            if isinstance(exc, IntegrityError) and self._already_applied(event):
-                self._failures.pop(key, None)
-                message.ack()
-                return
-            if attempts >= self.settings.delivery_limit:
-                self._failures.pop(key, None)
-                self._dead_letter(message, f"handler failed {attempts} times: {exc!r}", event.type)
-                return
-            log.warning("handler for %s failed (attempt %d): %r", event.type, attempts, exc)
-            time.sleep(min(0.05 * 2**attempts, 1.0))
-            message.requeue()
-            return
+            while True:
+                attempts += 1
+                try:
+                    applied = self._apply(handler, event)
+                    break
+                except _Stopping:
+                    message.requeue()
+                    return
+                except Exception as exc:
+                    metrics.EVENTS_FAILED.labels(service, event.type).inc()
+                    if isinstance(exc, IntegrityError) and self._already_applied(event):
+                        applied = False  # a concurrent delivery of the same event won the race
+                        break
+                    if attempts >= self.settings.delivery_limit:
+                        self._dead_letter(message, f"handler failed {attempts} times: {exc!r}", event.type)
+                        return
+                    log.warning("handler for %s failed (attempt %d): %r", event.type, attempts, exc)
+                    if self._stop.wait(min(0.1 * 2**attempts, 5.0)):
+                        message.requeue()
+                        return
         finally:
             logs.correlation_id.set(None)
             logs.tenant.set(None)
             logs.causation_id.set(None)
-        self._failures.pop(message_id or event.id, None)
         message.ack()
         if applied:
             metrics.EVENTS_CONSUMED.labels(service, event.type, event.tenant).inc()
