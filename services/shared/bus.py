@@ -10,7 +10,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pika
@@ -28,20 +31,24 @@ from .contract import ContractError, Event, parse_event
 log = logging.getLogger(__name__)
 
 Handler = Callable[[DbConnection, Event], None]
+BatchHandler = Callable[[DbConnection, list[Event]], None]
 
 
 class HandlerTable:
-    """Which events a service consumes and the one small function that applies each."""
+    """Which events a service consumes and the one small function that applies each.
+
+    ``on`` declares a handler of one event; ``on_batch`` one that applies a run of consecutive
+    events of its type at once (a projection that writes them with one statement), for the
+    types that arrive in bulk. Either way every event is applied once, in delivery order.
+    """
 
     def __init__(self, service: str):
         self.service = service
         self.handlers: dict[str, Handler] = {}
+        self.batch_handlers: dict[str, BatchHandler] = {}
 
     def on(self, event_type: str):
-        from .contract import EVENT_TYPES
-
-        if event_type not in EVENT_TYPES:
-            raise ValueError(f"{event_type!r} is not in the contract")
+        _known(event_type)
 
         def register(fn: Handler) -> Handler:
             self.handlers[event_type] = fn
@@ -49,9 +56,26 @@ class HandlerTable:
 
         return register
 
+    def on_batch(self, event_type: str):
+        _known(event_type)
+
+        def register(fn: BatchHandler) -> BatchHandler:
+            self.batch_handlers[event_type] = fn
+            self.handlers[event_type] = lambda conn, event: fn(conn, [event])
+            return fn
+
+        return register
+
     @property
     def routing_keys(self) -> list[str]:
         return sorted(self.handlers)
+
+
+def _known(event_type: str) -> None:
+    from .contract import EVENT_TYPES
+
+    if event_type not in EVENT_TYPES:
+        raise ValueError(f"{event_type!r} is not in the contract")
 
 
 # --- topology ---------------------------------------------------------------------------------
@@ -323,6 +347,28 @@ def publisher_factory(settings: Settings, name: str = "relay"):
 # --- consumer ---------------------------------------------------------------------------------
 
 
+@contextmanager
+def _event_context(event: Event):
+    """Logs, and the events a handler writes, name the event being handled."""
+    logs.correlation_id.set(event.correlation_id)
+    logs.tenant.set(event.tenant)
+    logs.causation_id.set(event.id)
+    try:
+        yield
+    finally:
+        logs.correlation_id.set(None)
+        logs.tenant.set(None)
+        logs.causation_id.set(None)
+
+
+class _HandlerFailed(Exception):
+    """A handler raised while applying a batch; names the event where it is known."""
+
+    def __init__(self, event: Event | None, error: Exception):
+        super().__init__(repr(error))
+        self.event, self.error = event, error
+
+
 class _Stopping(Exception):
     """The worker is stopping while a message waits for the database: give it back."""
 
@@ -350,110 +396,226 @@ class EventConsumer:
         self.connected = threading.Event()
         self._dead_letter_conn: Connection | None = None
         self._stop = threading.Event()
+        self._pending: list = []
+
+    def _pending_append(self, message) -> None:
+        self._pending.append(message)
 
     # the loop --------------------------------------------------------------------------------
 
     def run(self, stop: threading.Event) -> None:
         self._stop = stop
         delay = 0.5
-        while not stop.is_set():
-            try:
-                with connection(self.settings, "consumer") as conn:
-                    conn.ensure_connection(max_retries=1)
-                    channel = conn.channel()
-                    queue, _dead = declare(self.settings, self.handlers.routing_keys, channel)
-                    consumer = conn.Consumer(
-                        [queue], on_message=self._on_message, prefetch_count=self.settings.prefetch, no_ack=False
-                    )
-                    with consumer:
-                        self.connected.set()
-                        metrics.CONSUMER_UP.labels(self.settings.service).set(1)
-                        delay = 0.5
-                        while not stop.is_set():
-                            try:
-                                conn.drain_events(timeout=0.5)
-                            except TimeoutError:  # nothing arrived: look again
-                                pass
-                            if not self.settings.embedded:
-                                conn.heartbeat_check()
-            except Exception as exc:
-                self.connected.clear()
-                metrics.CONSUMER_UP.labels(self.settings.service).set(0)
-                if stop.is_set():
-                    break
-                log.warning("consumer %s: %s; reconnecting in %.1fs", self.settings.queue, exc, delay)
-                self._close_dead_letter_conn()
-                stop.wait(delay)
-                delay = min(delay * 2, 10.0)
-        self.connected.clear()
-        metrics.CONSUMER_UP.labels(self.settings.service).set(0)
-        self._close_dead_letter_conn()
+        # One applier thread writes to the database while this thread reads the next batch from
+        # the broker; batches are applied strictly one after another, in delivery order.
+        applier = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"{self.settings.service}-applier")
+        in_flight: deque[Future] = deque()
+        try:
+            while not stop.is_set():
+                try:
+                    with connection(self.settings, "consumer") as conn:
+                        conn.ensure_connection(max_retries=1)
+                        channel = conn.channel()
+                        queue, _dead = declare(self.settings, self.handlers.routing_keys, channel)
+                        self._pending = []
+                        consumer = conn.Consumer(
+                            [queue], on_message=self._pending_append, prefetch_count=self.settings.prefetch, no_ack=False
+                        )
+                        batch_size = max(1, self.settings.prefetch // 2)
+                        with consumer:
+                            self.connected.set()
+                            metrics.CONSUMER_UP.labels(self.settings.service).set(1)
+                            delay = 0.5
+                            while not stop.is_set():
+                                try:
+                                    conn.drain_events(timeout=0.005 if self._pending or in_flight else 0.5)
+                                    idle = False
+                                except TimeoutError:  # nothing more arrived
+                                    idle = True
+                                if self._pending and len(in_flight) < 2 and (idle or len(self._pending) >= batch_size):
+                                    batch, self._pending = self._pending, []
+                                    in_flight.append(applier.submit(self._flush, batch))
+                                while in_flight and in_flight[0].done():
+                                    self._settle(in_flight.popleft().result())
+                                if not self.settings.embedded:
+                                    conn.heartbeat_check()
+                            # stopping: finish what is being applied and acknowledge it
+                            while in_flight:
+                                self._settle(in_flight.popleft().result())
+                except Exception as exc:
+                    self.connected.clear()
+                    metrics.CONSUMER_UP.labels(self.settings.service).set(0)
+                    # what was handed to the applier finishes; its messages come again
+                    # (unacknowledged) and the inbox skips those already applied
+                    for future in in_flight:
+                        future.exception()
+                    in_flight.clear()
+                    if stop.is_set():
+                        break
+                    log.warning("consumer %s: %s; reconnecting in %.1fs", self.settings.queue, exc, delay)
+                    self._close_dead_letter_conn()
+                    stop.wait(delay)
+                    delay = min(delay * 2, 10.0)
+        finally:
+            applier.shutdown(wait=True)
+            self.connected.clear()
+            metrics.CONSUMER_UP.labels(self.settings.service).set(0)
+            self._close_dead_letter_conn()
+
+    @staticmethod
+    def _settle(outcomes: list[tuple[object, str]]) -> None:
+        """Acknowledge or give back each message, on the thread that owns the channel."""
+        for message, action in outcomes:
+            if action == "ack":
+                message.ack()
+            else:
+                message.requeue()
+
+    # a batch of messages (on the applier thread) ----------------------------------------------
+
+    def _flush(self, batch: list) -> list[tuple[object, str]]:
+        """Apply a batch; return, per message, whether to ack it or give it back."""
+        outcomes = []
+        ready = []
+        for message in batch:
+            parsed = self._parse(message)
+            if parsed is None:
+                outcomes.append((message, "ack"))  # dead-lettered
+            else:
+                ready.append((message, *parsed))
+        if not ready:
+            return outcomes
+        try:
+            applied = self._apply_batch(ready)
+        except _Stopping:
+            return outcomes + [(message, "requeue") for message, _e, _h in ready]
+        except _HandlerFailed as failure:
+            # One event of the batch fails: take them one at a time, in order, so that only the
+            # failing one is retried (and, at the limit, dead-lettered). Its try in the batch counts.
+            failed_id = failure.event.id if failure.event else None
+            if failure.event:
+                metrics.EVENTS_FAILED.labels(self.settings.service, failure.event.type).inc()
+            log.info("batch of %d failed at %s (%r); applying one at a time", len(ready), failed_id, failure.error)
+            return outcomes + [(message, self._on_event(message, event, handler, tried=int(event.id == failed_id)))
+                               for message, event, handler in ready]
+        except Exception as exc:
+            log.info("batch of %d failed (%r); applying one at a time", len(ready), exc)
+            return outcomes + [(message, self._on_event(message, event, handler)) for message, event, handler in ready]
+        for (_message, event, _handler), was_new in zip(ready, applied, strict=True):
+            self._count(event, was_new)
+        return outcomes + [(message, "ack") for message, _e, _h in ready]
+
+    def _apply_batch(self, ready) -> list[bool]:
+        """Apply a batch in one transaction with its inbox rows; per event, whether it was new."""
+        def work(conn):
+            new = inbox.record(conn, self.inbox_table, [event for _m, event, _h in ready])
+            result = []
+            run: list[Event] = []  # consecutive new events of one type with a batch handler
+
+            def apply_run():
+                if run:
+                    with _event_context(run[0]):
+                        try:
+                            self.handlers.batch_handlers[run[0].type](conn, list(run))
+                        except OperationalError:
+                            raise
+                        except Exception as exc:
+                            raise _HandlerFailed(run[0] if len(run) == 1 else None, exc) from exc
+                    run.clear()
+
+            for _message, event, handler in ready:
+                if event.id not in new:
+                    result.append(False)
+                    continue
+                new.discard(event.id)  # the same event twice in one batch is applied once
+                result.append(True)
+                if event.type in self.handlers.batch_handlers:
+                    if run and run[0].type != event.type:
+                        apply_run()
+                    run.append(event)
+                    continue
+                apply_run()
+                with _event_context(event):
+                    try:
+                        handler(conn, event)
+                    except OperationalError:
+                        raise
+                    except Exception as exc:
+                        raise _HandlerFailed(event, exc) from exc
+            apply_run()
+            return result
+
+        return self._in_transaction(work, ready[0][1])
 
     # one message -----------------------------------------------------------------------------
 
-    def _on_message(self, message) -> None:
-        service = self.settings.service
+    def _parse(self, message):
+        """The event and its handler, or None once the message is dead-lettered as unusable."""
         try:
             event = parse_event(message.body)
         except ContractError as exc:
             self._dead_letter(message, f"malformed event: {exc}", message.delivery_info.get("routing_key", "?"))
-            return
+            return None
         handler = self.handlers.handlers.get(event.type)
         if handler is None:
-            self._dead_letter(message, f"no handler for {event.type} in {service}", event.type)
-            return
-        logs.correlation_id.set(event.correlation_id)
-        logs.tenant.set(event.tenant)
-        logs.causation_id.set(event.id)
+            self._dead_letter(message, f"no handler for {event.type} in {self.settings.service}", event.type)
+            return None
+        return event, handler
+
+    def _on_event(self, message, event: Event, handler: Handler, tried: int = 0) -> str:
         # A failing handler is retried here, holding the message, so that the next events of
         # the same aggregate (already prefetched) cannot overtake it; a redelivery after a
         # crash counts the broker's earlier deliveries too.
-        attempts = int((message.headers or {}).get("x-delivery-count") or 0)
-        try:
-            while True:
-                attempts += 1
-                try:
-                    applied = self._apply(handler, event)
+        service = self.settings.service
+        attempts = int((message.headers or {}).get("x-delivery-count") or 0) + tried
+        while True:
+            attempts += 1
+            try:
+                applied = self._apply(handler, event)
+                break
+            except _Stopping:
+                return "requeue"
+            except Exception as exc:
+                metrics.EVENTS_FAILED.labels(service, event.type).inc()
+                if isinstance(exc, IntegrityError) and self._already_applied(event):
+                    applied = False  # a concurrent delivery of the same event won the race
                     break
-                except _Stopping:
-                    message.requeue()
-                    return
-                except Exception as exc:
-                    metrics.EVENTS_FAILED.labels(service, event.type).inc()
-                    if isinstance(exc, IntegrityError) and self._already_applied(event):
-                        applied = False  # a concurrent delivery of the same event won the race
-                        break
-                    if attempts >= self.settings.delivery_limit:
-                        self._dead_letter(message, f"handler failed {attempts} times: {exc!r}", event.type)
-                        return
-                    log.warning("handler for %s failed (attempt %d): %r", event.type, attempts, exc)
-                    if self._stop.wait(min(0.1 * 2**attempts, 5.0)):
-                        message.requeue()
-                        return
-        finally:
-            logs.correlation_id.set(None)
-            logs.tenant.set(None)
-            logs.causation_id.set(None)
-        message.ack()
+                if attempts >= self.settings.delivery_limit:
+                    self._dead_letter(message, f"handler failed {attempts} times: {exc!r}", event.type)
+                    return "ack"
+                log.warning("handler for %s failed (attempt %d): %r", event.type, attempts, exc)
+                if self._stop.wait(min(0.1 * 2**attempts, 5.0)):
+                    return "requeue"
+        self._count(event, applied)
+        return "ack"
+
+    def _count(self, event: Event, applied: bool) -> None:
         if applied:
-            metrics.EVENTS_CONSUMED.labels(service, event.type, event.tenant).inc()
+            metrics.EVENTS_CONSUMED.labels(self.settings.service, event.type, event.tenant).inc()
         else:
-            metrics.INBOX_DUPLICATES.labels(service, event.type).inc()
+            metrics.INBOX_DUPLICATES.labels(self.settings.service, event.type).inc()
 
     def _apply(self, handler: Handler, event: Event) -> bool:
-        """Run the handler with its inbox row in one transaction; True if applied, False if a repeat.
+        """Run the handler with its inbox row in one transaction; True if applied, False if a repeat."""
 
-        While the database is unreachable the message is held and the attempt repeated (an
-        outage is nobody's fault and must not dead-letter anything); a failing handler raises.
-        """
+        def work(conn):
+            if not inbox.record(conn, self.inbox_table, [event]):
+                return False
+            with _event_context(event):
+                handler(conn, event)
+            return True
+
+        return self._in_transaction(work, event)
+
+    def _in_transaction(self, work, event: Event):
+        """Run ``work(conn)`` in one transaction. While the database is unreachable the messages
+        are held and the attempt repeated (an outage is nobody's fault and must not dead-letter
+        anything); anything else raises."""
         delay = 0.5
         while True:
             try:
                 with self.engine.begin() as conn:
-                    if not inbox.first_time(conn, self.inbox_table, event):
-                        return False
-                    handler(conn, event)
-                    return True
+                    return work(conn)
             except OperationalError as exc:
                 if not _database_unreachable(exc):
                     raise
@@ -469,7 +631,8 @@ class EventConsumer:
             ).first() is not None
 
     def _dead_letter(self, message, reason: str, event_type: str) -> None:
-        """Park the message in this service's dead-letter queue with its reason, then ack it."""
+        """Park the message in this service's dead-letter queue with its reason (the caller then
+        acknowledges the original)."""
         headers = dict(message.headers or {})
         headers.update({
             "x-tandem-reason": reason[:2000],
@@ -492,7 +655,6 @@ class EventConsumer:
             content_encoding=message.content_encoding or "utf-8",
             retry=True,
         )
-        message.ack()
         metrics.EVENTS_DEAD_LETTERED.labels(self.settings.service, event_type).inc()
         log.error("dead-lettered %s: %s", message.properties.get("message_id"), reason)
 

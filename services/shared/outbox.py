@@ -108,12 +108,12 @@ class OutboxRelay:
                 break
             done.append(row)
         if done:
+            ids = [r[0] for r in done]
             with self.engine.begin() as conn:
-                conn.execute(
-                    self.table.update()
-                    .where(self.table.c.id.in_([r[0] for r in done]))
-                    .values(sent_at=datetime.now(UTC))
-                )
+                # on PostgreSQL one array parameter instead of a long IN list
+                where = (self.table.c.id == sa.any_(sa.literal(ids, sa.ARRAY(sa.BigInteger)))
+                         if conn.dialect.name == "postgresql" else self.table.c.id.in_(ids))
+                conn.execute(self.table.update().where(where).values(sent_at=datetime.now(UTC)))
             for _id, _eid, type_, tenant, _body in done:
                 metrics.EVENTS_PUBLISHED.labels(self.service, type_, tenant).inc()
         return len(done)
@@ -137,6 +137,10 @@ class OutboxRelay:
                 self._step_down()
                 stop.wait(delay)
                 delay = min(delay * 2, 10.0)
+        self.close()
+
+    def close(self) -> None:
+        """Let go of the broker connection and of the relay's leadership."""
         self._close_publisher()
         self._step_down()
 

@@ -32,6 +32,9 @@ class EnvelopeSchema(Schema):
     data = fields.Dict(required=True)
 
 
+_ENVELOPE = EnvelopeSchema()
+
+
 @dataclass(frozen=True)
 class Event:
     id: str
@@ -43,9 +46,12 @@ class Event:
     correlation_id: str
     causation_id: str | None
     data: dict[str, Any] = field(default_factory=dict)
+    _loaded: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        out = asdict(self)
+        del out["_loaded"]
+        return out
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
@@ -53,6 +59,8 @@ class Event:
     @property
     def loaded(self) -> dict[str, Any]:
         """The data as the schema loads it (dates as dates, unknown fields dropped)."""
+        if self._loaded is not None:
+            return self._loaded
         return schema_for(self.type).load(self.data)
 
 
@@ -107,12 +115,12 @@ def parse_event(body: bytes | str | dict) -> Event:
     if not isinstance(raw, dict):
         raise ContractError("body is not a JSON object")
     try:
-        env = EnvelopeSchema().load(raw)
+        env = _ENVELOPE.load(raw)
     except ValidationError as exc:
         raise ContractError(f"envelope: {_errors(exc.messages)}") from None
     schema = schema_for(env["type"])
     try:
-        schema.load(env["data"])
+        loaded = schema.load(env["data"])
     except ValidationError as exc:
         raise ContractError(f"{env['type']} data: {_errors(exc.messages)}") from None
     return Event(
@@ -125,4 +133,5 @@ def parse_event(body: bytes | str | dict) -> Event:
         correlation_id=env["correlation_id"],
         causation_id=env["causation_id"],
         data=raw["data"],
+        _loaded=loaded,
     )

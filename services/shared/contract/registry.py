@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from marshmallow import EXCLUDE, Schema
@@ -33,7 +34,9 @@ def event_type(name: str, producer: str, summary: str):
     return register
 
 
+@functools.cache
 def schema_for(name: str) -> Schema:
+    """The (shared, reusable) schema of an event type."""
     try:
         # consumers ignore fields they do not know: a producer may be a version ahead
         return EVENT_TYPES[name].schema(unknown=EXCLUDE)
