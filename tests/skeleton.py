@@ -54,18 +54,32 @@ def eventually(check: Callable[[], object], timeout: float = 20.0, what: str = "
         time.sleep(0.1)
 
 
+def applicant(email: str = "amira.haddad@example.se") -> dict:
+    """A mentee's application as the public form sends it."""
+    return {
+        "role": "mentee", "name": "Amira Haddad", "email": email, "locale": "sv",
+        "languages": [{"language": "ar", "level": "native"}, {"language": "sv", "level": "B2"}],
+        "mentoring_languages": ["sv", "en"],
+        "wished_profession": {"code": "2631", "title": "Nationalekonom"},
+        "education_field": "Nationalekonomi", "education_level": "master", "education_country": "SY",
+        "experience_years": 5, "city": "Stockholm", "remote_ok": True,
+        "consent": {"given": True, "text_version": "2026-01", "retention_months": 24},
+    }
+
+
 def walk(send: Send, operator_token: str, tenant: str = "saco", email: str = "amira.haddad@example.se") -> dict:
     """Operator → tenant and coordinator; coordinator → programme and open cohort; applicant applies."""
     expect(send("POST", "/intake/tenants", {"slug": tenant, "name": "Saco, fackförbund för akademiker"}, operator_token), 201)
     coordinator = expect(send("POST", f"/intake/tenants/{tenant}/tokens",
                               {"role": "coordinator", "sub": f"coordinator@{tenant}.example.se"}, operator_token), 201)["token"]
     programme = expect(send("POST", "/intake/programmes",
-                            {"name": "Mentorprogram för utrikes födda akademiker", "locale": "sv"}, coordinator), 201)
+                            {"name": {"sv": "Mentorprogram för utrikes födda akademiker", "en": "Mentoring for foreign-born graduates"},
+                             "locale": "sv", "languages": ["sv", "en"]}, coordinator), 201)
     cohort = expect(send("POST", f"/intake/programmes/{programme['id']}/cohorts",
-                         {"name": "Hösten 2026", "open": True, "time_zone": "Europe/Stockholm"}, coordinator), 201)
+                         {"name": "Våren 2027", "open": True, "time_zone": "Europe/Stockholm",
+                          "starts_on": "2027-02-01", "ends_on": "2027-08-31", "mentee_places": 20}, coordinator), 201)
     assert cohort["status"] == "open"
-    application = expect(send("POST", f"/intake/public/cohorts/{cohort['id']}/applications",
-                              {"role": "mentee", "name": "Amira Haddad", "email": email, "locale": "sv"}, None), 201)
+    application = expect(send("POST", f"/intake/public/cohorts/{cohort['id']}/applications", applicant(email), None), 201)
     return {"coordinator": coordinator, "programme": programme, "cohort": cohort, "application": application}
 
 

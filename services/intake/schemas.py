@@ -1,12 +1,320 @@
-"""Intake's request and response schemas."""
+"""Intake's request and response schemas (marshmallow), with field-level validation."""
+
+from __future__ import annotations
 
 from zoneinfo import available_timezones
 
-from marshmallow import Schema, fields, validate
+from babel import Locale
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
-from services.shared.contract.events import LOCALES, ROLES
+from services.shared.contract.events import (
+    APPLICATION_STATUSES,
+    COHORT_STATUSES,
+    LOCALES,
+    ROLES,
+    Contact,
+    Localized,
+    MeetingTopic,
+    SpokenLanguage,
+)
 
-TIME_ZONES = sorted(available_timezones())
+from .domain import taxonomy
+from .domain.defaults import MATCHING_WEIGHTS
+
+TIME_ZONES = frozenset(available_timezones())
+LANGUAGES = frozenset(Locale("en").languages)  # ISO 639 codes Babel knows
+_NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}  # regions and pseudo-territories
+COUNTRIES = frozenset(code for code in Locale("en").territories
+                      if code.isalpha() and code.isupper() and len(code) == 2 and code not in _NOT_COUNTRIES)
+SECTORS = ("public", "private", "nonprofit", "academic", "self_employed", "other")
+EDUCATION_LEVELS = ("bachelor", "master", "doctoral", "vocational", "other")
+REFERRALS = ("partner_course", "personal_coach", "other")
+GROUP_EVENT_KINDS = ("training", "kick_off", "half_day", "closing", "other")
+
+
+def _language(code: str) -> None:
+    if code not in LANGUAGES:
+        raise ValidationError(f"{code!r} is not an ISO 639 language code")
+
+
+def _time_zone(name: str) -> None:
+    if name not in TIME_ZONES:
+        raise ValidationError(f"{name!r} is not an IANA time zone, e.g. Europe/Stockholm")
+
+
+def _country(code: str) -> None:
+    if code not in COUNTRIES:
+        raise ValidationError(f"{code!r} is not an ISO 3166 country code, e.g. SE")
+
+
+def _non_empty_localized(value: dict) -> None:
+    if not any((text or "").strip() for text in value.values()):
+        raise ValidationError("give the text in at least one of sv, fi, nb, en")
+
+
+class ProfessionIn(Schema):
+    code = fields.String(required=True, metadata={"description": "ISCO-08 group code, e.g. 2611 (lawyers)"})
+    title = fields.String(load_default="", validate=validate.Length(max=200), metadata={"description": "free-text title beside the code"})
+
+    @validates("code")
+    def _known(self, value, **_):
+        if not taxonomy.is_known(value):
+            raise ValidationError(f"{value!r} is not an ISCO-08 group code")
+
+
+class MemberOrganisation(Schema):
+    id = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,62}$", error="lowercase letters, digits and dashes"))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class SurveyQuestion(Schema):
+    id = fields.String(required=True, validate=validate.Regexp(r"^[a-z_]{1,40}$"))
+    kind = fields.String(required=True, validate=validate.OneOf(["yes_no", "choice", "scale", "text"]))
+    roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), required=True, validate=validate.Length(min=1))
+    choices = fields.List(fields.String(), load_default=None)
+    text = Localized(required=True, validate=_non_empty_localized)
+
+
+class Surveys(Schema):
+    midpoint = fields.List(fields.Nested(SurveyQuestion), required=True)
+    closing = fields.List(fields.Nested(SurveyQuestion), required=True)
+
+
+class ProgrammeFields(Schema):
+    """Every setting of a programme; on creation the missing ones take the defaults."""
+
+    name = Localized(validate=_non_empty_localized, metadata={"description": "name per locale"})
+    description = Localized()
+    locale = fields.String(validate=validate.OneOf(LOCALES), metadata={"description": "the programme's own language"})
+    languages = fields.List(fields.String(validate=_language), validate=validate.Length(min=1),
+                            metadata={"description": "languages of mentoring offered (ISO 639)"})
+    professions = fields.List(fields.Nested(ProfessionIn), metadata={"description": "mentor professions it takes"})
+    duration_months = fields.Integer(validate=validate.Range(min=1, max=36))
+    meeting_every_months = fields.Integer(validate=validate.Range(min=1, max=3))
+    meeting_minutes = fields.Integer(validate=validate.Range(min=15, max=480))
+    meeting_plan = fields.List(fields.Nested(MeetingTopic), validate=validate.Length(min=1))
+    matching_weights = fields.Dict(keys=fields.String(validate=validate.OneOf(MATCHING_WEIGHTS)),
+                                   values=fields.Float(validate=validate.Range(min=0, max=100)))
+    matching_mode = fields.String(validate=validate.OneOf(["optimal", "stable"]))
+    match_when_closed = fields.Boolean(metadata={"description": "start a matching run by itself when a cohort closes"})
+    reminder_days = fields.List(fields.Integer(validate=validate.Range(min=0, max=30)))
+    share_contact_details = fields.List(fields.String(validate=validate.OneOf(["email", "phone"])))
+    contacts = fields.List(fields.Nested(Contact))
+    member_organisations = fields.List(fields.Nested(MemberOrganisation))
+    surveys = fields.Nested(Surveys)
+    min_report_group = fields.Integer(validate=validate.Range(min=1, max=100))
+    notice = Localized(metadata={"description": "shown while paused"})
+
+
+class ProgrammeIn(ProgrammeFields):
+    name = Localized(required=True, validate=_non_empty_localized)
+
+
+class ProgrammeOut(ProgrammeFields):
+    id = fields.String()
+    status = fields.String()
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
+
+
+class PauseIn(Schema):
+    notice = Localized(load_default=None, metadata={"description": "the public notice; the default says it is being evaluated"})
+
+
+class PublicProgrammeOut(Schema):
+    id = fields.String()
+    name = fields.String()
+    description = fields.String()
+    status = fields.String()
+    notice = fields.String(allow_none=True)
+    languages = fields.List(fields.String())
+    contacts = fields.List(fields.Nested(Contact))
+    open_cohorts = fields.List(fields.Dict())
+
+
+class GroupEventIn(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(GROUP_EVENT_KINDS))
+    title = Localized(load_default=dict)
+    starts_at = fields.DateTime(required=True, metadata={"description": "with an offset, or local time in the cohort's time zone"})
+    ends_at = fields.DateTime(required=True)
+    venue = fields.String(load_default="", validate=validate.Length(max=400))
+    mandatory = fields.Boolean(load_default=False)
+
+    @validates_schema
+    def _order(self, data, **_):
+        if data["ends_at"] <= data["starts_at"]:
+            raise ValidationError("must be after starts_at", "ends_at")
+
+
+class GroupEventOut(Schema):
+    id = fields.String()
+    kind = fields.String()
+    title = Localized()
+    starts_at = fields.AwareDateTime()
+    ends_at = fields.AwareDateTime()
+    venue = fields.String()
+    mandatory = fields.Boolean()
+
+
+class CohortFields(Schema):
+    name = fields.String(validate=validate.Length(min=1, max=200), metadata={"example": "Spring 2019"})
+    time_zone = fields.String(validate=_time_zone, metadata={"example": "Europe/Stockholm"})
+    applications_open_at = fields.AwareDateTime(allow_none=True)
+    application_deadline = fields.AwareDateTime(allow_none=True)
+    nomination_deadline = fields.AwareDateTime(allow_none=True)
+    starts_on = fields.Date()
+    ends_on = fields.Date()
+    mentee_places = fields.Integer(validate=validate.Range(min=1, max=10000))
+    mentor_places = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=10000))
+    admission = fields.String(validate=validate.OneOf(["first_come", "selection"]),
+                              metadata={"description": "first_come: the first N valid mentees are accepted; selection: the coordinator accepts"})
+    group_events = fields.List(fields.Nested(GroupEventIn), metadata={"description": "replaces the cohort's group events"})
+
+    @validates_schema
+    def _dates(self, data, **_):
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] <= data["starts_on"]:
+            raise ValidationError("must be after starts_on", "ends_on")
+        if data.get("applications_open_at") and data.get("application_deadline") and data["application_deadline"] <= data["applications_open_at"]:
+            raise ValidationError("must be after applications_open_at", "application_deadline")
+
+
+class CohortIn(CohortFields):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True)
+    open = fields.Boolean(load_default=False, metadata={"description": "open for applications at once"})
+
+
+class CohortOut(CohortFields):
+    id = fields.String()
+    programme_id = fields.String()
+    status = fields.String(validate=validate.OneOf(COHORT_STATUSES))
+    group_events = fields.List(fields.Nested(GroupEventOut))
+    accepted = fields.Dict(keys=fields.String(), values=fields.Integer())
+    waitlisted = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class PublicCohortOut(Schema):
+    id = fields.String()
+    name = fields.String()
+    programme = fields.String()
+    status = fields.String()
+    time_zone = fields.String()
+    application_deadline = fields.AwareDateTime(allow_none=True)
+    starts_on = fields.Date()
+    ends_on = fields.Date()
+    languages = fields.List(fields.String())
+    professions = fields.List(fields.Dict())
+    consent_version = fields.String()
+    consent_text = fields.String()
+    group_events = fields.List(fields.Nested(GroupEventOut))
+
+
+class ConsentIn(Schema):
+    given = fields.Boolean(required=True, validate=validate.Equal(True, error="consent to processing is needed to apply"))
+    text_version = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    retention_months = fields.Integer(load_default=24, validate=validate.Range(min=1, max=120))
+
+
+class ApplicationIn(Schema):
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    email = fields.Email(required=True)
+    phone = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(r"^\+?[0-9 ()-]{5,30}$", error="not a phone number"))
+    locale = fields.String(required=True, validate=validate.OneOf(LOCALES), metadata={"description": "language for messages"})
+    languages = fields.List(fields.Nested(SpokenLanguage), required=True, validate=validate.Length(min=1),
+                            metadata={"description": "languages spoken, with CEFR level (or native)"})
+    mentoring_languages = fields.List(fields.String(validate=_language), required=True, validate=validate.Length(min=1),
+                                      metadata={"description": "languages acceptable for mentoring"})
+    profession = fields.Nested(ProfessionIn, load_default=None, allow_none=True)
+    wished_profession = fields.Nested(ProfessionIn, load_default=None, allow_none=True, metadata={"description": "mentees"})
+    education_field = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    education_level = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(EDUCATION_LEVELS))
+    education_country = fields.String(load_default=None, allow_none=True, validate=_country, metadata={"description": "ISO 3166 code of the country where it was gained"})
+    experience_years = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0, max=60))
+    sector = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(SECTORS))
+    employer = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    excluded_employers = fields.List(fields.String(validate=validate.Length(min=1, max=200)), load_default=list,
+                                     metadata={"description": "mentees: employers their mentor must not work at"})
+    city = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=120))
+    remote_ok = fields.Boolean(load_default=False)
+    capacity = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=3), metadata={"description": "mentors: mentees at once (1-3)"})
+    interests = fields.String(load_default="", validate=validate.Length(max=4000))
+    referral = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(REFERRALS))
+    referral_note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=400))
+    consent = fields.Nested(ConsentIn, required=True)
+
+    @validates_schema
+    def _by_role(self, data, **_):
+        errors = {}
+        if data.get("role", "mentor") == "mentee":  # the mentor form has no role field
+            for name in ("wished_profession", "education_field", "education_level", "education_country"):
+                if not data.get(name):
+                    errors[name] = ["needed for a mentee"]
+            if data.get("capacity") not in (None, 1):
+                errors["capacity"] = ["only mentors take more than one"]
+        else:
+            for name in ("profession", "employer"):
+                if not data.get(name):
+                    errors[name] = ["needed for a mentor"]
+        if errors:
+            raise ValidationError(errors)
+
+
+class MentorFormIn(ApplicationIn):
+    """A nominated mentor's form: name and e-mail come from the nomination."""
+
+    class Meta:
+        exclude = ("role", "name", "email")
+
+
+class ApplicationOut(Schema):
+    id = fields.String()
+    cohort_id = fields.String()
+    role = fields.String()
+    name = fields.String()
+    email = fields.String()
+    phone = fields.String(allow_none=True)
+    locale = fields.String()
+    languages = fields.List(fields.Dict())
+    mentoring_languages = fields.List(fields.String())
+    profession = fields.Dict(allow_none=True)
+    wished_profession = fields.Dict(allow_none=True)
+    education_field = fields.String(allow_none=True)
+    education_level = fields.String(allow_none=True)
+    education_country = fields.String(allow_none=True)
+    experience_years = fields.Integer(allow_none=True)
+    sector = fields.String(allow_none=True)
+    employer = fields.String(allow_none=True)
+    excluded_employers = fields.List(fields.String())
+    city = fields.String(allow_none=True)
+    remote_ok = fields.Boolean(allow_none=True)
+    capacity = fields.Integer(allow_none=True)
+    interests = fields.String(allow_none=True)
+    referral = fields.String(allow_none=True)
+    referral_note = fields.String(allow_none=True)
+    consent_version = fields.String(allow_none=True)
+    consent_at = fields.AwareDateTime(allow_none=True)
+    retention_months = fields.Integer(allow_none=True)
+    nomination_id = fields.String(allow_none=True)
+    arrival = fields.Integer(allow_none=True)
+    status = fields.String(validate=validate.OneOf(APPLICATION_STATUSES))
+    waitlist_position = fields.Integer(allow_none=True)
+    submitted_at = fields.AwareDateTime()
+    decided_at = fields.AwareDateTime(allow_none=True)
+
+
+class SubmittedOut(ApplicationOut):
+    manage_token = fields.String(metadata={"description": "the applicant's personal token: read or withdraw the application"})
+
+
+class ApplicationQuery(Schema):
+    role = fields.String(load_default=None, validate=validate.OneOf(ROLES))
+    status = fields.String(load_default=None, validate=validate.OneOf(APPLICATION_STATUSES))
+
+
+class DecisionIn(Schema):
+    status = fields.String(required=True, validate=validate.OneOf(["accepted", "waitlisted", "rejected", "withdrawn"]))
 
 
 class TenantIn(Schema):
@@ -34,61 +342,70 @@ class TokenOut(Schema):
     expires_in = fields.Integer()
 
 
-class ProgrammeIn(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    description = fields.String(load_default="")
-    locale = fields.String(load_default="sv", validate=validate.OneOf(LOCALES))
-
-
-class ProgrammeOut(Schema):
-    id = fields.String()
-    name = fields.String()
-    description = fields.String()
-    locale = fields.String()
-    status = fields.String()
-
-
-class CohortIn(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    time_zone = fields.String(load_default="Europe/Stockholm", validate=validate.OneOf(TIME_ZONES, error="not a known IANA time zone"))
-    application_deadline = fields.AwareDateTime(load_default=None)
-    starts_on = fields.Date(load_default=None)
-    ends_on = fields.Date(load_default=None)
-    open = fields.Boolean(load_default=False, metadata={"description": "open for applications at once"})
-
-
-class CohortOut(Schema):
-    id = fields.String()
-    programme_id = fields.String()
-    name = fields.String()
-    time_zone = fields.String()
-    status = fields.String()
-    application_deadline = fields.AwareDateTime(allow_none=True)
-    starts_on = fields.Date(allow_none=True)
-    ends_on = fields.Date(allow_none=True)
-
-
-class PublicCohortOut(Schema):
-    id = fields.String()
-    name = fields.String()
-    programme = fields.String()
-    status = fields.String()
-    application_deadline = fields.AwareDateTime(allow_none=True)
-
-
-class ApplicationIn(Schema):
-    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+class NominationIn(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     email = fields.Email(required=True)
-    locale = fields.String(required=True, validate=validate.OneOf(LOCALES), metadata={"description": "language for messages"})
+    locale = fields.String(load_default=None, validate=validate.OneOf(LOCALES))
+    rank = fields.Integer(required=True, validate=validate.Range(min=1, max=1000), metadata={"description": "1 = the organisation's first choice"})
+    note = fields.String(load_default="", validate=validate.Length(max=2000), metadata={"description": "why the organisation vouches for them"})
 
 
-class ApplicationOut(Schema):
+class NominationOut(Schema):
     id = fields.String()
     cohort_id = fields.String()
-    role = fields.String()
+    organisation = fields.String()
     name = fields.String()
     email = fields.String()
     locale = fields.String()
+    rank = fields.Integer()
+    note = fields.String()
     status = fields.String()
-    submitted_at = fields.AwareDateTime()
+    nominated_by = fields.String()
+    nominated_at = fields.AwareDateTime()
+    decided_at = fields.AwareDateTime(allow_none=True)
+    application_id = fields.String(allow_none=True)
+
+
+class NominationDecisionIn(Schema):
+    decision = fields.String(required=True, validate=validate.OneOf(["accept", "decline"]))
+
+
+class MentorFormOut(Schema):
+    nomination_id = fields.String()
+    cohort_id = fields.String()
+    programme = fields.String()
+    cohort = fields.String()
+    organisation = fields.String()
+    prefilled = fields.Dict(metadata={"description": "role, name, e-mail and language, as nominated"})
+    consent_version = fields.String()
+    consent_text = fields.String()
+    application_id = fields.String(allow_none=True)
+
+
+class SurveyOut(Schema):
+    kind = fields.String()
+    cohort = fields.String()
+    questions = fields.List(fields.Dict())
+    answered = fields.Boolean()
+
+
+class SurveyAnswersIn(Schema):
+    answers = fields.Dict(keys=fields.String(), values=fields.Raw(allow_none=True), required=True)
+
+
+class OutcomeReportOut(Schema):
+    cohort_id = fields.String()
+    min_group = fields.Integer()
+    surveys = fields.Dict()
+
+
+class ErasureIn(Schema):
+    email = fields.Email(required=True)
+    tenant = fields.String(load_default=None, metadata={"description": "operators name the tenant"})
+
+
+class ErasureOut(Schema):
+    id = fields.String()
+    applications = fields.Integer()
+    nominations = fields.Integer()
+    requested_at = fields.AwareDateTime()

@@ -25,11 +25,28 @@ programmes = sa.Table(
     metadata,
     sa.Column("id", sa.String(36), primary_key=True),
     sa.Column("tenant", sa.String(64), sa.ForeignKey("tenants.slug"), nullable=False, index=True),
-    sa.Column("name", sa.String(200), nullable=False),
-    sa.Column("description", sa.Text, nullable=False, default=""),
+    sa.Column("names", sa.JSON, nullable=False),
+    sa.Column("descriptions", sa.JSON, nullable=False),
     sa.Column("locale", sa.String(2), nullable=False),
+    sa.Column("languages", sa.JSON, nullable=False),
+    sa.Column("professions", sa.JSON, nullable=False),
+    sa.Column("duration_months", sa.Integer, nullable=False),
+    sa.Column("meeting_every_months", sa.Integer, nullable=False),
+    sa.Column("meeting_minutes", sa.Integer, nullable=False),
+    sa.Column("meeting_plan", sa.JSON, nullable=False),
+    sa.Column("matching_weights", sa.JSON, nullable=False),
+    sa.Column("matching_mode", sa.String(16), nullable=False),
+    sa.Column("match_when_closed", sa.Boolean, nullable=False),
+    sa.Column("reminder_days", sa.JSON, nullable=False),
+    sa.Column("share_contact_details", sa.JSON, nullable=False),
+    sa.Column("contacts", sa.JSON, nullable=False),
+    sa.Column("member_organisations", sa.JSON, nullable=False),
+    sa.Column("surveys", sa.JSON, nullable=False),
+    sa.Column("min_report_group", sa.Integer, nullable=False),
     sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("notice", sa.JSON, nullable=False),
     sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
 )
 
 cohorts = sa.Table(
@@ -41,10 +58,31 @@ cohorts = sa.Table(
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("time_zone", sa.String(64), nullable=False),
     sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("applications_open_at", UtcDateTime(), nullable=True),
     sa.Column("application_deadline", UtcDateTime(), nullable=True),
+    sa.Column("nomination_deadline", UtcDateTime(), nullable=True),
     sa.Column("starts_on", sa.Date, nullable=True),
     sa.Column("ends_on", sa.Date, nullable=True),
+    sa.Column("mentee_places", sa.Integer, nullable=False, server_default="20"),
+    sa.Column("mentor_places", sa.Integer, nullable=True),
+    sa.Column("admission", sa.String(16), nullable=False, server_default="selection"),
+    sa.Column("arrivals", sa.Integer, nullable=False, server_default="0"),
     sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=True),
+)
+
+group_events = sa.Table(
+    "group_events",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("tenant", sa.String(64), nullable=False, index=True),
+    sa.Column("cohort_id", sa.String(36), sa.ForeignKey("cohorts.id"), nullable=False, index=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("title", sa.JSON, nullable=False),
+    sa.Column("starts_at", UtcDateTime(), nullable=False),
+    sa.Column("ends_at", UtcDateTime(), nullable=False),
+    sa.Column("venue", sa.String(400), nullable=False),
+    sa.Column("mandatory", sa.Boolean, nullable=False),
 )
 
 applications = sa.Table(
@@ -56,10 +94,80 @@ applications = sa.Table(
     sa.Column("role", sa.String(8), nullable=False),
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("email", sa.String(320), nullable=False),
+    sa.Column("phone", sa.String(40), nullable=True),
     sa.Column("locale", sa.String(2), nullable=False),
+    sa.Column("languages", sa.JSON, nullable=True),
+    sa.Column("mentoring_languages", sa.JSON, nullable=True),
+    sa.Column("profession", sa.JSON, nullable=True),
+    sa.Column("wished_profession", sa.JSON, nullable=True),
+    sa.Column("education_field", sa.String(200), nullable=True),
+    sa.Column("education_level", sa.String(16), nullable=True),
+    sa.Column("education_country", sa.String(2), nullable=True),
+    sa.Column("experience_years", sa.Integer, nullable=True),
+    sa.Column("sector", sa.String(16), nullable=True),
+    sa.Column("employer", sa.String(200), nullable=True),
+    sa.Column("excluded_employers", sa.JSON, nullable=True),
+    sa.Column("city", sa.String(120), nullable=True),
+    sa.Column("remote_ok", sa.Boolean, nullable=True),
+    sa.Column("capacity", sa.Integer, nullable=True),
+    sa.Column("interests", sa.Text, nullable=True),
+    sa.Column("referral", sa.String(16), nullable=True),
+    sa.Column("referral_note", sa.String(400), nullable=True),
+    sa.Column("consent_version", sa.String(40), nullable=True),
+    sa.Column("consent_at", UtcDateTime(), nullable=True),
+    sa.Column("retention_months", sa.Integer, nullable=True),
+    sa.Column("nomination_id", sa.String(36), nullable=True),
+    sa.Column("arrival", sa.Integer, nullable=True),
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("submitted_at", UtcDateTime(), nullable=False),
+    sa.Column("decided_at", UtcDateTime(), nullable=True),
     sa.UniqueConstraint("tenant", "cohort_id", "role", "email", name="uq_application_email"),
+)
+
+nominations = sa.Table(
+    "nominations",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("tenant", sa.String(64), nullable=False, index=True),
+    sa.Column("cohort_id", sa.String(36), sa.ForeignKey("cohorts.id"), nullable=False, index=True),
+    sa.Column("organisation", sa.String(64), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("email", sa.String(320), nullable=False),
+    sa.Column("locale", sa.String(2), nullable=False),
+    sa.Column("rank", sa.Integer, nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("nominated_by", sa.String(320), nullable=False),
+    sa.Column("nominated_at", UtcDateTime(), nullable=False),
+    sa.Column("decided_at", UtcDateTime(), nullable=True),
+    sa.Column("application_id", sa.String(36), nullable=True),
+    sa.UniqueConstraint("tenant", "cohort_id", "email", name="uq_nomination_email"),
+)
+
+survey_responses = sa.Table(
+    "survey_responses",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("tenant", sa.String(64), nullable=False, index=True),
+    sa.Column("cohort_id", sa.String(36), nullable=False, index=True),
+    sa.Column("application_id", sa.String(36), nullable=False),
+    sa.Column("role", sa.String(8), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("answers", sa.JSON, nullable=False),
+    sa.Column("answered_at", UtcDateTime(), nullable=False),
+    sa.UniqueConstraint("application_id", "kind", name="uq_one_response"),
+)
+
+erasures = sa.Table(
+    "erasures",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("tenant", sa.String(64), nullable=False, index=True),
+    sa.Column("email_sha256", sa.String(64), nullable=False),
+    sa.Column("requested_by", sa.String(320), nullable=False),
+    sa.Column("requested_at", UtcDateTime(), nullable=False),
+    sa.Column("applications", sa.Integer, nullable=False),
+    sa.Column("nominations", sa.Integer, nullable=False),
 )
 
 
@@ -67,14 +175,21 @@ def publish(conn: Connection, event: Event) -> None:
     outbox.add(conn, OUTBOX, event)
 
 
-def one(conn: Connection, table: sa.Table, tenant: str, id_: str):
+def one(conn: Connection, table: sa.Table, tenant: str, id_: str, for_update: bool = False):
     """The row ``id_`` of ``table`` if it belongs to ``tenant``; None otherwise."""
     key = table.c.slug if "slug" in table.c else table.c.id
-    return conn.execute(sa.select(table).where(key == id_, table.c.tenant == tenant)).mappings().first()
+    query = sa.select(table).where(key == id_, table.c.tenant == tenant)
+    if for_update:
+        query = query.with_for_update()
+    return conn.execute(query).mappings().first()
 
 
 def rows(conn: Connection, table: sa.Table, tenant: str, *where, order_by=None):
     query = sa.select(table).where(table.c.tenant == tenant, *where)
     if order_by is not None:
-        query = query.order_by(order_by)
+        query = query.order_by(*order_by) if isinstance(order_by, list | tuple) else query.order_by(order_by)
     return conn.execute(query).mappings().all()
+
+
+def update(conn: Connection, table: sa.Table, tenant: str, id_: str, **values) -> None:
+    conn.execute(table.update().where(table.c.id == id_, table.c.tenant == tenant).values(**values))

@@ -1,4 +1,4 @@
-"""Intake's worker process: the outbox relay (and, later, its timers)."""
+"""Intake's worker process: the outbox relay and the clock that closes, starts and finishes cohorts."""
 
 from __future__ import annotations
 
@@ -7,16 +7,20 @@ from sqlalchemy.engine import Engine
 from services.shared import logs
 from services.shared.config import Settings, settings_for
 from services.shared.db import create_engine
-from services.shared.worker import ServiceWorker
+from services.shared.worker import ServiceWorker, Timer
 
 from . import store
+from .domain.cohorts import advance_cohorts
 from .handlers import HANDLERS
 
 
 def create_worker(settings: Settings | None = None, engine: Engine | None = None) -> ServiceWorker:
     settings = settings or settings_for("intake")
     engine = engine or create_engine(settings.database_url)
-    return ServiceWorker(settings, engine, store.OUTBOX, store.INBOX, HANDLERS)
+    return ServiceWorker(
+        settings, engine, store.OUTBOX, store.INBOX, HANDLERS,
+        timers=[Timer("cohort-calendar", 30.0, lambda: advance_cohorts(engine))],
+    )
 
 
 def main() -> None:

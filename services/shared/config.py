@@ -45,7 +45,7 @@ class Settings:
     exchange: str = "tandem.events"
     dead_letter_exchange: str = "tandem.dlx"
     delivery_limit: int = 5
-    prefetch: int = 50
+    prefetch: int = 200
     relay_batch: int = 500
     relay_interval: float = 0.2
     token_ttl: int = 8 * 3600
@@ -55,6 +55,8 @@ class Settings:
     smtp_user: str | None = None
     smtp_password: str | None = None
     mail_from: str = "Tandem <no-reply@tandem.example.org>"
+    public_url: str = "http://127.0.0.1:8000"
+    public_rate_limit: str = "30 per minute"
     data_dir: Path = field(default_factory=lambda: Path("data"))
 
     @property
@@ -79,9 +81,9 @@ def settings_for(service: str, **overrides) -> Settings:
         service=service,
         database_url=db,
         amqp_url=_env("AMQP_URL", "memory://"),
-        signing_key=signing_key(),
+        signing_key=overrides.get("signing_key") or signing_key(),
         delivery_limit=int(_env("TANDEM_DELIVERY_LIMIT", "5")),
-        prefetch=int(_env("TANDEM_PREFETCH", "50")),
+        prefetch=int(_env("TANDEM_PREFETCH", "200")),
         relay_batch=int(_env("TANDEM_RELAY_BATCH", "500")),
         relay_interval=float(_env("TANDEM_RELAY_INTERVAL", "0.2")),
         token_ttl=int(_env("TANDEM_TOKEN_TTL", str(8 * 3600))),
@@ -91,6 +93,8 @@ def settings_for(service: str, **overrides) -> Settings:
         smtp_user=_env("SMTP_USER"),
         smtp_password=_env("SMTP_PASSWORD"),
         mail_from=_env("MAIL_FROM", "Tandem <no-reply@tandem.example.org>"),
+        public_url=_env("TANDEM_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+        public_rate_limit=_env("TANDEM_PUBLIC_RATE_LIMIT", "30 per minute"),
         data_dir=data,
     )
     values.update(overrides)

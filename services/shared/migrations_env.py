@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import sqlalchemy as sa
 from alembic import context
 
 from .db import create_engine
@@ -27,7 +28,9 @@ def run(metadata) -> None:
             context.run_migrations()
         return
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    engine = create_engine(url)
+    # SQLite's batch migrations copy tables, which its foreign-key checks would refuse: migrate
+    # over a plain connection (foreign keys off), not the application's.
+    engine = sa.create_engine(url) if url.startswith("sqlite") else create_engine(url)
     with engine.connect() as connection:
         context.configure(
             connection=connection,

@@ -88,15 +88,24 @@ def current_tenant() -> str:
 
 def authenticate() -> Principal:
     header = request.headers.get("Authorization", "")
-    if not header.startswith("Bearer "):
+    if header.startswith("Bearer "):
+        token = header[7:].strip()
+    elif request.args.get("token"):
+        token = request.args["token"]  # a personal link in an e-mail carries its token
+    else:
         abort(401, message="A bearer token is required.", errors={"Authorization": ["missing bearer token"]})
     try:
-        principal = verify_token(current_app.config["TANDEM_SETTINGS"].signing_key, header[7:].strip())
+        principal = verify_token(current_app.config["TANDEM_SETTINGS"].signing_key, token)
     except TokenError as exc:
         abort(401, message=str(exc), errors={"Authorization": [str(exc)]})
     g.principal = principal
     logs.tenant.set(principal.tenant)
     return principal
+
+
+def participant_token(key: str, *, tenant: str, sub: str, scope: str, ttl: int) -> str:
+    """A personal token for one application, nomination or survey link."""
+    return issue_token(key, tenant=tenant, role="participant", sub=sub, scope=scope, ttl=ttl)
 
 
 def require(*roles: str):

@@ -8,7 +8,14 @@ from werkzeug.test import Client
 
 from services import embedded
 from services.shared.tenancy import issue_token
-from tests.skeleton import eventually, expect, over_test_client, recorded_everywhere, walk
+from tests.skeleton import (
+    applicant,
+    eventually,
+    expect,
+    over_test_client,
+    recorded_everywhere,
+    walk,
+)
 
 
 @pytest.fixture
@@ -61,7 +68,7 @@ def test_another_tenant_sees_nothing_of_it(platform, send, operator):
     expect(send("GET", f"/intake/cohorts/{cohort}", None, other), 404)
     expect(send("POST", f"/intake/cohorts/{cohort}/open", None, other), 404)
     expect(send("GET", f"/intake/cohorts/{cohort}/applications", None, other), 404)
-    expect(send("POST", f"/intake/programmes/{programme}/cohorts", {"name": "x"}, other), 404)
+    expect(send("POST", f"/intake/programmes/{programme}/cohorts", {"name": "x", "starts_on": "2027-01-01", "ends_on": "2027-06-01"}, other), 404)
     assert expect(send("GET", "/intake/programmes", None, other), 200) == []
     assert expect(send("GET", f"/matching/cohorts/{cohort}/candidates", None, other), 200) == []
     assert expect(send("GET", f"/scheduling/cohorts/{cohort}/participants", None, other), 200) == []
@@ -82,10 +89,9 @@ def test_bad_input_gets_field_level_errors_in_one_shape(send, operator):
     walked = walk(send, operator)
     body = expect(send("POST", f"/intake/public/cohorts/{walked['cohort']['id']}/applications",
                        {"role": "adept", "name": "", "email": "nope", "locale": "de"}, None), 422)
-    assert set(body["errors"]["json"]) == {"role", "name", "email", "locale"}
+    assert {"role", "name", "email", "locale"} <= set(body["errors"]["json"])
     assert body["code"] == 422 and body["status"]
-    again = expect(send("POST", f"/intake/public/cohorts/{walked['cohort']['id']}/applications",
-                        {"role": "mentee", "name": "Amira Haddad", "email": "amira.haddad@example.se", "locale": "sv"}, None), 409)
+    again = expect(send("POST", f"/intake/public/cohorts/{walked['cohort']['id']}/applications", applicant(), None), 409)
     assert again["errors"]["existing_id"] == walked["application"]["id"]
 
 

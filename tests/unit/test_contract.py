@@ -7,18 +7,51 @@ import pytest
 
 from services.shared.contract import EVENT_TYPES, ContractError, new_event, parse_event
 
+PROGRAMME = {
+    "id": "p1", "name": {"sv": "Mentorprogrammet"}, "locale": "sv", "languages": ["sv", "en"],
+    "professions": [{"code": "2611", "title": "Jurist"}], "duration_months": 7, "meeting_every_months": 1,
+    "meeting_minutes": 120, "meeting_plan": [{"title": {"sv": "Lära känna varandra"}, "checklist": [{"sv": "Vad har hänt sedan sist?"}]}],
+    "matching_weights": {"profession": 5.0}, "matching_mode": "optimal", "match_when_closed": True,
+    "reminder_days": [3, 1], "share_contact_details": ["email"], "contacts": [],
+}
+COHORT = {
+    "cohort_id": "c1", "name": "Hösten 2026", "status": "open", "time_zone": "Europe/Stockholm",
+    "applications_open_at": None, "application_deadline": datetime(2026, 8, 31, 22, tzinfo=UTC), "nomination_deadline": None,
+    "starts_on": date(2026, 9, 1), "ends_on": date(2027, 3, 31), "mentee_places": 20, "mentor_places": None,
+    "admission": "first_come", "programme": PROGRAMME,
+    "group_events": [{"id": "g1", "kind": "training", "title": {"sv": "Utbildningsträff"}, "venue": "Stockholm", "mandatory": True,
+                      "starts_at": datetime(2026, 9, 10, 7, tzinfo=UTC), "ends_at": datetime(2026, 9, 10, 11, tzinfo=UTC)}],
+}
+PERSON = {
+    "application_id": "a1", "cohort_id": "c1", "programme_id": "p1", "programme_name": "Mentorprogrammet",
+    "cohort_name": "Hösten 2026", "role": "mentee", "name": "Amira Haddad", "email": "amira@example.se",
+    "locale": "sv", "time_zone": "Europe/Stockholm", "status": "accepted", "manage_link": "https://tandem.example.org/x",
+}
+NOMINEE = {
+    "nomination_id": "n1", "cohort_id": "c1", "programme_name": "Mentorprogrammet", "cohort_name": "Våren 2019",
+    "organisation": "skatteverket", "name": "Karin Berg", "email": "karin@example.se", "locale": "sv", "time_zone": "Europe/Stockholm",
+}
 SAMPLES = {
     "tenant.created.v1": {"slug": "saco", "name": "Saco"},
-    "cohort.opened.v1": {
-        "cohort_id": "c1", "programme_id": "p1", "name": "Hösten 2026", "programme_name": "Mentorprogrammet",
-        "time_zone": "Europe/Stockholm", "locale": "sv",
-        "application_deadline": datetime(2026, 8, 31, 22, tzinfo=UTC), "starts_on": date(2026, 9, 1), "ends_on": date(2027, 3, 31),
-    },
+    **{f"cohort.{kind}.v1": dict(COHORT) for kind in ("opened", "updated", "closed", "started", "finished")},
     "application.submitted.v1": {
-        "application_id": "a1", "cohort_id": "c1", "programme_id": "p1", "programme_name": "Mentorprogrammet",
-        "cohort_name": "Hösten 2026", "role": "mentee", "name": "Amira Haddad", "email": "amira@example.se",
-        "locale": "sv", "time_zone": "Europe/Stockholm", "submitted_at": datetime(2026, 8, 1, 9, tzinfo=UTC),
+        **PERSON, "status": "submitted", "submitted_at": datetime(2026, 8, 1, 9, tzinfo=UTC), "phone": None,
+        "languages": [{"language": "ar", "level": "native"}], "mentoring_languages": ["sv"],
+        "profession": None, "wished_profession": {"code": "2611", "title": "Jurist"}, "education_field": "Juridik",
+        "education_level": "master", "education_country": "SY", "experience_years": 5, "sector": "private",
+        "employer": None, "excluded_employers": [], "city": "Stockholm", "remote_ok": True, "capacity": 1,
+        "interests": "avtalsrätt", "nomination_id": None, "arrival": 1,
     },
+    "application.accepted.v1": PERSON,
+    "application.waitlisted.v1": {**PERSON, "status": "waitlisted", "waitlist_position": 2},
+    "application.promoted.v1": PERSON,
+    "application.rejected.v1": {**PERSON, "status": "rejected"},
+    "application.withdrawn.v1": {**PERSON, "status": "withdrawn", "previous_status": "accepted"},
+    "nomination.submitted.v1": {**NOMINEE, "rank": 1},
+    "nomination.accepted.v1": {**NOMINEE, "form_link": "https://tandem.example.org/f", "link_expires_at": datetime(2027, 1, 1, tzinfo=UTC)},
+    "nomination.declined.v1": NOMINEE,
+    "survey.answered.v1": {"cohort_id": "c1", "application_id": "a1", "role": "mentee", "kind": "closing"},
+    "person.erasure_requested.v1": {"erasure_id": "e1", "email_sha256": "0" * 64, "application_ids": ["a1"], "nomination_ids": []},
 }
 
 

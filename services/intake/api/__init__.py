@@ -1,8 +1,14 @@
 """Intake's HTTP API, one blueprint per resource."""
 
 from .cohorts import blp as cohorts
+from .erasures import blp as erasures
+from .nominations import blp as nominations
+from .participants import blp as participants
 from .programmes import blp as programmes
 from .public import blp as public
+from .public import limiter
 from .tenants import blp as tenants
 
-BLUEPRINTS = (tenants, programmes, cohorts, public)
+BLUEPRINTS = (tenants, programmes, cohorts, nominations, participants, erasures, public)
+
+__all__ = ["BLUEPRINTS", "limiter"]

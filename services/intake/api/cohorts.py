@@ -1,18 +1,42 @@
-"""Cohorts of a programme, for coordinators."""
+"""Cohorts of a programme, their applications and their outcome report, for coordinators."""
 
-from datetime import UTC, datetime
-
+import sqlalchemy as sa
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
+from sqlalchemy.exc import IntegrityError
 
+from services.shared import clock
 from services.shared.api import service
 from services.shared.tenancy import current_tenant, require
 
 from .. import store
-from ..domain.cohorts import create_cohort, open_cohort
-from ..schemas import ApplicationOut, CohortIn, CohortOut
+from ..domain import applications as apps
+from ..domain import cohorts as domain
+from ..domain.surveys import outcome_report
+from ..schemas import (
+    ApplicationIn,
+    ApplicationOut,
+    ApplicationQuery,
+    CohortFields,
+    CohortIn,
+    CohortOut,
+    DecisionIn,
+    OutcomeReportOut,
+    SubmittedOut,
+)
+from .common import cohort_and_programme, found
 
-blp = Blueprint("cohorts", __name__, url_prefix="/", description="Cohorts and their applications.")
+blp = Blueprint("cohorts", __name__, url_prefix="/", description="Cohorts, their applications and outcomes.")
+SECURITY = [{"bearer": []}]
+
+
+def cohort_out(conn, cohort) -> dict:
+    accepted, waitlisted = domain.counts(conn, cohort)
+    return {**cohort, "group_events": domain.group_events(conn, cohort), "accepted": accepted, "waitlisted": waitlisted}
+
+
+def application_out(conn, application) -> dict:
+    return {**application, "waitlist_position": apps.waitlist_position(conn, application)}
 
 
 @blp.route("/programmes/<programme_id>/cohorts")
@@ -20,66 +44,166 @@ class ProgrammeCohorts(MethodView):
     @require("coordinator")
     @blp.arguments(CohortIn)
     @blp.response(201, CohortOut)
-    @blp.doc(security=[{"bearer": []}])
+    @blp.doc(security=SECURITY)
     def post(self, body, programme_id):
-        """Create a cohort of the programme (``open: true`` opens it at once)."""
+        """Create a cohort (a draft; ``open: true`` opens it at once)."""
         with service().engine.begin() as conn:
-            programme = store.one(conn, store.programmes, current_tenant(), programme_id)
-            if programme is None:
-                abort(404, message="No such programme.")
-            return create_cohort(conn, programme, body, datetime.now(UTC))
+            programme = found(conn, store.programmes, current_tenant(), programme_id)
+            return cohort_out(conn, domain.create_cohort(conn, programme, body, clock.now()))
 
     @require("coordinator")
     @blp.response(200, CohortOut(many=True))
-    @blp.doc(security=[{"bearer": []}])
+    @blp.doc(security=SECURITY)
     def get(self, programme_id):
         """The programme's cohorts."""
         with service().engine.connect() as conn:
-            if store.one(conn, store.programmes, current_tenant(), programme_id) is None:
-                abort(404, message="No such programme.")
-            return store.rows(conn, store.cohorts, current_tenant(), store.cohorts.c.programme_id == programme_id,
+            found(conn, store.programmes, current_tenant(), programme_id)
+            rows = store.rows(conn, store.cohorts, current_tenant(), store.cohorts.c.programme_id == programme_id,
                               order_by=store.cohorts.c.created_at)
+            return [cohort_out(conn, r) for r in rows]
 
 
 @blp.route("/cohorts/<cohort_id>")
 class Cohort(MethodView):
     @require("coordinator")
     @blp.response(200, CohortOut)
-    @blp.doc(security=[{"bearer": []}])
+    @blp.doc(security=SECURITY)
     def get(self, cohort_id):
-        """One cohort of the tenant."""
+        """One cohort, with its group events and how many are accepted and waitlisted."""
         with service().engine.connect() as conn:
-            row = store.one(conn, store.cohorts, current_tenant(), cohort_id)
-        if row is None:
-            abort(404, message="No such cohort.")
-        return row
+            return cohort_out(conn, found(conn, store.cohorts, current_tenant(), cohort_id))
 
-
-@blp.route("/cohorts/<cohort_id>/open")
-class OpenCohort(MethodView):
     @require("coordinator")
+    @blp.arguments(CohortFields)
     @blp.response(200, CohortOut)
-    @blp.doc(security=[{"bearer": []}])
-    def post(self, cohort_id):
-        """Open a draft cohort for applications."""
+    @blp.doc(security=SECURITY)
+    def patch(self, body, cohort_id):
+        """Change a cohort (``group_events`` replaces them all); past draft, the others hear of it."""
         with service().engine.begin() as conn:
-            cohort = store.one(conn, store.cohorts, current_tenant(), cohort_id)
-            if cohort is None:
-                abort(404, message="No such cohort.")
-            if cohort["status"] != "draft":
-                abort(409, message=f"The cohort is {cohort['status']}; only a draft can be opened.")
-            return open_cohort(conn, cohort)
+            cohort = found(conn, store.cohorts, current_tenant(), cohort_id)
+            if cohort["status"] == "finished":
+                abort(409, message="A finished cohort does not change.")
+            return cohort_out(conn, domain.update_cohort(conn, cohort, body, clock.now()))
+
+
+def _transition_view(status: str, summary: str):
+    class Transition(MethodView):
+        @require("coordinator")
+        @blp.response(200, CohortOut)
+        @blp.doc(security=SECURITY, summary=summary)
+        def post(self, cohort_id):
+            with service().engine.begin() as conn:
+                cohort = found(conn, store.cohorts, current_tenant(), cohort_id, for_update=True)
+                try:
+                    return cohort_out(conn, domain.transition(conn, cohort, status))
+                except domain.TransitionRefused as exc:
+                    abort(409, message=str(exc), errors={"status": [cohort["status"]]})
+
+    Transition.__name__ = f"Cohort{status.capitalize()}"
+    return Transition
+
+
+for _path, _status, _summary in (
+    ("open", "open", "Open for applications (a draft, or a closed cohort again)."),
+    ("close", "closed", "Stop taking applications (happens by itself at the deadline)."),
+    ("start", "running", "Start the mentoring period (happens by itself on the start date)."),
+    ("finish", "finished", "End the mentoring period (happens by itself after the end date)."),
+):
+    blp.route(f"/cohorts/<cohort_id>/{_path}")(_transition_view(_status, _summary))
 
 
 @blp.route("/cohorts/<cohort_id>/applications")
 class CohortApplications(MethodView):
     @require("coordinator")
+    @blp.arguments(ApplicationQuery, location="query")
     @blp.response(200, ApplicationOut(many=True))
-    @blp.doc(security=[{"bearer": []}])
-    def get(self, cohort_id):
-        """The cohort's applications in arrival order."""
+    @blp.doc(security=SECURITY)
+    def get(self, query, cohort_id):
+        """The cohort's applications in arrival order (filter by role and status)."""
+        t = store.applications
+        where = [t.c.cohort_id == cohort_id]
+        if query["role"]:
+            where.append(t.c.role == query["role"])
+        if query["status"]:
+            where.append(t.c.status == query["status"])
         with service().engine.connect() as conn:
-            if store.one(conn, store.cohorts, current_tenant(), cohort_id) is None:
-                abort(404, message="No such cohort.")
-            return store.rows(conn, store.applications, current_tenant(), store.applications.c.cohort_id == cohort_id,
-                              order_by=store.applications.c.submitted_at)
+            found(conn, store.cohorts, current_tenant(), cohort_id)
+            return [application_out(conn, r) for r in store.rows(conn, t, current_tenant(), *where, order_by=t.c.arrival)]
+
+    @require("coordinator")
+    @blp.arguments(ApplicationIn)
+    @blp.response(201, SubmittedOut)
+    @blp.alt_response(409, description="The same e-mail applied to this cohort in this role already.")
+    @blp.doc(security=SECURITY)
+    def post(self, body, cohort_id):
+        """Enter an application for someone (e.g. from a paper form), in any cohort not yet finished."""
+        with service().engine.begin() as conn:
+            cohort, programme = cohort_and_programme(conn, current_tenant(), cohort_id)
+            if cohort["status"] == "finished":
+                abort(409, message="The cohort has finished.")
+            return submit(conn, cohort, programme, body)
+
+
+def submit(conn, cohort, programme, body) -> dict:
+    """Take an application in, or answer 409 with the id of the one this e-mail made already."""
+    t = store.applications
+    existing = conn.execute(sa.select(t.c.id).where(
+        t.c.tenant == cohort["tenant"], t.c.cohort_id == cohort["id"], t.c.role == body["role"],
+        t.c.email == body["email"].lower())).scalar()
+    if existing:
+        abort(409, message=f"This e-mail has applied to this cohort as {body['role']} already.",
+              errors={"email": ["already applied"], "existing_id": existing})
+    settings = service().settings
+    try:
+        with conn.begin_nested():
+            row = apps.submit_application(conn, cohort, programme, body, clock.now(), settings)
+    except IntegrityError:
+        abort(409, message="This e-mail has applied to this cohort already.", errors={"email": ["already applied"]})
+    token = row["manage_link"].split("token=", 1)[1]
+    return {**application_out(conn, row), "manage_token": token}
+
+
+@blp.route("/applications/<application_id>")
+class Application(MethodView):
+    @require("coordinator")
+    @blp.response(200, ApplicationOut)
+    @blp.doc(security=SECURITY)
+    def get(self, application_id):
+        """One application."""
+        with service().engine.connect() as conn:
+            return application_out(conn, found(conn, store.applications, current_tenant(), application_id))
+
+
+@blp.route("/applications/<application_id>/decision")
+class ApplicationDecision(MethodView):
+    @require("coordinator")
+    @blp.arguments(DecisionIn)
+    @blp.response(200, ApplicationOut)
+    @blp.doc(security=SECURITY)
+    def post(self, body, application_id):
+        """Accept, waitlist, reject or withdraw; a freed place before the start goes to the first waitlisted."""
+        with service().engine.begin() as conn:
+            application = found(conn, store.applications, current_tenant(), application_id)
+            cohort, programme = cohort_and_programme(conn, current_tenant(), application["cohort_id"], for_update=True)
+            try:
+                row = apps.decide(conn, application, body["status"], clock.now(), cohort, programme, service().settings)
+            except apps.DecisionRefused as exc:
+                abort(409, message=str(exc), errors={"status": [str(exc)]})
+            return application_out(conn, row)
+
+
+@blp.route("/cohorts/<cohort_id>/outcomes")
+class Outcomes(MethodView):
+    @require("coordinator")
+    @blp.response(200, OutcomeReportOut)
+    @blp.doc(security=SECURITY)
+    def get(self, cohort_id):
+        """Response rates and outcome figures of the cohort's surveys; small groups are suppressed."""
+        with service().engine.connect() as conn:
+            cohort, programme = cohort_and_programme(conn, current_tenant(), cohort_id)
+            accepted, _ = domain.counts(conn, cohort)
+            s = store.survey_responses
+            responses = [dict(r) for r in conn.execute(sa.select(s.c.kind, s.c.role, s.c.answers).where(
+                s.c.tenant == current_tenant(), s.c.cohort_id == cohort_id)).mappings()]
+        return {"cohort_id": cohort_id, "min_group": programme["min_report_group"],
+                "surveys": outcome_report(programme["surveys"], accepted, responses, programme["min_report_group"])}

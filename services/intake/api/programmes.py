@@ -1,18 +1,19 @@
-"""Programmes of a tenant, for its coordinators."""
-
-import uuid
-from datetime import UTC, datetime
+"""Programmes of a tenant, for its coordinators: settings and status (open, paused, closed)."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
+from services.shared import clock
 from services.shared.api import service
 from services.shared.tenancy import current_tenant, require
 
 from .. import store
-from ..schemas import ProgrammeIn, ProgrammeOut
+from ..domain.programmes import create_programme, set_status, to_api, update_programme
+from ..schemas import PauseIn, ProgrammeFields, ProgrammeIn, ProgrammeOut
+from .common import found
 
 blp = Blueprint("programmes", __name__, url_prefix="/programmes", description="Programmes of the tenant.")
+SECURITY = [{"bearer": []}]
 
 
 @blp.route("")
@@ -20,32 +21,74 @@ class Programmes(MethodView):
     @require("coordinator")
     @blp.arguments(ProgrammeIn)
     @blp.response(201, ProgrammeOut)
-    @blp.doc(security=[{"bearer": []}])
+    @blp.doc(security=SECURITY)
     def post(self, body):
-        """Create a programme (open for cohorts)."""
-        row = dict(body, id=str(uuid.uuid4()), tenant=current_tenant(), status="open", created_at=datetime.now(UTC))
+        """Create a programme; settings not given take the defaults (six-step meeting plan, monthly 2 h meetings...)."""
         with service().engine.begin() as conn:
-            conn.execute(store.programmes.insert().values(**row))
-        return row
+            return to_api(create_programme(conn, current_tenant(), body, clock.now()))
 
     @require("coordinator")
     @blp.response(200, ProgrammeOut(many=True))
-    @blp.doc(security=[{"bearer": []}])
+    @blp.doc(security=SECURITY)
     def get(self):
-        """List the tenant's programmes."""
+        """The tenant's programmes."""
         with service().engine.connect() as conn:
-            return store.rows(conn, store.programmes, current_tenant(), order_by=store.programmes.c.created_at)
+            return [to_api(r) for r in store.rows(conn, store.programmes, current_tenant(), order_by=store.programmes.c.created_at)]
 
 
 @blp.route("/<programme_id>")
 class Programme(MethodView):
     @require("coordinator")
     @blp.response(200, ProgrammeOut)
-    @blp.doc(security=[{"bearer": []}])
+    @blp.doc(security=SECURITY)
     def get(self, programme_id):
-        """One programme of the tenant."""
+        """One programme."""
         with service().engine.connect() as conn:
-            row = store.one(conn, store.programmes, current_tenant(), programme_id)
-        if row is None:
-            abort(404, message="No such programme.")
-        return row
+            return to_api(found(conn, store.programmes, current_tenant(), programme_id))
+
+    @require("coordinator")
+    @blp.arguments(ProgrammeFields)
+    @blp.response(200, ProgrammeOut)
+    @blp.doc(security=SECURITY)
+    def patch(self, body, programme_id):
+        """Change settings; cohorts under way hear of it through cohort.updated.v1."""
+        with service().engine.begin() as conn:
+            programme = found(conn, store.programmes, current_tenant(), programme_id)
+            return to_api(update_programme(conn, programme, body, clock.now()))
+
+
+@blp.route("/<programme_id>/pause")
+class PauseProgramme(MethodView):
+    @require("coordinator")
+    @blp.arguments(PauseIn)
+    @blp.response(200, ProgrammeOut)
+    @blp.doc(security=SECURITY)
+    def post(self, body, programme_id):
+        """Pause: the public pages show the notice (default: temporarily unavailable while the programme is evaluated and improved) and take nothing."""
+        with service().engine.begin() as conn:
+            programme = found(conn, store.programmes, current_tenant(), programme_id)
+            return to_api(set_status(conn, programme, "paused", clock.now(), body.get("notice")))
+
+
+@blp.route("/<programme_id>/resume")
+class ResumeProgramme(MethodView):
+    @require("coordinator")
+    @blp.response(200, ProgrammeOut)
+    @blp.doc(security=SECURITY)
+    def post(self, programme_id):
+        """Open the programme again."""
+        with service().engine.begin() as conn:
+            programme = found(conn, store.programmes, current_tenant(), programme_id)
+            return to_api(set_status(conn, programme, "open", clock.now()))
+
+
+@blp.route("/<programme_id>/close")
+class CloseProgramme(MethodView):
+    @require("coordinator")
+    @blp.response(200, ProgrammeOut)
+    @blp.doc(security=SECURITY)
+    def post(self, programme_id):
+        """Close the programme for good: its public pages say so and take nothing."""
+        with service().engine.begin() as conn:
+            programme = found(conn, store.programmes, current_tenant(), programme_id)
+            return to_api(set_status(conn, programme, "closed", clock.now()))

@@ -1,63 +1,176 @@
-"""The public form of an open cohort: no token, anyone may apply."""
+"""The public pages of a programme and its open cohorts: no token, rate-limited per client.
 
-from datetime import UTC, datetime
+A paused programme answers every public request with its notice (503, in the asked language)
+and a closed one with its closing notice (410); neither takes anything in.
+"""
 
 import sqlalchemy as sa
+from flask import current_app
 from flask.views import MethodView
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint, abort
 
+from services.shared import clock
 from services.shared.api import service
+from services.shared.tenancy import require
 
 from .. import store
 from ..domain import application_refusal
-from ..domain.applications import submit_application
-from ..schemas import ApplicationIn, ApplicationOut, PublicCohortOut
+from ..domain.programmes import localized, public_notice
+from ..schemas import (
+    ApplicationIn,
+    MentorFormIn,
+    MentorFormOut,
+    PublicCohortOut,
+    PublicProgrammeOut,
+    SubmittedOut,
+)
+from .cohorts import submit
+from .common import asked_locale, cohort_and_programme
+from .nominations import nomination_of_link
 
-blp = Blueprint("public", __name__, url_prefix="/public", description="Public application forms of open cohorts.")
+blp = Blueprint("public", __name__, url_prefix="/public", description="Public pages and application forms.")
+limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://", headers_enabled=True)
+CONSENT_VERSION = "2026-01"
+CONSENT_TEXT = {
+    "sv": "Jag samtycker till att mina uppgifter behandlas för att matcha mig i programmet och sparas under den tid jag anger.",
+    "fi": "Hyväksyn, että tietojani käsitellään ohjelman parien muodostamiseksi ja säilytetään ilmoittamani ajan.",
+    "nb": "Jeg samtykker til at opplysningene mine behandles for å matche meg i programmet og lagres så lenge jeg oppgir.",
+    "en": "I agree that my details are processed to match me in the programme and kept for the period I state.",
+}
 
 
-def _cohort_and_programme(conn, cohort_id):
-    c, p = store.cohorts, store.programmes
-    row = conn.execute(
-        sa.select(c, p.c.name.label("programme"), p.c.status.label("programme_status"), p.c.locale.label("programme_locale"))
-        .join(p, p.c.id == c.c.programme_id)
-        .where(c.c.id == cohort_id, c.c.status != "draft")
-    ).mappings().first()
+def _rate() -> str:
+    return current_app.config["TANDEM_SETTINGS"].public_rate_limit
+
+
+def refuse_unless_open(programme) -> None:
+    notice = public_notice(programme, asked_locale())
+    if notice:
+        status = 503 if programme["status"] == "paused" else 410
+        abort(status, message=notice, errors={"programme": [programme["status"]]},
+              headers={"Retry-After": "86400"} if status == 503 else None)
+
+
+def public_cohort(conn, cohort_id):
+    """A cohort as the public may see it: any tenant's, but never a draft."""
+    c = store.cohorts
+    row = conn.execute(sa.select(c.c.tenant).where(c.c.id == cohort_id, c.c.status != "draft")).first()
     if row is None:
         abort(404, message="No such cohort.")
-    return row
+    return cohort_and_programme(conn, row.tenant, cohort_id)
+
+
+@blp.route("/programmes/<programme_id>")
+class PublicProgramme(MethodView):
+    decorators = [limiter.limit(_rate)]
+
+    @blp.response(200, PublicProgrammeOut)
+    def get(self, programme_id):
+        """A programme's public page, in the asked language (``?lang=`` or Accept-Language)."""
+        with service().engine.connect() as conn:
+            p = store.programmes
+            programme = conn.execute(sa.select(p).where(p.c.id == programme_id)).mappings().first()
+            if programme is None:
+                abort(404, message="No such programme.")
+            refuse_unless_open(programme)
+            c = store.cohorts
+            cohorts = conn.execute(sa.select(c.c.id, c.c.name, c.c.application_deadline).where(
+                c.c.programme_id == programme_id, c.c.status == "open")).mappings().all()
+        locale = asked_locale()
+        return {
+            "id": programme["id"], "name": localized(programme["names"], locale, programme["locale"]),
+            "description": localized(programme["descriptions"], locale, programme["locale"]),
+            "status": programme["status"], "notice": None, "languages": programme["languages"],
+            "contacts": programme["contacts"],
+            "open_cohorts": [{"id": r["id"], "name": r["name"],
+                              "application_deadline": r["application_deadline"].isoformat() if r["application_deadline"] else None}
+                             for r in cohorts],
+        }
 
 
 @blp.route("/cohorts/<cohort_id>")
 class PublicCohort(MethodView):
+    decorators = [limiter.limit(_rate)]
+
     @blp.response(200, PublicCohortOut)
     def get(self, cohort_id):
-        """What an applicant sees of a cohort."""
+        """What an applicant sees of a cohort before applying, with the consent text to agree to."""
+        from ..domain.cohorts import group_events
+
         with service().engine.connect() as conn:
-            return _cohort_and_programme(conn, cohort_id)
+            cohort, programme = public_cohort(conn, cohort_id)
+            refuse_unless_open(programme)
+            events = group_events(conn, cohort)
+        locale = asked_locale()
+        return {**cohort, "programme": localized(programme["names"], locale, programme["locale"]),
+                "languages": programme["languages"], "professions": programme["professions"],
+                "consent_version": CONSENT_VERSION, "consent_text": localized(CONSENT_TEXT, locale, programme["locale"]),
+                "group_events": events}
 
 
 @blp.route("/cohorts/<cohort_id>/applications")
 class PublicApplications(MethodView):
+    decorators = [limiter.limit(_rate)]
+
     @blp.arguments(ApplicationIn)
-    @blp.response(201, ApplicationOut)
-    @blp.alt_response(409, description="The same e-mail applied to this cohort in this role already.")
+    @blp.response(201, SubmittedOut)
+    @blp.alt_response(409, description="The cohort is not open, or this e-mail applied already (with its id).")
     def post(self, body, cohort_id):
-        """Apply to an open cohort as a mentor or a mentee."""
-        now = datetime.now(UTC)
+        """Apply to an open cohort as a mentor or a mentee. The answer carries a personal token
+        (also e-mailed as a link) to see or withdraw the application."""
         with service().engine.begin() as conn:
-            cohort = _cohort_and_programme(conn, cohort_id)
-            refusal = application_refusal(cohort["programme_status"], cohort["status"], cohort["application_deadline"], now)
+            cohort, programme = public_cohort(conn, cohort_id)
+            refuse_unless_open(programme)
+            refusal = application_refusal(programme["status"], cohort["status"], cohort["application_deadline"],
+                                          clock.now(), cohort["applications_open_at"])
             if refusal:
-                abort(409 if cohort["status"] != "open" else 403, message=refusal.reason)
-            existing = conn.execute(
-                sa.select(store.applications.c.id).where(
-                    store.applications.c.tenant == cohort["tenant"],
-                    store.applications.c.cohort_id == cohort_id,
-                    store.applications.c.role == body["role"],
-                    store.applications.c.email == body["email"].lower(),
-                )
-            ).scalar()
-            if existing:
-                abort(409, message="This e-mail has applied to this cohort already.", errors={"email": ["already applied"], "existing_id": existing})
-            return submit_application(conn, cohort, body, now)
+                abort(409, message=refusal.reason, errors={"cohort": [refusal.reason]})
+            if body["consent"]["text_version"] != CONSENT_VERSION:
+                abort(422, message="Please agree to the current consent text.",
+                      errors={"json": {"consent": {"text_version": [f"the current version is {CONSENT_VERSION}"]}}})
+            return submit(conn, cohort, programme, body)
+
+
+@blp.route("/mentor-form")
+class MentorForm(MethodView):
+    decorators = [limiter.limit(_rate)]
+
+    @require("participant")
+    @blp.response(200, MentorFormOut)
+    @blp.doc(security=[{"bearer": []}], description="Opened from the personal link (``?token=``) a nominated mentor receives.")
+    def get(self):
+        """The mentor form, prefilled with what the nomination says."""
+        with service().engine.connect() as conn:
+            nomination = nomination_of_link(conn)
+            cohort, programme = cohort_and_programme(conn, nomination["tenant"], nomination["cohort_id"])
+        locale = nomination["locale"]
+        return {
+            "nomination_id": nomination["id"], "cohort_id": cohort["id"], "cohort": cohort["name"],
+            "programme": localized(programme["names"], locale, programme["locale"]),
+            "organisation": nomination["organisation"],
+            "prefilled": {"role": "mentor", "name": nomination["name"], "email": nomination["email"], "locale": locale},
+            "consent_version": CONSENT_VERSION, "consent_text": localized(CONSENT_TEXT, locale, programme["locale"]),
+            "application_id": nomination["application_id"],
+        }
+
+    @require("participant")
+    @blp.arguments(MentorFormIn)
+    @blp.response(201, SubmittedOut)
+    @blp.doc(security=[{"bearer": []}])
+    def post(self, body):
+        """Send the mentor form; the application is tied to the nomination."""
+        with service().engine.begin() as conn:
+            nomination = nomination_of_link(conn)
+            if nomination["application_id"]:
+                abort(409, message="This nomination has its application already.",
+                      errors={"existing_id": nomination["application_id"]})
+            cohort, programme = cohort_and_programme(conn, nomination["tenant"], nomination["cohort_id"])
+            if cohort["status"] in ("running", "finished"):
+                abort(409, message=f"The cohort is {cohort['status']}.")
+            body = {**body, "role": "mentor", "name": nomination["name"], "email": nomination["email"],
+                    "nomination_id": nomination["id"]}
+            row = submit(conn, cohort, programme, body)
+            store.update(conn, store.nominations, nomination["tenant"], nomination["id"], application_id=row["id"])
+            return row

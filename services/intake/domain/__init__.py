@@ -5,21 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-PROGRAMME_STATUSES = ("open", "paused", "closed")
-COHORT_STATUSES = ("draft", "open", "closed", "running", "finished")
-
 
 @dataclass(frozen=True)
 class Refusal:
     reason: str
 
 
-def application_refusal(programme_status: str, cohort_status: str, deadline: datetime | None, now: datetime) -> Refusal | None:
+def application_refusal(programme_status: str, cohort_status: str, deadline: datetime | None, now: datetime,
+                        opens_at: datetime | None = None) -> Refusal | None:
     """Why an application to this cohort cannot be taken now, or None if it can."""
     if programme_status != "open":
         return Refusal(f"The programme is {programme_status} and takes no applications.")
     if cohort_status != "open":
         return Refusal(f"The cohort is {cohort_status} and takes no applications.")
+    if opens_at is not None and now < opens_at:
+        return Refusal("Applications open later.")
     if deadline is not None and now > deadline:
         return Refusal("The application deadline has passed.")
     return None

@@ -1,6 +1,7 @@
 """Every event type Tandem publishes, one versioned schema each, grouped by producer.
 
 A breaking change is a new version (a new class with ``.v2``), never an edit of an old one.
+Events carry what their consumers need to act without asking the producer anything.
 """
 
 from marshmallow import Schema, fields, validate
@@ -9,6 +10,85 @@ from .registry import event_type
 
 LOCALES = ("sv", "fi", "nb", "en")
 ROLES = ("mentee", "mentor")
+APPLICATION_STATUSES = ("submitted", "accepted", "waitlisted", "withdrawn", "rejected")
+COHORT_STATUSES = ("draft", "open", "closed", "running", "finished")
+
+
+def Localized(**kwargs):  # noqa: N802 — reads as a field type
+    """Text in several of the platform's languages: {"sv": "...", "en": "..."}."""
+    return fields.Dict(keys=fields.String(validate=validate.OneOf(LOCALES)), values=fields.String(), **kwargs)
+
+
+# --- shared shapes ------------------------------------------------------------------------------
+
+
+class Profession(Schema):
+    code = fields.String(required=True, metadata={"description": "ISCO-08 group code"})
+    title = fields.String(load_default="", metadata={"description": "free-text title beside the code"})
+
+
+class SpokenLanguage(Schema):
+    language = fields.String(required=True, metadata={"description": "ISO 639 code"})
+    level = fields.String(required=True, validate=validate.OneOf(["A1", "A2", "B1", "B2", "C1", "C2", "native"]))
+
+
+class MeetingTopic(Schema):
+    title = Localized(required=True)
+    checklist = fields.List(Localized(), required=True)
+
+
+class Contact(Schema):
+    name = fields.String(required=True)
+    email = fields.Email(required=True)
+    phone = fields.String(load_default=None, allow_none=True)
+    role = fields.String(load_default=None, allow_none=True)
+
+
+class GroupEvent(Schema):
+    id = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(["training", "kick_off", "half_day", "closing", "other"]))
+    title = Localized(load_default=dict)
+    starts_at = fields.AwareDateTime(required=True, format="iso")
+    ends_at = fields.AwareDateTime(required=True, format="iso")
+    venue = fields.String(load_default="")
+    mandatory = fields.Boolean(load_default=False)
+
+
+class ProgrammeSettings(Schema):
+    """What the other services need to know of a cohort's programme."""
+
+    id = fields.String(required=True)
+    name = Localized(required=True)
+    locale = fields.String(required=True, validate=validate.OneOf(LOCALES))
+    languages = fields.List(fields.String(), required=True, metadata={"description": "languages of mentoring offered"})
+    professions = fields.List(fields.Nested(Profession), load_default=list)
+    duration_months = fields.Integer(required=True)
+    meeting_every_months = fields.Integer(required=True)
+    meeting_minutes = fields.Integer(required=True)
+    meeting_plan = fields.List(fields.Nested(MeetingTopic), required=True)
+    matching_weights = fields.Dict(keys=fields.String(), values=fields.Float(), required=True)
+    matching_mode = fields.String(required=True, validate=validate.OneOf(["optimal", "stable"]))
+    match_when_closed = fields.Boolean(required=True)
+    reminder_days = fields.List(fields.Integer(), required=True)
+    share_contact_details = fields.List(fields.String(), required=True, metadata={"description": "which of email, phone the pair may see of each other"})
+    contacts = fields.List(fields.Nested(Contact), load_default=list)
+
+
+class CohortSnapshot(Schema):
+    cohort_id = fields.String(required=True)
+    name = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(COHORT_STATUSES))
+    time_zone = fields.String(required=True)
+    applications_open_at = fields.AwareDateTime(allow_none=True, format="iso")
+    application_deadline = fields.AwareDateTime(allow_none=True, format="iso")
+    nomination_deadline = fields.AwareDateTime(allow_none=True, format="iso")
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True)
+    mentee_places = fields.Integer(required=True)
+    mentor_places = fields.Integer(allow_none=True)
+    admission = fields.String(required=True, validate=validate.OneOf(["first_come", "selection"]))
+    group_events = fields.List(fields.Nested(GroupEvent), required=True)
+    programme = fields.Nested(ProgrammeSettings, required=True)
 
 
 # --- intake -------------------------------------------------------------------------------
@@ -21,20 +101,33 @@ class TenantCreated(Schema):
 
 
 @event_type("cohort.opened.v1", "intake", "A cohort opened for applications.")
-class CohortOpened(Schema):
-    cohort_id = fields.String(required=True)
-    programme_id = fields.String(required=True)
-    name = fields.String(required=True)
-    programme_name = fields.String(required=True)
-    time_zone = fields.String(required=True)
-    locale = fields.String(required=True, validate=validate.OneOf(LOCALES))
-    application_deadline = fields.AwareDateTime(allow_none=True, format="iso")
-    starts_on = fields.Date(allow_none=True)
-    ends_on = fields.Date(allow_none=True)
+class CohortOpened(CohortSnapshot):
+    pass
 
 
-@event_type("application.submitted.v1", "intake", "A mentor or mentee applied to a cohort.")
-class ApplicationSubmitted(Schema):
+@event_type("cohort.updated.v1", "intake", "A cohort (or its programme) changed while not a draft.")
+class CohortUpdated(CohortSnapshot):
+    pass
+
+
+@event_type("cohort.closed.v1", "intake", "A cohort stopped taking applications (deadline or coordinator).")
+class CohortClosed(CohortSnapshot):
+    pass
+
+
+@event_type("cohort.started.v1", "intake", "A cohort's mentoring period began.")
+class CohortStarted(CohortSnapshot):
+    pass
+
+
+@event_type("cohort.finished.v1", "intake", "A cohort's mentoring period ended.")
+class CohortFinished(CohortSnapshot):
+    pass
+
+
+class ApplicationPerson(Schema):
+    """Who an application event is about, and how to reach them."""
+
     application_id = fields.String(required=True)
     cohort_id = fields.String(required=True)
     programme_id = fields.String(required=True)
@@ -45,4 +138,97 @@ class ApplicationSubmitted(Schema):
     email = fields.Email(required=True)
     locale = fields.String(required=True, validate=validate.OneOf(LOCALES))
     time_zone = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(APPLICATION_STATUSES))
+    manage_link = fields.String(load_default=None, allow_none=True, metadata={"description": "the applicant's personal link"})
+
+
+@event_type("application.submitted.v1", "intake", "A mentor or mentee applied to a cohort; carries the whole profile.")
+class ApplicationSubmitted(ApplicationPerson):
     submitted_at = fields.AwareDateTime(required=True, format="iso")
+    phone = fields.String(load_default=None, allow_none=True)
+    languages = fields.List(fields.Nested(SpokenLanguage), load_default=list)
+    mentoring_languages = fields.List(fields.String(), load_default=list)
+    profession = fields.Nested(Profession, allow_none=True, load_default=None)
+    wished_profession = fields.Nested(Profession, allow_none=True, load_default=None)
+    education_field = fields.String(allow_none=True, load_default=None)
+    education_level = fields.String(allow_none=True, load_default=None)
+    education_country = fields.String(allow_none=True, load_default=None)
+    experience_years = fields.Integer(allow_none=True, load_default=None)
+    sector = fields.String(allow_none=True, load_default=None)
+    employer = fields.String(allow_none=True, load_default=None)
+    excluded_employers = fields.List(fields.String(), load_default=list)
+    city = fields.String(allow_none=True, load_default=None)
+    remote_ok = fields.Boolean(load_default=False)
+    capacity = fields.Integer(load_default=1)
+    interests = fields.String(load_default="")
+    nomination_id = fields.String(allow_none=True, load_default=None)
+    arrival = fields.Integer(required=True, metadata={"description": "arrival order within the cohort and role"})
+
+
+@event_type("application.accepted.v1", "intake", "An application was accepted (places, or the coordinator).")
+class ApplicationAccepted(ApplicationPerson):
+    pass
+
+
+@event_type("application.waitlisted.v1", "intake", "An application was put on the waiting list.")
+class ApplicationWaitlisted(ApplicationPerson):
+    waitlist_position = fields.Integer(required=True)
+
+
+@event_type("application.promoted.v1", "intake", "A waitlisted application took a freed place.")
+class ApplicationPromoted(ApplicationPerson):
+    pass
+
+
+@event_type("application.rejected.v1", "intake", "The coordinator rejected an application.")
+class ApplicationRejected(ApplicationPerson):
+    pass
+
+
+@event_type("application.withdrawn.v1", "intake", "The applicant (or a coordinator for them) withdrew.")
+class ApplicationWithdrawn(ApplicationPerson):
+    previous_status = fields.String(required=True, validate=validate.OneOf(APPLICATION_STATUSES))
+
+
+class NominationPerson(Schema):
+    nomination_id = fields.String(required=True)
+    cohort_id = fields.String(required=True)
+    programme_name = fields.String(required=True)
+    cohort_name = fields.String(required=True)
+    organisation = fields.String(required=True)
+    name = fields.String(required=True)
+    email = fields.Email(required=True)
+    locale = fields.String(required=True, validate=validate.OneOf(LOCALES))
+    time_zone = fields.String(required=True)
+
+
+@event_type("nomination.submitted.v1", "intake", "A member organisation's representative nominated a mentor.")
+class NominationSubmitted(NominationPerson):
+    rank = fields.Integer(required=True)
+
+
+@event_type("nomination.accepted.v1", "intake", "The coordinator accepted a nomination: the mentor gets a personal form link.")
+class NominationAccepted(NominationPerson):
+    form_link = fields.String(required=True)
+    link_expires_at = fields.AwareDateTime(required=True, format="iso")
+
+
+@event_type("nomination.declined.v1", "intake", "The coordinator declined a nomination.")
+class NominationDeclined(NominationPerson):
+    pass
+
+
+@event_type("survey.answered.v1", "intake", "A participant answered a mid-point or closing survey.")
+class SurveyAnswered(Schema):
+    cohort_id = fields.String(required=True)
+    application_id = fields.String(required=True)
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    kind = fields.String(required=True, validate=validate.OneOf(["midpoint", "closing"]))
+
+
+@event_type("person.erasure_requested.v1", "intake", "Erase a person everywhere: found by e-mail hash and application ids.")
+class ErasureRequested(Schema):
+    erasure_id = fields.String(required=True)
+    email_sha256 = fields.String(required=True, validate=validate.Length(equal=64))
+    application_ids = fields.List(fields.String(), required=True)
+    nomination_ids = fields.List(fields.String(), load_default=list)

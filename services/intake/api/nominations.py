@@ -1,0 +1,88 @@
+"""Nominations: representatives nominate and rank mentors for their member organisation;
+coordinators see them ranked per organisation and accept or decline them."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from sqlalchemy.exc import IntegrityError
+
+from services.shared import clock
+from services.shared.api import service
+from services.shared.tenancy import current_principal, current_tenant, require
+
+from .. import store
+from ..domain import nominations as domain
+from ..schemas import NominationDecisionIn, NominationIn, NominationOut
+from .common import cohort_and_programme, found
+
+blp = Blueprint("nominations", __name__, url_prefix="/", description="Nominations of mentors by member organisations.")
+SECURITY = [{"bearer": []}]
+
+
+@blp.route("/cohorts/<cohort_id>/nominations")
+class CohortNominations(MethodView):
+    @require("representative")
+    @blp.arguments(NominationIn)
+    @blp.response(201, NominationOut)
+    @blp.alt_response(409, description="After the deadline, a rank or an e-mail given twice.")
+    @blp.doc(security=SECURITY)
+    def post(self, body, cohort_id):
+        """Nominate a mentor for my organisation, with a rank and a note, until the nomination deadline."""
+        principal = current_principal()
+        with service().engine.begin() as conn:
+            cohort, programme = cohort_and_programme(conn, current_tenant(), cohort_id, for_update=True)
+            members = {m["id"] for m in programme["member_organisations"]}
+            if principal.org not in members:
+                abort(403, message=f"{principal.org} is not a member organisation of this programme.")
+            refusal = domain.nomination_refusal(cohort, clock.now())
+            if refusal:
+                abort(409, message=refusal, errors={"nomination_deadline": [refusal]})
+            try:
+                with conn.begin_nested():
+                    return domain.nominate(conn, cohort, programme, principal.org, principal.sub, body, clock.now())
+            except domain.NominationRefused as exc:
+                abort(409, message=str(exc), errors={"rank": [str(exc)]})
+            except IntegrityError:
+                abort(409, message="This person is nominated for the cohort already.", errors={"email": ["nominated already"]})
+
+    @require("representative", "coordinator")
+    @blp.response(200, NominationOut(many=True))
+    @blp.doc(security=SECURITY)
+    def get(self, cohort_id):
+        """Nominations ranked per organisation (a representative sees their organisation's)."""
+        principal = current_principal()
+        t = store.nominations
+        where = [t.c.cohort_id == cohort_id]
+        if principal.role == "representative":
+            where.append(t.c.organisation == principal.org)
+        with service().engine.connect() as conn:
+            found(conn, store.cohorts, current_tenant(), cohort_id)
+            return store.rows(conn, t, current_tenant(), *where, order_by=[t.c.organisation, t.c.rank])
+
+
+@blp.route("/nominations/<nomination_id>/decision")
+class NominationDecision(MethodView):
+    @require("coordinator")
+    @blp.arguments(NominationDecisionIn)
+    @blp.response(200, NominationOut)
+    @blp.doc(security=SECURITY)
+    def post(self, body, nomination_id):
+        """Accept (the mentor is sent a personal link to the prefilled mentor form) or decline."""
+        with service().engine.begin() as conn:
+            nomination = found(conn, store.nominations, current_tenant(), nomination_id)
+            cohort, programme = cohort_and_programme(conn, current_tenant(), nomination["cohort_id"])
+            try:
+                return domain.decide(conn, nomination, body["decision"], cohort, programme, clock.now(), service().settings)
+            except domain.NominationRefused as exc:
+                abort(409, message=str(exc))
+
+
+def nomination_of_link(conn):
+    """The nomination a mentor-form link was made for."""
+    principal = current_principal()
+    if principal.scope != "nomination":
+        abort(403, message="This link is not a mentor-form link.")
+    nomination = found(conn, store.nominations, current_tenant(), principal.sub)
+    if nomination["status"] != "accepted":
+        abort(409, message="This nomination is not accepted.")
+    return nomination
+

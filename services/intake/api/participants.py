@@ -1,0 +1,111 @@
+"""What an applicant does with their personal link: see their application, withdraw it, answer surveys."""
+
+import uuid
+
+import sqlalchemy as sa
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from sqlalchemy.exc import IntegrityError
+
+from services.shared import clock
+from services.shared.api import service
+from services.shared.contract import new_event
+from services.shared.tenancy import current_principal, current_tenant, require
+
+from .. import store
+from ..domain import applications as apps
+from ..domain.programmes import localized
+from ..domain.surveys import KINDS, check_answers, questions_for
+from ..schemas import ApplicationOut, SurveyAnswersIn, SurveyOut
+from .common import asked_locale, cohort_and_programme, found
+
+blp = Blueprint("participants", __name__, url_prefix="/", description="An applicant's own application and surveys (personal link).")
+SECURITY = [{"bearer": []}]
+
+
+def own_application(conn):
+    principal = current_principal()
+    if principal.scope != "application":
+        abort(403, message="This link is not for an application.")
+    return found(conn, store.applications, current_tenant(), principal.sub)
+
+
+@blp.route("/applications/mine")
+class MyApplication(MethodView):
+    @require("participant")
+    @blp.response(200, ApplicationOut)
+    @blp.doc(security=SECURITY, description="The token may come as ``?token=`` from the personal link.")
+    def get(self):
+        """My application and where it stands (with my place on the waiting list)."""
+        with service().engine.connect() as conn:
+            application = own_application(conn)
+            return {**application, "waitlist_position": apps.waitlist_position(conn, application)}
+
+
+@blp.route("/applications/mine/withdraw")
+class WithdrawMyApplication(MethodView):
+    @require("participant")
+    @blp.response(200, ApplicationOut)
+    @blp.doc(security=SECURITY)
+    def post(self):
+        """Withdraw my application; my place, if I had one, goes to the first on the waiting list."""
+        with service().engine.begin() as conn:
+            application = own_application(conn)
+            cohort, programme = cohort_and_programme(conn, current_tenant(), application["cohort_id"], for_update=True)
+            try:
+                return apps.withdraw(conn, application, clock.now(), cohort, programme, service().settings)
+            except apps.DecisionRefused as exc:
+                abort(409, message=str(exc))
+
+
+@blp.route("/surveys/<kind>")
+class MySurvey(MethodView):
+    @require("participant")
+    @blp.response(200, SurveyOut)
+    @blp.doc(security=SECURITY)
+    def get(self, kind):
+        """The mid-point or closing survey's questions, in my language."""
+        if kind not in KINDS:
+            abort(404, message="No such survey.")
+        with service().engine.connect() as conn:
+            application = own_application(conn)
+            cohort, programme = cohort_and_programme(conn, current_tenant(), application["cohort_id"])
+            s = store.survey_responses
+            answered = conn.execute(sa.select(s.c.id).where(s.c.application_id == application["id"], s.c.kind == kind)).first()
+        locale = asked_locale() or application["locale"]
+        questions = [{"id": q["id"], "kind": q["kind"], "choices": q.get("choices"),
+                      "text": localized(q["text"], locale, programme["locale"])}
+                     for q in questions_for(programme["surveys"], kind, application["role"])]
+        return {"kind": kind, "cohort": cohort["name"], "questions": questions, "answered": bool(answered)}
+
+    @require("participant")
+    @blp.arguments(SurveyAnswersIn)
+    @blp.response(201, SurveyOut)
+    @blp.alt_response(409, description="Answered already.")
+    @blp.doc(security=SECURITY)
+    def post(self, body, kind):
+        """Answer the survey (once)."""
+        if kind not in KINDS:
+            abort(404, message="No such survey.")
+        with service().engine.begin() as conn:
+            application = own_application(conn)
+            if application["status"] != "accepted":
+                abort(409, message="Only participants of the cohort answer its surveys.")
+            cohort, programme = cohort_and_programme(conn, current_tenant(), application["cohort_id"])
+            questions = questions_for(programme["surveys"], kind, application["role"])
+            errors = check_answers(questions, body["answers"])
+            if errors:
+                abort(422, message="Some answers do not fit their question.", errors={"json": {"answers": errors}})
+            try:
+                with conn.begin_nested():
+                    conn.execute(store.survey_responses.insert().values(
+                        id=str(uuid.uuid4()), tenant=current_tenant(), cohort_id=cohort["id"],
+                        application_id=application["id"], role=application["role"], kind=kind,
+                        answers=body["answers"], answered_at=clock.now()))
+            except IntegrityError:
+                abort(409, message="This survey is answered already.")
+            store.publish(conn, new_event("survey.answered.v1", source="intake", tenant=current_tenant(),
+                                          subject=f"application/{application['id']}",
+                                          data={"cohort_id": cohort["id"], "application_id": application["id"],
+                                                "role": application["role"], "kind": kind}))
+        return {"kind": kind, "cohort": cohort["name"], "questions": [], "answered": True}

@@ -1,0 +1,109 @@
+"""Programmes: their settings (with the defaults of a new one) and their status."""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from datetime import datetime
+
+from sqlalchemy.engine import Connection
+
+from .. import store
+from .defaults import (
+    CLOSED_NOTICE,
+    MATCHING_WEIGHTS,
+    MEETING_PLAN,
+    MIN_REPORT_GROUP,
+    PAUSE_NOTICE,
+    SURVEYS,
+)
+
+PROGRAMME_STATUSES = ("open", "paused", "closed")
+
+# column -> default for a new programme (the API's field names differ only in name/description)
+DEFAULTS = {
+    "descriptions": {},
+    "locale": "sv",
+    "professions": [],
+    "duration_months": 6,
+    "meeting_every_months": 1,
+    "meeting_minutes": 120,
+    "meeting_plan": MEETING_PLAN,
+    "matching_weights": MATCHING_WEIGHTS,
+    "matching_mode": "optimal",
+    "match_when_closed": False,
+    "reminder_days": [3, 1],
+    "share_contact_details": ["email"],
+    "contacts": [],
+    "member_organisations": [],
+    "surveys": SURVEYS,
+    "min_report_group": MIN_REPORT_GROUP,
+    "notice": PAUSE_NOTICE,
+}
+
+
+def _columns(body: dict) -> dict:
+    values = dict(body)
+    if "name" in values:
+        values["names"] = {k: v for k, v in values.pop("name").items() if v}
+    if "description" in values:
+        values["descriptions"] = values.pop("description")
+    if "matching_weights" in values:
+        values["matching_weights"] = {**MATCHING_WEIGHTS, **values["matching_weights"]}
+    return values
+
+
+def create_programme(conn: Connection, tenant: str, body: dict, now: datetime) -> dict:
+    values = {**copy.deepcopy(DEFAULTS), **_columns(body)}
+    values.setdefault("languages", [values["locale"]])
+    row = {"id": str(uuid.uuid4()), "tenant": tenant, "status": "open", "created_at": now, "updated_at": now, **values}
+    conn.execute(store.programmes.insert().values(**row))
+    return row
+
+
+def update_programme(conn: Connection, programme, body: dict, now: datetime) -> dict:
+    """Change settings; every cohort past draft hears of it (its snapshot carries them)."""
+    from .cohorts import publish_snapshot
+
+    values = _columns(body)
+    store.update(conn, store.programmes, programme["tenant"], programme["id"], updated_at=now, **values)
+    row = {**programme, **values, "updated_at": now}
+    for cohort in store.rows(conn, store.cohorts, programme["tenant"], store.cohorts.c.programme_id == programme["id"],
+                             store.cohorts.c.status != "draft"):
+        publish_snapshot(conn, "cohort.updated.v1", cohort, row)
+    return row
+
+
+def set_status(conn: Connection, programme, status: str, now: datetime, notice: dict | None = None) -> dict:
+    if status not in PROGRAMME_STATUSES:
+        raise ValueError(status)
+    values = {"status": status, "updated_at": now}
+    if status == "paused":
+        values["notice"] = notice or programme["notice"] or PAUSE_NOTICE
+    store.update(conn, store.programmes, programme["tenant"], programme["id"], **values)
+    return {**programme, **values}
+
+
+def localized(texts: dict | None, asked: str | None, fallback: str) -> str:
+    """Text in the asked language, else the programme's, else English, else any."""
+    texts = texts or {}
+    for locale in (asked, fallback, "en", *texts):
+        if locale and texts.get(locale):
+            return texts[locale]
+    return ""
+
+
+def public_notice(programme, asked: str | None) -> str | None:
+    """What the public sees instead of a form when the programme is not open."""
+    if programme["status"] == "paused":
+        return localized(programme["notice"], asked, programme["locale"]) or localized(PAUSE_NOTICE, asked, programme["locale"])
+    if programme["status"] == "closed":
+        return localized(CLOSED_NOTICE, asked, programme["locale"])
+    return None
+
+
+def to_api(row) -> dict:
+    out = dict(row)
+    out["name"] = out.pop("names")
+    out["description"] = out.pop("descriptions")
+    return out

@@ -1,0 +1,69 @@
+"""Mid-point and closing surveys, and the cohort outcome report that never shows a small group."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+KINDS = ("midpoint", "closing")
+
+
+def questions_for(surveys: dict, kind: str, role: str) -> list[dict]:
+    return [q for q in surveys.get(kind, []) if role in q["roles"]]
+
+
+def check_answers(questions: list[dict], answers: dict) -> dict[str, list[str]]:
+    """Field-level problems with ``answers`` (unknown question, wrong kind of answer)."""
+    by_id = {q["id"]: q for q in questions}
+    errors: dict[str, list[str]] = {}
+    for key, value in answers.items():
+        question = by_id.get(key)
+        if question is None:
+            errors[key] = ["not a question of this survey"]
+        elif value is None:
+            continue
+        elif question["kind"] == "yes_no" and not isinstance(value, bool):
+            errors[key] = ["answer true or false"]
+        elif question["kind"] == "scale" and (not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 5):
+            errors[key] = ["answer 1 to 5"]
+        elif question["kind"] == "choice" and value not in (question.get("choices") or []):
+            errors[key] = [f"answer one of {', '.join(question.get('choices') or [])}"]
+        elif question["kind"] == "text" and (not isinstance(value, str) or len(value) > 4000):
+            errors[key] = ["answer with text of at most 4000 characters"]
+    return errors
+
+
+def outcome_report(surveys: dict, invited: dict[str, int], responses: list[dict], min_group: int) -> dict:
+    """Response rate per survey and, per closed question, the counts behind each figure.
+
+    ``invited`` counts the accepted participants per role; ``responses`` are
+    ``{"kind", "role", "answers"}``. A figure whose group (those who answered that question) is
+    smaller than ``min_group`` is suppressed, so no one can be singled out. Free text is never
+    reported here.
+    """
+    report = {}
+    for kind in KINDS:
+        kind_responses = [r for r in responses if r["kind"] == kind]
+        questions = [q for q in surveys.get(kind, []) if q["kind"] != "text"]
+        eligible = sum(invited.get(role, 0) for role in ("mentee", "mentor")
+                       if any(role in q["roles"] for q in surveys.get(kind, [])))
+        figures = {}
+        for question in questions:
+            answers = [r["answers"].get(question["id"]) for r in kind_responses
+                       if r["role"] in question["roles"] and r["answers"].get(question["id"]) is not None]
+            group = len(answers)
+            if group < min_group:
+                figures[question["id"]] = {"answered": group, "suppressed": True}
+                continue
+            if question["kind"] == "yes_no":
+                yes = sum(1 for a in answers if a is True)
+                figures[question["id"]] = {"answered": group, "yes": yes, "no": group - yes, "share_yes": round(yes / group, 3)}
+            else:
+                figures[question["id"]] = {"answered": group, "counts": dict(Counter(str(a) for a in answers))}
+        respondents = len(kind_responses)
+        report[kind] = {
+            "invited": eligible,
+            "responded": respondents,
+            "response_rate": round(respondents / eligible, 3) if eligible else None,
+            "figures": figures,
+        }
+    return report
