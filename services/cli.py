@@ -7,7 +7,8 @@
     tandem migrate [SERVICE]    bring databases to the newest schema
     tandem tenant create SLUG NAME
     tandem token --role operator | --tenant SLUG --role coordinator --sub EMAIL
-    tandem contracts            write docs/asyncapi.json and each service's OpenAPI document
+    tandem contracts            write docs/ (AsyncAPI, OpenAPI) and the generated deploy/ files
+    tandem dlq list|replay|discard SERVICE   inspect and act on a dead-letter queue
 """
 
 from __future__ import annotations
@@ -180,12 +181,18 @@ def _fresh_dir(path: Path) -> Path:
 @main.command()
 @click.option("--out", default="docs", show_default=True)
 def contracts(out: str) -> None:
-    """Write the AsyncAPI document and each service's OpenAPI document."""
+    """Write the AsyncAPI and OpenAPI documents, and the deployment files generated from the code
+    (RabbitMQ definitions and topology, the Prometheus rule resource)."""
+    from services.ops import write_generated
     from services.shared.contract.documents import write_documents
 
-    for path in write_documents(Path(out)):
+    for path in [*write_documents(Path(out)), *write_generated()]:
         click.echo(f"wrote {path}")
 
+
+from services.ops import dlq  # noqa: E402
+
+main.add_command(dlq)
 
 if __name__ == "__main__":
     main()

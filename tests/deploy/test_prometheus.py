@@ -1,0 +1,171 @@
+"""Alert rules and the dashboard: promtool passes, and every metric they name is one the services
+export, with the labels they use — checked against a real /metrics scrape of the platform."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+import yaml
+from prometheus_client.metrics import MetricWrapperBase
+from werkzeug.test import Client
+
+from services.shared import metrics as tandem_metrics
+
+from .conftest import DEPLOY, run
+
+RULES = DEPLOY / "prometheus" / "rules" / "tandem.yml"
+RULE_TESTS = sorted((DEPLOY / "prometheus" / "tests").glob("*.yaml")) + sorted((DEPLOY / "prometheus" / "tests").glob("*.yml"))
+DASHBOARD = DEPLOY / "grafana" / "dashboards" / "tandem.json"
+# Names a query may use that the services do not export.
+FOREIGN = {"up"}
+METRIC = re.compile(r"\b(tandem_[a-z0-9_]+)\b")
+SELECTOR = re.compile(r"\b(tandem_[a-z0-9_]+)\s*\{([^}]*)\}")
+MATCHER = re.compile(r"([a-zA-Z_][a-zA-Z0-9_]*)\s*(?:=~|!~|!=|=)")
+GROUPING = re.compile(r"\b(?:by|without)\s*\(([^)]*)\)")
+
+
+def test_promtool_checks_the_rules(promtool):
+    answer = run(promtool, "check", "rules", str(RULES))
+    assert answer.returncode == 0, answer.stdout + answer.stderr
+
+
+def test_promtool_unit_tests_pass(promtool):
+    assert RULE_TESTS
+    answer = run(promtool, "test", "rules", *map(str, RULE_TESTS))
+    assert answer.returncode == 0, answer.stdout + answer.stderr
+
+
+def test_promtool_checks_the_compose_prometheus_config(promtool):
+    answer = run(promtool, "check", "config", "--syntax-only", str(DEPLOY / "prometheus" / "prometheus.yml"))
+    assert answer.returncode == 0, answer.stdout + answer.stderr
+
+
+def test_every_alert_has_a_unit_test():
+    alerts = {r["alert"] for g in yaml.safe_load(RULES.read_text())["groups"] for r in g["rules"] if "alert" in r}
+    tested = set()
+    for path in RULE_TESTS:
+        for case in yaml.safe_load(path.read_text())["tests"]:
+            for check in case.get("alert_rule_test", []):
+                if check.get("exp_alerts"):
+                    tested.add(check["alertname"])
+    assert alerts == tested, f"alerts without a test that fires them: {sorted(alerts - tested)}"
+
+
+# --- the metrics the services export -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    """Metric family -> type, from the # TYPE lines of the embedded platform's /metrics (a labelled
+    metric that has never been observed still has them)."""
+    from services import embedded
+
+    patch = pytest.MonkeyPatch()
+    patch.setenv("TANDEM_DATA_DIR", str(tmp_path_factory.mktemp("metrics")))
+    patch.setenv("AMQP_URL", "memory://")
+    patch.setenv("TANDEM_SIGNING_KEY", "metrics-test")
+    for name in ("DATABASE_URL", "PROMETHEUS_MULTIPROC_DIR", *(f"{s.upper()}_DATABASE_URL" for s in ("intake", "matching", "scheduling", "notify"))):
+        patch.delenv(name, raising=False)
+    try:
+        platform = embedded.build()
+        text = Client(platform.wsgi).get("/metrics").get_data(as_text=True)
+        collectors = [c for app in platform.apps.values() for c in app.extensions["tandem.collectors"]]
+    finally:
+        patch.undo()
+    families = dict(re.findall(r"^# TYPE (\S+) (\S+)$", text, re.M))
+    assert families, "the scrape has no metrics"
+    labels = {}
+    for value in vars(tandem_metrics).values():
+        if isinstance(value, MetricWrapperBase):
+            name = value._name + ("_total" if value._type == "counter" else "")
+            labels[name] = set(value._labelnames)
+    for collector in collectors:
+        labels[collector.name] = set(collector.labels)
+    return families, labels
+
+
+def family_of(name: str, families: dict[str, str]) -> str | None:
+    if name in families:
+        return name
+    for suffix in ("_bucket", "_sum", "_count"):
+        base = name.removesuffix(suffix)
+        if name.endswith(suffix) and families.get(base) in ("histogram", "summary"):
+            return base
+    return None
+
+
+def queries() -> dict[str, list[str]]:
+    """Where each PromQL expression comes from: alert rules and dashboard panels."""
+    found = {}
+    for group in yaml.safe_load(RULES.read_text())["groups"]:
+        for rule in group["rules"]:
+            found[f"rule {rule.get('alert') or rule.get('record')}"] = [rule["expr"]]
+    dashboard = json.loads(DASHBOARD.read_text())
+    for panel in dashboard["panels"]:
+        exprs = [t["expr"] for t in panel.get("targets", []) if t.get("expr")]
+        if exprs:
+            found[f"panel {panel['title']!r}"] = exprs
+    for variable in dashboard["templating"]["list"]:
+        found[f"variable {variable['name']}"] = [variable["definition"]]
+    return found
+
+
+def check(expressions: dict[str, list[str]], families: dict[str, str], labels: dict[str, set[str]]) -> list[str]:
+    problems = []
+    for where, exprs in expressions.items():
+        for expr in exprs:
+            names = set(METRIC.findall(expr))
+            if not names and not any(re.search(rf"\b{f}\b", expr) for f in FOREIGN):
+                problems.append(f"{where}: names no metric: {expr}")
+            known_labels = {"le", "job", "instance"}
+            for name in names:
+                family = family_of(name, families)
+                if family is None:
+                    problems.append(f"{where}: {name} is not exported by the services")
+                    continue
+                known_labels |= labels.get(family, set()) | labels.get(name, set())
+            for name, matchers in SELECTOR.findall(expr):
+                family = family_of(name, families)
+                allowed = labels.get(family, set()) | labels.get(name, set()) | ({"le"} if name.endswith("_bucket") else set())
+                for label in MATCHER.findall(matchers):
+                    if label not in allowed:
+                        problems.append(f"{where}: {name} has no label {label!r}")
+            for grouping in GROUPING.findall(expr):
+                for label in filter(None, (x.strip() for x in grouping.split(","))):
+                    if label not in known_labels:
+                        problems.append(f"{where}: groups by {label!r}, which none of its metrics has")
+    return problems
+
+
+def test_the_rules_and_the_dashboard_name_only_exported_metrics(exported):
+    families, labels = exported
+    problems = check(queries(), families, labels)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_check_catches_a_wrong_name_or_label(exported):
+    families, labels = exported
+    assert check({"x": ["rate(tandem_http_request_total[5m])"]}, families, labels)
+    assert check({"x": ['tandem_queue_messages{queue_name="a"}']}, families, labels)
+    assert check({"x": ["sum by (tenant) (tandem_consumer_up)"]}, families, labels)
+    assert not check({"x": ['sum by (service, le) (rate(tandem_http_request_duration_seconds_bucket{route="/x"}[5m]))']}, families, labels)
+
+
+def test_the_dashboard_covers_what_operators_watch():
+    dashboard = json.loads(DASHBOARD.read_text())
+    text = json.dumps(dashboard)
+    for metric in (
+        "tandem_http_requests_total", "tandem_http_request_duration_seconds_bucket",
+        "tandem_events_published_total", "tandem_events_consumed_total", "tandem_events_failed_total",
+        "tandem_events_dead_lettered_total", "tandem_inbox_duplicates_total", "tandem_outbox_backlog",
+        "tandem_queue_messages", "tandem_match_runs_total", "tandem_match_run_duration_seconds_bucket",
+        "tandem_notifications_sent_total", "tandem_notifications_failed_total",
+    ):
+        assert metric in text, f"the dashboard does not show {metric}"
+    ids = [p["id"] for p in dashboard["panels"]]
+    assert len(ids) == len(set(ids))
+    for panel in dashboard["panels"]:
+        if panel["type"] != "row":
+            assert panel["datasource"]["uid"] == "prometheus"
