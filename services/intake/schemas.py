@@ -104,6 +104,8 @@ class ProgrammeFields(Schema):
     surveys = fields.Nested(Surveys)
     min_report_group = fields.Integer(validate=validate.Range(min=1, max=100))
     notice = Localized(metadata={"description": "shown while paused"})
+    messages = fields.Dict(keys=fields.String(validate=validate.Regexp(r"^[a-z_]{1,40}$")), values=fields.Boolean(),
+                           metadata={"description": "message kind -> sent or not (e.g. {\"meeting_nudge\": false}); all are sent by default"})
 
 
 class ProgrammeIn(ProgrammeFields):

@@ -7,7 +7,7 @@ from sqlalchemy.engine import Connection
 
 from services.shared import outbox
 from services.shared.contract import Event
-from services.shared.db import UtcDateTime, add_messaging_tables
+from services.shared.db import UtcDateTime, add_messaging_tables, one, rows, update  # noqa: F401  (the tenant-scoped queries)
 
 metadata = sa.MetaData()
 OUTBOX, INBOX = add_messaging_tables(metadata)
@@ -43,6 +43,7 @@ programmes = sa.Table(
     sa.Column("member_organisations", sa.JSON, nullable=False),
     sa.Column("surveys", sa.JSON, nullable=False),
     sa.Column("min_report_group", sa.Integer, nullable=False),
+    sa.Column("messages", sa.JSON, nullable=False, server_default="{}"),
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("notice", sa.JSON, nullable=False),
     sa.Column("created_at", UtcDateTime(), nullable=False),
@@ -173,23 +174,3 @@ erasures = sa.Table(
 
 def publish(conn: Connection, event: Event) -> None:
     outbox.add(conn, OUTBOX, event)
-
-
-def one(conn: Connection, table: sa.Table, tenant: str, id_: str, for_update: bool = False):
-    """The row ``id_`` of ``table`` if it belongs to ``tenant``; None otherwise."""
-    key = table.c.slug if "slug" in table.c else table.c.id
-    query = sa.select(table).where(key == id_, table.c.tenant == tenant)
-    if for_update:
-        query = query.with_for_update()
-    return conn.execute(query).mappings().first()
-
-
-def rows(conn: Connection, table: sa.Table, tenant: str, *where, order_by=None):
-    query = sa.select(table).where(table.c.tenant == tenant, *where)
-    if order_by is not None:
-        query = query.order_by(*order_by) if isinstance(order_by, list | tuple) else query.order_by(order_by)
-    return conn.execute(query).mappings().all()
-
-
-def update(conn: Connection, table: sa.Table, tenant: str, id_: str, **values) -> None:
-    conn.execute(table.update().where(table.c.id == id_, table.c.tenant == tenant).values(**values))

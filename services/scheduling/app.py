@@ -1,4 +1,4 @@
-"""Scheduling's API process: agreements, meeting plans, cohort events and calendars."""
+"""Scheduling's API process: agreements, meeting plans, cohort events, attendance and calendars."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from services.shared.db import create_engine
 
 from . import store
 from .api import BLUEPRINTS
+from .domain import links
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Flask:
     settings = settings or settings_for("scheduling")
     engine = engine or create_engine(settings.database_url)
+    links.configure(settings)
     return create_service_app(settings, engine, store.OUTBOX, BLUEPRINTS, __doc__)

@@ -1,8 +1,11 @@
-"""Scheduling's tables: its projections of cohorts and participants, from events."""
+"""Scheduling's tables and tenant-scoped queries: its projections of cohorts, participants and
+pairs (from events), and what it owns — agreements, meeting plans, cohort events with their
+attendance, the work due at a time (reminders, nudges, surveys, phase changes) and calendar feeds."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from services.shared import outbox
 from services.shared.contract import Event
@@ -10,6 +13,8 @@ from services.shared.db import UtcDateTime, add_messaging_tables
 
 metadata = sa.MetaData()
 OUTBOX, INBOX = add_messaging_tables(metadata)
+
+# --- projections (intake's and matching's events) ----------------------------------------------
 
 cohorts = sa.Table(
     "cohorts",
@@ -20,6 +25,11 @@ cohorts = sa.Table(
     sa.Column("time_zone", sa.String(64), nullable=False),
     sa.Column("starts_on", sa.Date, nullable=True),
     sa.Column("ends_on", sa.Date, nullable=True),
+    sa.Column("status", sa.String(16), nullable=False, server_default="open"),
+    # what scheduling needs of the programme: name, locale, languages, cadence, meeting plan,
+    # reminder days, contact details to share (the snapshot's ProgrammeSettings, as JSON)
+    sa.Column("programme", sa.JSON, nullable=False, server_default="{}"),
+    sa.Column("updated_at", UtcDateTime(), nullable=True),
 )
 
 participants = sa.Table(
@@ -33,8 +43,182 @@ participants = sa.Table(
     sa.Column("locale", sa.String(2), nullable=False),
     sa.Column("time_zone", sa.String(64), nullable=False),
     sa.Column("recorded_at", UtcDateTime(), nullable=False),
+    sa.Column("email", sa.String(320), nullable=True),
+    sa.Column("phone", sa.String(40), nullable=True),
+    sa.Column("status", sa.String(16), nullable=False, server_default="submitted"),
+    sa.Column("erased", sa.Boolean, nullable=False, server_default=sa.false()),
+)
+
+pairs = sa.Table(
+    "pairs",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),  # matching's pair id
+    sa.Column("tenant", sa.String(64), nullable=False, index=True),
+    sa.Column("cohort_id", sa.String(36), nullable=False, index=True),
+    sa.Column("mentee_id", sa.String(36), nullable=False, index=True),
+    sa.Column("mentor_id", sa.String(36), nullable=False, index=True),
+    sa.Column("shared_languages", sa.JSON, nullable=False),
+    sa.Column("share_contact_details", sa.JSON, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),  # active, ended
+    sa.Column("phase", sa.String(16), nullable=True),  # start, working, closing, finished
+    sa.Column("confirmed_at", UtcDateTime(), nullable=True),
+    sa.Column("ended_at", UtcDateTime(), nullable=True),
+    sa.Column("ended_by", sa.String(320), nullable=True),
+    sa.Column("end_reason", sa.Text, nullable=True),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+# --- what scheduling owns ------------------------------------------------------------------------
+
+agreements = sa.Table(
+    "agreements",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("tenant", sa.String(64), nullable=False, index=True),
+    sa.Column("pair_id", sa.String(36), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),  # draft, signed, superseded
+    sa.Column("language", sa.String(8), nullable=False),
+    sa.Column("support_languages", sa.JSON, nullable=False),
+    sa.Column("goals", sa.JSON, nullable=False),
+    sa.Column("meeting_every_months", sa.Integer, nullable=False),
+    sa.Column("meeting_minutes", sa.Integer, nullable=False),
+    sa.Column("planned_dates", sa.JSON, nullable=False),
+    sa.Column("keep_in_touch", sa.Text, nullable=False),
+    sa.Column("expectations", sa.JSON, nullable=False),
+    sa.Column("mentee_signed_at", UtcDateTime(), nullable=True),
+    sa.Column("mentor_signed_at", UtcDateTime(), nullable=True),
+    sa.Column("signed_at", UtcDateTime(), nullable=True),
+    sa.Column("created_by", sa.String(320), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+    sa.UniqueConstraint("pair_id", "version", name="uq_agreement_version"),
+)
+
+meetings = sa.Table(
+    "meetings",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("tenant", sa.String(64), nullable=False, index=True),
+    sa.Column("pair_id", sa.String(36), nullable=False, index=True),
+    sa.Column("cohort_id", sa.String(36), nullable=False, index=True),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("topic", sa.JSON, nullable=False),
+    sa.Column("checklist", sa.JSON, nullable=False),
+    sa.Column("window_start", sa.Date, nullable=False),
+    sa.Column("window_end", sa.Date, nullable=False),
+    # planned (no date yet), proposed, scheduled, held, missed, cancelled
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("starts_at", UtcDateTime(), nullable=True),
+    sa.Column("ends_at", UtcDateTime(), nullable=True),
+    sa.Column("place", sa.String(400), nullable=False, server_default=""),
+    sa.Column("mode", sa.String(16), nullable=False, server_default="in_person"),
+    sa.Column("proposal", sa.JSON, nullable=True),
+    sa.Column("sequence", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("notes", sa.JSON, nullable=True),  # the checklist as the pair filled it in
+    sa.Column("logged_by", sa.String(16), nullable=True),  # mentee, mentor or coordinator
+    sa.Column("logged_at", UtcDateTime(), nullable=True),
+    sa.Column("cancel_reason", sa.Text, nullable=True),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+    sa.UniqueConstraint("pair_id", "number", name="uq_meeting_number"),
+)
+
+cohort_events = sa.Table(
+    "cohort_events",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),  # scheduling's own, stable: the calendar UID
+    sa.Column("source_id", sa.String(36), nullable=False, index=True),  # intake's group event id (may change)
+    sa.Column("tenant", sa.String(64), nullable=False, index=True),
+    sa.Column("cohort_id", sa.String(36), nullable=False, index=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("title", sa.JSON, nullable=False),
+    sa.Column("starts_at", UtcDateTime(), nullable=False),
+    sa.Column("ends_at", UtcDateTime(), nullable=False),
+    sa.Column("time_zone", sa.String(64), nullable=False),
+    sa.Column("venue", sa.String(400), nullable=False),
+    sa.Column("mandatory", sa.Boolean, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),  # scheduled, cancelled
+    sa.Column("sequence", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+attendance = sa.Table(
+    "attendance",
+    metadata,
+    sa.Column("tenant", sa.String(64), nullable=False, index=True),
+    sa.Column("cohort_event_id", sa.String(36), primary_key=True),
+    sa.Column("application_id", sa.String(36), primary_key=True),
+    sa.Column("status", sa.String(16), nullable=False),  # present, absent, excused
+    sa.Column("note", sa.String(400), nullable=False, server_default=""),
+    sa.Column("recorded_by", sa.String(320), nullable=False),
+    sa.Column("recorded_at", UtcDateTime(), nullable=False),
+)
+
+# Work due at a moment: the worker claims pending rows whose time has come, does them and marks
+# them done in one transaction with the events they write, so nothing is lost or repeated.
+due_work = sa.Table(
+    "due_work",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
+    sa.Column("tenant", sa.String(64), nullable=False),
+    # meeting_reminder, event_reminder, nudge, survey, phase
+    sa.Column("kind", sa.String(24), nullable=False),
+    sa.Column("subject_id", sa.String(36), nullable=False),  # meeting, cohort event, person or pair
+    sa.Column("key", sa.String(64), nullable=False),  # e.g. "3d@2": 3 days before, SEQUENCE 2
+    sa.Column("due_at", UtcDateTime(), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),  # pending, done, cancelled, failed
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_error", sa.Text, nullable=True),
+    sa.Column("outcome", sa.String(16), nullable=True),  # sent, skipped
+    sa.Column("done_at", UtcDateTime(), nullable=True),
+    sa.Column("done_by", sa.String(120), nullable=True),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.UniqueConstraint("kind", "subject_id", "key", name="uq_due_work"),
+    sa.Index("ix_due_work_pending", "due_at",
+             postgresql_where=sa.text("status = 'pending'"), sqlite_where=sa.text("status = 'pending'")),
+)
+
+calendar_feeds = sa.Table(
+    "calendar_feeds",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("tenant", sa.String(64), nullable=False, index=True),
+    sa.Column("owner_kind", sa.String(8), nullable=False),  # person, cohort
+    sa.Column("owner_id", sa.String(36), nullable=False),
+    # only the hash of the secret is kept: a copy of the database does not open anyone's calendar
+    sa.Column("secret_sha256", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_by", sa.String(320), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("revoked_at", UtcDateTime(), nullable=True),
+    sa.Index("ix_calendar_feeds_owner", "tenant", "owner_kind", "owner_id"),
 )
 
 
-def publish(conn, event: Event) -> None:
+def publish(conn: Connection, event: Event) -> None:
     outbox.add(conn, OUTBOX, event)
+
+
+# --- queries that always name the tenant -----------------------------------------------------
+
+
+def _key(table: sa.Table) -> sa.Column:
+    return table.c.application_id if table is participants else table.c.id
+
+
+def one(conn: Connection, table: sa.Table, tenant: str, id_: str, for_update: bool = False):
+    """The row ``id_`` of ``table`` if it belongs to ``tenant``; None otherwise."""
+    query = sa.select(table).where(_key(table) == id_, table.c.tenant == tenant)
+    if for_update:
+        query = query.with_for_update()
+    return conn.execute(query).mappings().first()
+
+
+def rows(conn: Connection, table: sa.Table, tenant: str, *where, order_by=None):
+    query = sa.select(table).where(table.c.tenant == tenant, *where)
+    if order_by is not None:
+        query = query.order_by(*order_by) if isinstance(order_by, list | tuple) else query.order_by(order_by)
+    return conn.execute(query).mappings().all()
+
+
+def update(conn: Connection, table: sa.Table, tenant: str, id_: str, **values) -> None:
+    conn.execute(table.update().where(_key(table) == id_, table.c.tenant == tenant).values(**values))

@@ -1,4 +1,5 @@
-"""Scheduling's worker process: its consumer and the outbox relay."""
+"""Scheduling's worker process: its consumer, the outbox relay, and the agenda's timer that sends
+reminders, nudges, surveys and phase changes when they fall due."""
 
 from __future__ import annotations
 
@@ -7,16 +8,24 @@ from sqlalchemy.engine import Engine
 from services.shared import logs
 from services.shared.config import Settings, settings_for
 from services.shared.db import create_engine
-from services.shared.worker import ServiceWorker
+from services.shared.worker import ServiceWorker, Timer
 
 from . import store
+from .domain import due, links
 from .handlers import HANDLERS
+
+# Reminders are due to the day; checking every half minute keeps them punctual without load.
+AGENDA_INTERVAL = 30.0
 
 
 def create_worker(settings: Settings | None = None, engine: Engine | None = None) -> ServiceWorker:
     settings = settings or settings_for("scheduling")
     engine = engine or create_engine(settings.database_url)
-    return ServiceWorker(settings, engine, store.OUTBOX, store.INBOX, HANDLERS)
+    links.configure(settings)
+    return ServiceWorker(
+        settings, engine, store.OUTBOX, store.INBOX, HANDLERS,
+        timers=[Timer("agenda", AGENDA_INTERVAL, lambda: due.run_due(engine))],
+    )
 
 
 def main() -> None:

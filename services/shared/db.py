@@ -129,3 +129,28 @@ def migrate(service: str, url: str) -> None:
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     cfg.attributes["service"] = service
     command.upgrade(cfg, "head")
+
+
+# --- queries that always name the tenant -----------------------------------------------------
+
+
+def one(conn, table: sa.Table, tenant: str, id_: str, for_update: bool = False):
+    """The row ``id_`` of ``table`` if it belongs to ``tenant``, else None: another tenant's
+    object is simply not there."""
+    query = sa.select(table).where(table.c.id == id_, table.c.tenant == tenant)
+    if for_update:
+        query = query.with_for_update()
+    return conn.execute(query).mappings().first()
+
+
+def rows(conn, table: sa.Table, tenant: str, *where, order_by=None):
+    """The tenant's rows of ``table`` that satisfy ``where``."""
+    query = sa.select(table).where(table.c.tenant == tenant, *where)
+    if order_by is not None:
+        query = query.order_by(*order_by) if isinstance(order_by, list | tuple) else query.order_by(order_by)
+    return conn.execute(query).mappings().all()
+
+
+def update(conn, table: sa.Table, tenant: str, id_: str, **values) -> None:
+    """Change the tenant's row ``id_``; another tenant's row is never touched."""
+    conn.execute(table.update().where(table.c.id == id_, table.c.tenant == tenant).values(**values))

@@ -53,6 +53,53 @@ SAMPLES = {
     "survey.answered.v1": {"cohort_id": "c1", "application_id": "a1", "role": "mentee", "kind": "closing"},
     "person.erasure_requested.v1": {"erasure_id": "e1", "email_sha256": "0" * 64, "application_ids": ["a1"], "nomination_ids": []},
 }
+MATCH_COHORT = {"cohort_id": "c1", "cohort_name": "Hösten 2026", "programme_id": "p1", "programme_name": {"sv": "Mentorprogrammet"},
+                "time_zone": "Europe/Stockholm", "starts_on": date(2026, 9, 1), "ends_on": date(2027, 3, 31)}
+MATCH_PERSON = {"application_id": "a1", "name": "Amira Haddad", "email": "amira@example.se", "locale": "sv", "languages": ["sv"]}
+MENTOR = {**MATCH_PERSON, "application_id": "a2", "name": "Karin Berg", "email": "karin@example.se", "profession": "2611"}
+SAMPLES |= {
+    "match.proposed.v1": {"run_id": "r1", "cohort_id": "c1", "mode": "optimal", "proposed": 18, "unmatched": 2, "objective": 123.5},
+    "match.confirmed.v1": {**MATCH_COHORT, "pair_id": "x1", "mentee": MATCH_PERSON, "mentor": MENTOR, "shared_languages": ["sv"],
+                           "share_contact_details": ["email"], "score": 9.5, "confirmed_at": datetime(2026, 9, 2, tzinfo=UTC)},
+    "match.ended.v1": {**MATCH_COHORT, "pair_id": "x1", "mentee": MATCH_PERSON, "mentor": MENTOR, "reason": "did not work",
+                       "ended_by": "coordinator@example.se", "ended_at": datetime(2026, 11, 2, tzinfo=UTC)},
+    "match.unmatched.v1": {**MATCH_COHORT, "run_id": "r1", "mentee": MATCH_PERSON, "reason_code": "no_shared_language",
+                           "reason": "no mentor shares a mentoring language"},
+}
+PARTICIPANT = {"application_id": "a1", "role": "mentee", "name": "Amira Haddad", "email": "amira@example.se", "locale": "sv", "link": None}
+PAIR = {"pair_id": "x1", "cohort_id": "c1", "cohort_name": "Hösten 2026", "programme_name": {"sv": "Mentorprogrammet"},
+        "time_zone": "Europe/Stockholm", "mentee": PARTICIPANT,
+        "mentor": {**PARTICIPANT, "application_id": "a2", "role": "mentor", "name": "Karin Berg", "email": "karin@example.se"}}
+MEETING = {**PAIR, "meeting_id": "m1", "number": 1, "topic": {"sv": "Lära känna varandra"}, "place": "Kafé Linnea",
+           "starts_at": datetime(2026, 9, 15, 15, tzinfo=UTC), "ends_at": datetime(2026, 9, 15, 17, tzinfo=UTC),
+           "mode": "in_person", "sequence": 0}
+COHORT_EVENT = {"cohort_event_id": "g1", "cohort_id": "c1", "cohort_name": "Hösten 2026", "programme_name": {"sv": "Mentorprogrammet"},
+                "time_zone": "Europe/Stockholm", "kind": "half_day", "title": {"sv": "Halvdagsträff"}, "venue": "Stockholm",
+                "starts_at": datetime(2027, 1, 31, 7, 30, tzinfo=UTC), "ends_at": datetime(2027, 1, 31, 11, tzinfo=UTC),
+                "mandatory": True, "sequence": 0, "recipients": [PARTICIPANT]}
+OUTCOME = {"delivery_id": "d1", "cause_event_id": "e1", "cause_event_type": "match.confirmed.v1", "message": "match_confirmed",
+           "channel": "email", "recipient_id": "a1", "attempts": 1}
+SAMPLES |= {
+    "agreement.drafted.v1": {**PAIR, "agreement_id": "ag1", "version": 1},
+    "agreement.signed.v1": {**PAIR, "agreement_id": "ag1", "version": 1, "signed_at": datetime(2026, 9, 3, tzinfo=UTC)},
+    "meeting.proposed.v1": {**MEETING, "proposed_by": "mentor"},
+    "meeting.scheduled.v1": MEETING,
+    "meeting.rescheduled.v1": {**MEETING, "sequence": 1, "previous_starts_at": datetime(2026, 9, 14, 15, tzinfo=UTC)},
+    "meeting.held.v1": {**PAIR, "meeting_id": "m1", "number": 1},
+    "meeting.missed.v1": {**PAIR, "meeting_id": "m1", "number": 1},
+    "meeting.cancelled.v1": {**MEETING, "sequence": 2, "reason": "the pair ended"},
+    "meeting.reminder_due.v1": {**MEETING, "days_before": 3},
+    "meeting.nudge_due.v1": {**PAIR, "number": 2, "window_start": date(2026, 10, 1), "window_end": date(2026, 10, 31)},
+    "event.scheduled.v1": COHORT_EVENT,
+    "event.cancelled.v1": {**COHORT_EVENT, "sequence": 1},
+    "event.reminder_due.v1": {**COHORT_EVENT, "days_before": 1},
+    "survey.due.v1": {"cohort_id": "c1", "cohort_name": "Hösten 2026", "programme_name": {"sv": "Mentorprogrammet"},
+                      "time_zone": "Europe/Stockholm", "pair_id": "x1", "kind": "midpoint",
+                      "participant": {**PARTICIPANT, "link": "https://tandem.example.org/s"}},
+    "mentorship.phase_changed.v1": {**PAIR, "phase": "working", "previous_phase": "start"},
+    "notification.sent.v1": OUTCOME,
+    "notification.failed.v1": {**OUTCOME, "attempts": 8, "error": "SMTP 550: no such mailbox"},
+}
 
 
 def test_every_event_type_has_a_sample():

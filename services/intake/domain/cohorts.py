@@ -100,6 +100,7 @@ def programme_settings(programme) -> dict:
         "matching_weights": programme["matching_weights"], "matching_mode": programme["matching_mode"],
         "match_when_closed": programme["match_when_closed"], "reminder_days": programme["reminder_days"],
         "share_contact_details": programme["share_contact_details"], "contacts": programme["contacts"],
+        "messages": programme.get("messages") or {},
     }
 
 

@@ -39,6 +39,7 @@ DEFAULTS = {
     "surveys": SURVEYS,
     "min_report_group": MIN_REPORT_GROUP,
     "notice": PAUSE_NOTICE,
+    "messages": {},
 }
 
 

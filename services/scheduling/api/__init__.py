@@ -1,5 +1,10 @@
 """Scheduling's HTTP API, one blueprint per resource."""
 
+from .calendars import blp as calendars
+from .cohorts import blp as cohorts
+from .meetings import blp as meetings
+from .mine import blp as mine
+from .pairs import blp as pairs
 from .participants import blp as participants
 
-BLUEPRINTS = (participants,)
+BLUEPRINTS = (participants, cohorts, pairs, meetings, mine, calendars)

@@ -1,1 +1,3 @@
-"""Scheduling's rules, in plain Python."""
+"""Scheduling's rules. The plain-Python ones — ``plan``, ``phases``, ``terms``, ``timing``, ``ical``,
+``wording`` — import nothing of SQL, Flask or the broker; the others apply them to scheduling's
+tables inside the caller's transaction."""

@@ -1,0 +1,179 @@
+"""A cohort as its coordinator follows it: the overview of pairs, phases and meetings held
+against those due; the cohort events and their attendance; who missed a mandatory event; and the
+cohort's calendar feed."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from services.shared import clock
+from services.shared.api import service
+from services.shared.tenancy import current_principal, current_tenant, require
+
+from .. import store
+from ..domain import calendars, projection, reports
+from ..schemas import (
+    AttendanceIn,
+    AttendanceOut,
+    CohortEventOut,
+    FeedOut,
+    MissedReportOut,
+    OverviewOut,
+    PairSummaryOut,
+)
+from .common import SECURITY, event_out, found
+
+blp = Blueprint("cohorts", __name__, url_prefix="/cohorts", description="Cohorts: overview, events, attendance, calendar.")
+
+
+def feed_url(secret: str) -> str:
+    return f"{service().settings.public_url}/scheduling/calendars/{secret}.ics"
+
+
+@blp.route("/<cohort_id>/overview")
+class Overview(MethodView):
+    @require("coordinator")
+    @blp.response(200, OverviewOut)
+    @blp.doc(security=SECURITY)
+    def get(self, cohort_id):
+        """Every pair with its phase, agreement and meetings held against those due; the cohort
+        events with their attendance."""
+        with service().engine.connect() as conn:
+            cohort = found(conn, store.cohorts, cohort_id, "cohort")
+            result = reports.overview(conn, current_tenant(), cohort, clock.now())
+        result["events"] = [event_out(e) for e in result["events"]]
+        return result
+
+
+@blp.route("/<cohort_id>/pairs")
+class CohortPairs(MethodView):
+    @require("coordinator")
+    @blp.response(200, PairSummaryOut(many=True))
+    @blp.doc(security=SECURITY)
+    def get(self, cohort_id):
+        """The cohort's pairs, active and ended, each with its phase and meetings."""
+        with service().engine.connect() as conn:
+            cohort = found(conn, store.cohorts, cohort_id, "cohort")
+            return reports.pair_summaries(conn, current_tenant(), cohort, clock.now())
+
+
+@blp.route("/<cohort_id>/events")
+class CohortEvents(MethodView):
+    @require("coordinator")
+    @blp.response(200, CohortEventOut(many=True))
+    @blp.doc(security=SECURITY)
+    def get(self, cohort_id):
+        """Training days, kick-off, half-day meetings and closing, as taken over from intake, with attendance."""
+        with service().engine.connect() as conn:
+            cohort = found(conn, store.cohorts, cohort_id, "cohort")
+            return [event_out(e) for e in reports.events_with_attendance(conn, current_tenant(), cohort, clock.now())]
+
+
+def _event_of(conn, cohort_id: str, event_id: str):
+    event = found(conn, store.cohort_events, event_id, "cohort event")
+    if event["cohort_id"] != cohort_id:
+        abort(404, message="No such cohort event.")
+    return event
+
+
+def _attendance(conn, cohort_id: str, event) -> dict:
+    t = store.attendance
+    marks = {r["application_id"]: r for r in store.rows(conn, t, current_tenant(), t.c.cohort_event_id == event["id"])}
+    expected = projection.attendees(conn, current_tenant(), cohort_id)
+    seen = {p["application_id"] for p in expected}
+    extra = store.rows(conn, store.participants, current_tenant(),
+                       store.participants.c.application_id.in_([a for a in marks if a not in seen]))
+    people = [*expected, *(dict(r) for r in extra)]
+    return {"event": event_out(event), "attendees": [
+        {"application_id": p["application_id"], "name": p["name"], "role": p["role"],
+         "status": marks[p["application_id"]]["status"] if p["application_id"] in marks else None,
+         "note": marks[p["application_id"]]["note"] if p["application_id"] in marks else ""} for p in people]}
+
+
+@blp.route("/<cohort_id>/events/<event_id>/attendance")
+class Attendance(MethodView):
+    @require("coordinator")
+    @blp.response(200, AttendanceOut)
+    @blp.doc(security=SECURITY)
+    def get(self, cohort_id, event_id):
+        """Who is expected at the event, and who came."""
+        with service().engine.connect() as conn:
+            found(conn, store.cohorts, cohort_id, "cohort")
+            return _attendance(conn, cohort_id, _event_of(conn, cohort_id, event_id))
+
+    @require("coordinator")
+    @blp.arguments(AttendanceIn)
+    @blp.response(200, AttendanceOut)
+    @blp.doc(security=SECURITY)
+    def put(self, body, cohort_id, event_id):
+        """Record attendance (present, absent, excused) for some or all of the cohort's people."""
+        t = store.attendance
+        now = clock.now()
+        with service().engine.begin() as conn:
+            found(conn, store.cohorts, cohort_id, "cohort")
+            event = _event_of(conn, cohort_id, event_id)
+            p = store.participants
+            known = set(conn.execute(sa.select(p.c.application_id).where(
+                p.c.tenant == current_tenant(), p.c.cohort_id == cohort_id,
+                p.c.application_id.in_([r["application_id"] for r in body["records"]]))).scalars())
+            errors = {str(i): {"application_id": ["not a participant of this cohort"]}
+                      for i, r in enumerate(body["records"]) if r["application_id"] not in known}
+            if errors:
+                abort(422, message="Some people are not in this cohort.", errors={"json": {"records": errors}})
+            for record in body["records"]:
+                values = {"status": record["status"], "note": record["note"], "recorded_by": current_principal().sub,
+                          "recorded_at": now}
+                key = (t.c.cohort_event_id == event["id"]) & (t.c.application_id == record["application_id"])
+                if conn.execute(sa.select(t.c.status).where(key, t.c.tenant == current_tenant())).first():
+                    conn.execute(t.update().where(key, t.c.tenant == current_tenant()).values(**values))
+                else:
+                    conn.execute(t.insert().values(tenant=current_tenant(), cohort_event_id=event["id"],
+                                                   application_id=record["application_id"], **values))
+            return _attendance(conn, cohort_id, event)
+
+
+@blp.route("/<cohort_id>/attendance/missed")
+class MissedMandatory(MethodView):
+    @require("coordinator")
+    @blp.response(200, MissedReportOut)
+    @blp.doc(security=SECURITY)
+    def get(self, cohort_id):
+        """Who missed mandatory events (and who was excused); past mandatory events not yet recorded for everyone."""
+        with service().engine.connect() as conn:
+            cohort = found(conn, store.cohorts, cohort_id, "cohort")
+            return reports.missed_mandatory(conn, current_tenant(), cohort, clock.now())
+
+
+@blp.route("/<cohort_id>/calendar")
+class CohortCalendar(MethodView):
+    @require("coordinator")
+    @blp.response(200, FeedOut)
+    @blp.doc(security=SECURITY)
+    def get(self, cohort_id):
+        """Whether the cohort's calendar feed is live (its URL was shown once, when issued)."""
+        with service().engine.connect() as conn:
+            found(conn, store.cohorts, cohort_id, "cohort")
+            feed = calendars.active(conn, current_tenant(), "cohort", cohort_id)
+        return {"url": None, "active": feed is not None, "created_at": feed["created_at"] if feed else None}
+
+    @require("coordinator")
+    @blp.response(201, FeedOut)
+    @blp.doc(security=SECURITY)
+    def post(self, cohort_id):
+        """Issue a secret URL for the cohort's calendar (its events); any earlier URL stops working."""
+        now = clock.now()
+        with service().engine.begin() as conn:
+            found(conn, store.cohorts, cohort_id, "cohort")
+            secret = calendars.issue(conn, current_tenant(), "cohort", cohort_id, current_principal().sub, now)
+        return {"url": feed_url(secret), "active": True, "created_at": now}
+
+    @require("coordinator")
+    @blp.response(204)
+    @blp.doc(security=SECURITY)
+    def delete(self, cohort_id):
+        """Revoke the cohort's calendar URL."""
+        with service().engine.begin() as conn:
+            found(conn, store.cohorts, cohort_id, "cohort")
+            calendars.revoke(conn, current_tenant(), "cohort", cohort_id, clock.now())

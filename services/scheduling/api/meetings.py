@@ -1,0 +1,156 @@
+"""A meeting of a pair's plan: proposing and accepting a time, setting or moving it, logging it as
+held (the checklist) or missed, calling it off."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from services.shared import clock
+from services.shared.api import service
+from services.shared.tenancy import require
+
+from ..domain import meetings as domain
+from ..schemas import HeldIn, MeetingOut, ReasonIn, WhenIn
+from .common import PARTICIPANT_LINK, SECURITY, meeting_access, meeting_out, only_the_pair, refuse
+
+blp = Blueprint("meetings", __name__, url_prefix="/meetings", description="The meetings of a pair's plan.")
+
+
+def _when(conn, ctx, body, now):
+    try:
+        return domain.when_from(conn, ctx, body, now)
+    except domain.MeetingRefused as exc:
+        refuse(exc)
+
+
+@blp.route("/<meeting_id>")
+class Meeting(MethodView):
+    @require("coordinator", "participant")
+    @blp.response(200, MeetingOut)
+    @blp.doc(security=SECURITY, description=PARTICIPANT_LINK)
+    def get(self, meeting_id):
+        """One meeting: its due window, topic, checklist, time and place."""
+        with service().engine.connect() as conn:
+            ctx, meeting, role = meeting_access(conn, meeting_id, lock=False)
+            return meeting_out(meeting, ctx, role)
+
+
+@blp.route("/<meeting_id>/proposal")
+class Proposal(MethodView):
+    @require("participant")
+    @blp.arguments(WhenIn)
+    @blp.response(200, MeetingOut)
+    @blp.doc(security=SECURITY, description=PARTICIPANT_LINK)
+    def post(self, body, meeting_id):
+        """Propose a date, time and place; the other one of the pair accepts it (or proposes another)."""
+        now = clock.now()
+        with service().engine.begin() as conn:
+            ctx, meeting, role = meeting_access(conn, meeting_id)
+            only_the_pair(role)
+            when = _when(conn, ctx, body, now)
+            try:
+                return meeting_out(domain.propose(conn, ctx, meeting, role, when, now), ctx, role)
+            except domain.MeetingRefused as exc:
+                refuse(exc)
+
+    @require("participant")
+    @blp.response(200, MeetingOut)
+    @blp.doc(security=SECURITY, description=PARTICIPANT_LINK)
+    def delete(self, meeting_id):
+        """Withdraw (or decline) the proposal."""
+        with service().engine.begin() as conn:
+            ctx, meeting, role = meeting_access(conn, meeting_id)
+            only_the_pair(role)
+            try:
+                return meeting_out(domain.withdraw_proposal(conn, ctx, meeting, clock.now()), ctx, role)
+            except domain.MeetingRefused as exc:
+                refuse(exc)
+
+
+@blp.route("/<meeting_id>/proposal/accept")
+class AcceptProposal(MethodView):
+    @require("participant")
+    @blp.response(200, MeetingOut)
+    @blp.doc(security=SECURITY, description=PARTICIPANT_LINK)
+    def post(self, meeting_id):
+        """Accept the other's proposal: the meeting is set (reminders follow)."""
+        with service().engine.begin() as conn:
+            ctx, meeting, role = meeting_access(conn, meeting_id)
+            only_the_pair(role)
+            try:
+                return meeting_out(domain.accept(conn, ctx, meeting, role, clock.now()), ctx, role)
+            except domain.MeetingRefused as exc:
+                refuse(exc)
+
+
+@blp.route("/<meeting_id>/schedule")
+class Schedule(MethodView):
+    @require("coordinator", "participant")
+    @blp.arguments(WhenIn)
+    @blp.response(200, MeetingOut)
+    @blp.doc(security=SECURITY, description=PARTICIPANT_LINK)
+    def put(self, body, meeting_id):
+        """Set or move the meeting's date, time and place, as the pair agreed (a move raises the
+        calendar entry's SEQUENCE and re-plans the reminders)."""
+        now = clock.now()
+        with service().engine.begin() as conn:
+            ctx, meeting, role = meeting_access(conn, meeting_id)
+            when = _when(conn, ctx, body, now)
+            try:
+                return meeting_out(domain.schedule(conn, ctx, meeting, when, now), ctx, role)
+            except domain.MeetingRefused as exc:
+                refuse(exc)
+
+
+@blp.route("/<meeting_id>/held")
+class Held(MethodView):
+    @require("coordinator", "participant")
+    @blp.arguments(HeldIn)
+    @blp.response(200, MeetingOut)
+    @blp.doc(security=SECURITY, description=PARTICIPANT_LINK)
+    def post(self, body, meeting_id):
+        """Log the meeting as held, with the checklist: since last time, the topic, next steps,
+        who does what before the next meeting."""
+        now = clock.now()
+        with service().engine.begin() as conn:
+            ctx, meeting, role = meeting_access(conn, meeting_id)
+            held_at = body.pop("held_at")
+            notes = {**body, "topic": body.get("topic") or meeting_out(meeting, ctx, role)["topic_text"],
+                     "actions": [{**a, "by": a["by"].isoformat() if a.get("by") else None} for a in body["actions"]]}
+            try:
+                return meeting_out(domain.log_held(conn, ctx, meeting, notes, held_at, role, now), ctx, role)
+            except domain.MeetingRefused as exc:
+                refuse(exc)
+
+
+@blp.route("/<meeting_id>/missed")
+class Missed(MethodView):
+    @require("coordinator", "participant")
+    @blp.arguments(ReasonIn)
+    @blp.response(200, MeetingOut)
+    @blp.doc(security=SECURITY, description=PARTICIPANT_LINK)
+    def post(self, body, meeting_id):
+        """Log the meeting as missed (its window still wants a meeting: the nudge will come)."""
+        with service().engine.begin() as conn:
+            ctx, meeting, role = meeting_access(conn, meeting_id)
+            try:
+                return meeting_out(domain.log_missed(conn, ctx, meeting, body["reason"], role, clock.now()), ctx, role)
+            except domain.MeetingRefused as exc:
+                refuse(exc)
+
+
+@blp.route("/<meeting_id>/cancel")
+class Cancel(MethodView):
+    @require("coordinator", "participant")
+    @blp.arguments(ReasonIn)
+    @blp.response(200, MeetingOut)
+    @blp.doc(security=SECURITY, description=PARTICIPANT_LINK)
+    def post(self, body, meeting_id):
+        """Call the meeting off (STATUS:CANCELLED in the calendars); it can be set again later."""
+        with service().engine.begin() as conn:
+            ctx, meeting, role = meeting_access(conn, meeting_id)
+            try:
+                return meeting_out(domain.call_off(conn, ctx, meeting, body["reason"], clock.now()), ctx, role)
+            except domain.MeetingRefused as exc:
+                refuse(exc)

@@ -1,0 +1,84 @@
+"""What a participant sees with their personal link: their pairs (agreement and plan), their
+cohort's events, and their own calendar URL."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from services.shared import clock
+from services.shared.api import service
+from services.shared.tenancy import current_principal, current_tenant, require
+
+from .. import store
+from ..domain import calendars, messages
+from ..schemas import FeedOut, MineOut
+from .cohorts import feed_url
+from .common import PARTICIPANT_LINK, SECURITY, event_out, own_application_id, pair_out
+
+blp = Blueprint("mine", __name__, url_prefix="/mine", description="A participant's own pairs, events and calendar.")
+
+
+def _me(conn):
+    person = store.one(conn, store.participants, current_tenant(), own_application_id())
+    if person is None or person["erased"]:
+        abort(404, message="Scheduling knows nothing of you yet.")
+    return person
+
+
+@blp.route("")
+class Mine(MethodView):
+    @require("participant")
+    @blp.response(200, MineOut)
+    @blp.doc(security=SECURITY, description=PARTICIPANT_LINK)
+    def get(self):
+        """My pairs with their agreement and meeting plan, and my cohort's events."""
+        with service().engine.connect() as conn:
+            person = _me(conn)
+            p, e = store.pairs, store.cohort_events
+            mine = store.rows(conn, p, current_tenant(), sa.or_(p.c.mentee_id == person["application_id"],
+                                                                p.c.mentor_id == person["application_id"]),
+                              order_by=p.c.confirmed_at)
+            views = []
+            for pair in mine:
+                ctx = messages.context(conn, pair)
+                views.append(pair_out(conn, ctx, ctx.role_of(person["application_id"])))
+            cohort_ids = {person["cohort_id"]} | {pair["cohort_id"] for pair in mine}
+            events = store.rows(conn, e, current_tenant(), e.c.cohort_id.in_(cohort_ids), order_by=e.c.starts_at)
+        return {"application_id": person["application_id"], "name": person["name"], "role": person["role"],
+                "pairs": views, "events": [event_out(ev) for ev in events]}
+
+
+@blp.route("/calendar")
+class MyCalendar(MethodView):
+    @require("participant")
+    @blp.response(200, FeedOut)
+    @blp.doc(security=SECURITY, description=PARTICIPANT_LINK)
+    def get(self):
+        """Whether my calendar URL is live (it is shown once, when issued)."""
+        with service().engine.connect() as conn:
+            person = _me(conn)
+            feed = calendars.active(conn, current_tenant(), "person", person["application_id"])
+        return {"url": None, "active": feed is not None, "created_at": feed["created_at"] if feed else None}
+
+    @require("participant")
+    @blp.response(201, FeedOut)
+    @blp.doc(security=SECURITY, description=PARTICIPANT_LINK)
+    def post(self):
+        """Issue a secret URL for my calendar (my meetings and my cohort's events) to subscribe to;
+        an earlier URL stops working."""
+        now = clock.now()
+        with service().engine.begin() as conn:
+            person = _me(conn)
+            secret = calendars.issue(conn, current_tenant(), "person", person["application_id"], current_principal().sub, now)
+        return {"url": feed_url(secret), "active": True, "created_at": now}
+
+    @require("participant")
+    @blp.response(204)
+    @blp.doc(security=SECURITY, description=PARTICIPANT_LINK)
+    def delete(self):
+        """Revoke my calendar URL."""
+        with service().engine.begin() as conn:
+            person = _me(conn)
+            calendars.revoke(conn, current_tenant(), "person", person["application_id"], clock.now())

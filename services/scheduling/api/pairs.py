@@ -1,0 +1,129 @@
+"""A pair, its agreement and its meeting plan — for the pair (each with their own link) and for
+coordinators."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from services.shared import clock
+from services.shared.api import service
+from services.shared.tenancy import current_principal, require
+
+from ..domain import agreements, pairs
+from ..domain.terms import AgreementRefused
+from ..schemas import AgreementChangeIn, AgreementOut, MeetingOut, PairOut, SignIn
+from .common import (
+    PARTICIPANT_LINK,
+    SECURITY,
+    agreement_out,
+    only_the_pair,
+    pair_access,
+    pair_out,
+    refuse,
+)
+
+blp = Blueprint("pairs", __name__, url_prefix="/pairs", description="A pair, its agreement and its meeting plan.")
+
+
+@blp.route("/<pair_id>")
+class Pair(MethodView):
+    @require("coordinator", "participant")
+    @blp.response(200, PairOut)
+    @blp.doc(security=SECURITY, description=PARTICIPANT_LINK)
+    def get(self, pair_id):
+        """The pair with its agreement (latest version) and every meeting of its plan."""
+        with service().engine.connect() as conn:
+            ctx, role = pair_access(conn, pair_id)
+            return pair_out(conn, ctx, role)
+
+
+@blp.route("/<pair_id>/meetings")
+class PairMeetings(MethodView):
+    @require("coordinator", "participant")
+    @blp.response(200, MeetingOut(many=True))
+    @blp.doc(security=SECURITY, description=PARTICIPANT_LINK)
+    def get(self, pair_id):
+        """The meeting plan: one meeting per due window, with its topic and checklist."""
+        with service().engine.connect() as conn:
+            ctx, role = pair_access(conn, pair_id)
+            return pair_out(conn, ctx, role)["meetings"]
+
+
+@blp.route("/<pair_id>/agreement")
+class Agreement(MethodView):
+    @require("coordinator", "participant")
+    @blp.response(200, AgreementOut)
+    @blp.doc(security=SECURITY, description=PARTICIPANT_LINK)
+    def get(self, pair_id):
+        """The latest version of the agreement, which version is in force, and the history."""
+        with service().engine.connect() as conn:
+            ctx, _role = pair_access(conn, pair_id)
+            return agreement_out(conn, ctx, agreements.latest(conn, ctx.tenant, pair_id))
+
+    @require("coordinator", "participant")
+    @blp.arguments(AgreementChangeIn)
+    @blp.response(200, AgreementOut)
+    @blp.alt_response(409, description="Not the latest version, or the pair has ended.")
+    @blp.doc(security=SECURITY, description=PARTICIPANT_LINK)
+    def patch(self, body, pair_id):
+        """Change the agreement. An untouched draft changes in place; a version that anyone has
+        signed never changes — the change becomes a new version, which both sign again."""
+        based_on = body.pop("based_on_version")
+        with service().engine.begin() as conn:
+            ctx, role = pair_access(conn, pair_id, for_update=True)
+            if ctx.pair["status"] != "active":
+                abort(409, message="The pair has ended; its agreement does not change.")
+            if "expectations" in body:
+                current = agreements.latest(conn, ctx.tenant, pair_id)
+                body["expectations"] = {**(current["expectations"] or {}), **body["expectations"]}
+            by = role if role != "coordinator" else current_principal().sub
+            try:
+                row = agreements.change(conn, ctx, body, based_on, by, clock.now())
+            except AgreementRefused as exc:
+                refuse(_as_field_error(exc))
+            return agreement_out(conn, ctx, row)
+
+
+@blp.route("/<pair_id>/agreement/sign")
+class SignAgreement(MethodView):
+    @require("participant")
+    @blp.arguments(SignIn)
+    @blp.response(200, AgreementOut)
+    @blp.alt_response(409, description="Not the latest version, signed already, or no goals yet.")
+    @blp.doc(security=SECURITY, description=PARTICIPANT_LINK)
+    def post(self, body, pair_id):
+        """Sign the version you read, with your own link; the second signature puts it in force."""
+        with service().engine.begin() as conn:
+            ctx, role = pair_access(conn, pair_id, for_update=True)
+            only_the_pair(role)
+            if ctx.pair["status"] != "active":
+                abort(409, message="The pair has ended.")
+            try:
+                row = agreements.sign(conn, ctx, role, body["version"], clock.now())
+            except AgreementRefused as exc:
+                refuse(exc)
+            pairs.refresh_phase(conn, ctx.pair, clock.now())
+            return agreement_out(conn, ctx, row)
+
+
+@blp.route("/<pair_id>/agreement/versions/<int:number>")
+class AgreementVersion(MethodView):
+    @require("coordinator", "participant")
+    @blp.response(200, AgreementOut)
+    @blp.doc(security=SECURITY, description=PARTICIPANT_LINK)
+    def get(self, pair_id, number):
+        """One version as it was signed (or drafted)."""
+        with service().engine.connect() as conn:
+            ctx, _role = pair_access(conn, pair_id)
+            row = agreements.version(conn, ctx.tenant, pair_id, number)
+            if row is None:
+                abort(404, message="No such version.")
+            return agreement_out(conn, ctx, row)
+
+
+def _as_field_error(exc: AgreementRefused) -> AgreementRefused:
+    """Terms that do not fit are the request's fault (422); a stale version is a conflict (409)."""
+    if exc.errors and "based_on_version" not in exc.errors and "version" not in exc.errors:
+        exc.status = 422
+    return exc

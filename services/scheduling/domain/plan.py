@@ -1,0 +1,118 @@
+"""A pair's meeting plan: one meeting per due window over the cohort's period at the programme's
+cadence, each with its suggested topic from the programme's meeting-plan template and its
+checklist.
+
+The county programme's six steps (get to know each other · goals and expectations · the labour
+market · competence and education · workplace culture · closing and the road ahead) over a
+six-month cohort give six monthly meetings, one topic each, in order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+# A last window shorter than this is too short to arrange a meeting in: it joins the one before.
+MIN_WINDOW_DAYS = 14
+
+# For meetings beyond the template's topics (a longer cohort, or a template of a few steps).
+OWN_TOPIC = {
+    "sv": "Egen agenda: följ upp era mål",
+    "fi": "Oma aihe: seuratkaa tavoitteitanne",
+    "nb": "Eget tema: følg opp målene deres",
+    "en": "Your own topic: follow up on your goals",
+}
+
+# The checklist every meeting has when the programme gives none (the county programme's).
+DEFAULT_CHECKLIST = [
+    {"sv": "Vad har hänt sedan sist?", "fi": "Mitä on tapahtunut edellisen tapaamisen jälkeen?",
+     "nb": "Hva har skjedd siden sist?", "en": "What has happened since last time?"},
+    {"sv": "Vad ska vi prata om i dag? Hur lång tid har vi?", "fi": "Mistä puhumme tänään? Kuinka paljon aikaa meillä on?",
+     "nb": "Hva skal vi snakke om i dag? Hvor lang tid har vi?", "en": "What do we talk about today? How much time do we have?"},
+    {"sv": "Diskutera dagens tema", "fi": "Keskustelkaa päivän aiheesta", "nb": "Diskutere dagens tema",
+     "en": "Discuss today's topic"},
+    {"sv": "Vad krävs för att komma vidare? Vad behöver adepten göra?", "fi": "Mitä eteenpäin pääseminen vaatii? Mitä aktorin pitää tehdä?",
+     "nb": "Hva skal til for å komme videre? Hva må deltaker gjøre?", "en": "What is needed to move on? What must the mentee do?"},
+    {"sv": "Sammanfattning: vem gör vad till nästa träff", "fi": "Yhteenveto: kuka tekee mitä ennen seuraavaa tapaamista",
+     "nb": "Oppsummering: hvem gjør hva til neste møte", "en": "Summary: who does what before the next meeting"},
+]
+
+
+@dataclass(frozen=True)
+class DueWindow:
+    """Month k of the plan (or k-th period of the cadence): the meeting is due within it."""
+
+    number: int
+    start: date
+    end: date  # inclusive
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass(frozen=True)
+class PlannedMeeting:
+    number: int
+    window: DueWindow
+    topic: dict[str, str]
+    checklist: list[dict[str, str]] = field(default_factory=list)
+
+
+def due_windows(starts_on: date, ends_on: date, every_months: int = 1) -> list[DueWindow]:
+    """Consecutive windows of ``every_months`` months from the start, the last cut at the end.
+
+    Each window is counted from the start date (not from the previous window), so a cohort that
+    starts on 31 January has its second window from 28 February and its third from 31 March.
+    """
+    if ends_on < starts_on:
+        raise ValueError("the cohort ends before it starts")
+    every = max(1, every_months)
+    bounds: list[tuple[date, date]] = []
+    k = 0
+    while True:
+        start = starts_on + relativedelta(months=k * every)
+        if start > ends_on:
+            break
+        end = min(starts_on + relativedelta(months=(k + 1) * every) - timedelta(days=1), ends_on)
+        bounds.append((start, end))
+        k += 1
+    if len(bounds) > 1 and (bounds[-1][1] - bounds[-1][0]).days + 1 < MIN_WINDOW_DAYS:
+        last = bounds.pop()
+        bounds[-1] = (bounds[-1][0], last[1])
+    return [DueWindow(n, start, end) for n, (start, end) in enumerate(bounds, start=1)]
+
+
+def topics_for(count: int, template: list[dict]) -> list[dict]:
+    """The template's topics for ``count`` meetings: in order from the first, and the template's
+    last step (closing and the road ahead) always for the last meeting. Meetings beyond the
+    template get the pair's own topic; with fewer meetings than steps the middle ones give way."""
+    if count <= 0:
+        return []
+    if not template:
+        return [{"title": OWN_TOPIC, "checklist": DEFAULT_CHECKLIST}] * count
+    if count == 1:
+        return [template[0]]
+    head = list(template[:-1])[: count - 1]
+    own = [{"title": OWN_TOPIC, "checklist": (head[-1] if head else template[-1]).get("checklist") or DEFAULT_CHECKLIST}]
+    return head + own * (count - 1 - len(head)) + [template[-1]]
+
+
+def plan_meetings(starts_on: date, ends_on: date, every_months: int, template: list[dict]) -> list[PlannedMeeting]:
+    windows = due_windows(starts_on, ends_on, every_months)
+    topics = topics_for(len(windows), template)
+    return [PlannedMeeting(w.number, w, dict(t["title"]), list(t.get("checklist") or DEFAULT_CHECKLIST))
+            for w, t in zip(windows, topics, strict=True)]
+
+
+def suggested_date(window: DueWindow) -> date:
+    """A first suggestion for the agreement's planned date: the middle of the window, on a weekday."""
+    day = window.start + timedelta(days=(window.end - window.start).days // 2)
+    while day.weekday() >= 5 and day < window.end:
+        day += timedelta(days=1)
+    return day
+
+
+def window_of(windows: list[DueWindow], day: date) -> DueWindow | None:
+    return next((w for w in windows if w.contains(day)), None)

@@ -1,0 +1,22 @@
+"""Every event type Tandem publishes, one versioned schema each, in one module per producer.
+
+A breaking change is a new version (a new class with ``.v2``); an old version keeps its
+schema for as long as anyone may still publish it. Events carry what their consumers need to
+act without asking the producer anything.
+"""
+
+from . import intake, matching, notify, scheduling  # noqa: F401  (each module registers its types)
+from .shapes import (  # noqa: F401
+    APPLICATION_STATUSES,
+    COHORT_STATUSES,
+    LOCALES,
+    ROLES,
+    CohortSnapshot,
+    Contact,
+    GroupEvent,
+    Localized,
+    MeetingTopic,
+    Profession,
+    ProgrammeSettings,
+    SpokenLanguage,
+)

@@ -1,0 +1,66 @@
+"""Events matching publishes: proposals, confirmed and ended pairs, mentees left unmatched."""
+
+from marshmallow import Schema, fields, validate
+
+from ..registry import event_type
+from .shapes import LOCALES, Localized
+
+
+class MatchPerson(Schema):
+    application_id = fields.String(required=True)
+    name = fields.String(required=True)
+    email = fields.Email(required=True)
+    locale = fields.String(required=True, validate=validate.OneOf(LOCALES))
+    phone = fields.String(load_default=None, allow_none=True)
+    languages = fields.List(fields.String(), load_default=list, metadata={"description": "languages of mentoring"})
+    profession = fields.String(load_default=None, allow_none=True, metadata={"description": "ISCO-08 code (mentor) or wished (mentee)"})
+    profession_title = fields.String(load_default=None, allow_none=True)
+
+
+class MatchCohort(Schema):
+    cohort_id = fields.String(required=True)
+    cohort_name = fields.String(required=True)
+    programme_id = fields.String(required=True)
+    programme_name = Localized(required=True)
+    time_zone = fields.String(required=True)
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True)
+
+
+@event_type("match.proposed.v1", "matching", "A matching run proposed pairs for a cohort (for the coordinator's review).")
+class MatchProposed(Schema):
+    run_id = fields.String(required=True)
+    cohort_id = fields.String(required=True)
+    mode = fields.String(required=True, validate=validate.OneOf(["optimal", "stable"]))
+    proposed = fields.Integer(required=True)
+    unmatched = fields.Integer(required=True)
+    objective = fields.Float(required=True)
+
+
+@event_type("match.confirmed.v1", "matching", "The coordinator confirmed a pair: both people, their contact details and languages, the cohort's dates.")
+class MatchConfirmed(MatchCohort):
+    pair_id = fields.String(required=True)
+    mentee = fields.Nested(MatchPerson, required=True)
+    mentor = fields.Nested(MatchPerson, required=True)
+    shared_languages = fields.List(fields.String(), required=True, metadata={"description": "candidate languages of mentoring"})
+    share_contact_details = fields.List(fields.String(), required=True)
+    score = fields.Float(required=True)
+    confirmed_at = fields.AwareDateTime(required=True, format="iso")
+
+
+@event_type("match.ended.v1", "matching", "A pair ended early (reason, by whom); the mentee is free for the next run.")
+class MatchEnded(MatchCohort):
+    pair_id = fields.String(required=True)
+    mentee = fields.Nested(MatchPerson, required=True)
+    mentor = fields.Nested(MatchPerson, required=True)
+    reason = fields.String(required=True)
+    ended_by = fields.String(required=True)
+    ended_at = fields.AwareDateTime(required=True, format="iso")
+
+
+@event_type("match.unmatched.v1", "matching", "A mentee was left without a mentor in this round, with the reason and what happens next.")
+class MatchUnmatched(MatchCohort):
+    run_id = fields.String(required=True)
+    mentee = fields.Nested(MatchPerson, required=True)
+    reason_code = fields.String(required=True)
+    reason = fields.String(required=True)
