@@ -27,9 +27,11 @@ test: $(STAMP)
 up: $(STAMP)
 	$(BIN)/tandem up
 
-## Benchmarks (need RabbitMQ and PostgreSQL); each prints its figures, the last line is JSON.
+## Benchmarks (RabbitMQ and PostgreSQL for bus and scheduling); each compares against a baseline
+## in the same run, prints its figures and ends with one JSON line.
+BENCHES := bus matching scheduling notify
 bench: $(STAMP)
-	$(BIN)/python bench/bus.py
+	@set -e; for b in $(BENCHES); do echo "== bench/$$b.py"; $(BIN)/python bench/$$b.py; done
 
 ## Regenerate docs/asyncapi.json and docs/openapi/*.json from the code.
 contracts: $(STAMP)

@@ -1,52 +1,244 @@
-"""The worker's sender: takes due deliveries from the log and sends them through their channel."""
+"""The worker's sender: claims due deliveries from the log, sends them through their channel and
+records what became of each — sent, to be retried, or failed — with its event and its metrics.
+
+Safe with several worker replicas: a claim is a lease taken with SKIP LOCKED on PostgreSQL. One
+SMTP connection serves a whole batch. While the SMTP server is unreachable nothing is charged to
+the messages: the dispatcher probes the server with growing pauses, and everything goes out once
+it answers again.
+"""
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+import os
+import random
+import socket
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import datetime, timedelta
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from services.shared.config import Settings
+from services.shared import clock, metrics
 
 from . import store
-from .channels import PermanentFailure, TransientFailure, build_email, email_channel
-from .domain.deliveries import MAX_ATTEMPTS, backoff, due
+from .channels import (
+    ChannelDown,
+    Letter,
+    PermanentFailure,
+    TransientFailure,
+    WebhookChannel,
+    build_email,
+    email_channel,
+)
+from .domain.deliveries import Outcome, RetryPolicy, Settled, claim, renew, settle
+from .domain.webhooks import SIGNATURE_HEADER, signature_header, url_refusal
+from .settings import NotifySettings
 
 log = logging.getLogger(__name__)
+FLUSH_EVERY = 25  # outcomes recorded at least this often within a batch (a crash re-sends at most about these)
+
+
+def letter_of(row: dict) -> Letter:
+    headers = row.get("headers") or {}
+    return Letter(
+        delivery_id=row["id"], to=row["recipient"], subject=row["subject"], text=row["body_text"] or "",
+        html=row["body_html"], locale=row["locale"],
+        sender_name=headers.get("sender_name"), reply_to=headers.get("reply_to"),
+        unsubscribe_url=headers.get("unsubscribe_url"), calendar=row["calendar"],
+        calendar_method=headers.get("calendar_method"),
+    )
 
 
 class Dispatcher:
-    def __init__(self, settings: Settings, engine: Engine):
+    def __init__(self, settings: NotifySettings, engine: Engine, email=None, webhooks: WebhookChannel | None = None,
+                 worker_id: str | None = None):
         self.settings = settings
         self.engine = engine
-        self.channel = email_channel(settings)
+        self.email = email or email_channel(settings)
+        self.webhooks = webhooks or WebhookChannel(settings)
+        self.policy = RetryPolicy(settings.max_attempts, settings.retry_base_seconds, settings.retry_max_seconds)
+        self.worker = worker_id or f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"[:64]
+        self.lease = timedelta(seconds=settings.lease_seconds)
+        self._down_until: datetime | None = None
+        self._outage_wait = 0.0
+        self._handled: dict[str, int] = {"email": 0, "webhook": 0}  # claimed in the last round, per channel
+        self._recorder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="notify-recorder")
+
+    # -- the timers ------------------------------------------------------------------------------
 
     def tick(self) -> int:
-        """Send what is due now; return how many went out."""
-        with self.engine.connect() as conn:
-            rows = due(conn, datetime.now(UTC))
-        sent = 0
-        for row in rows:
-            sent += self._send(row)
+        """Send what is due now on every channel; return how many went out."""
+        return self.send_email() + self.send_webhooks()
+
+    def drain_email(self, budget_seconds: float = 5.0) -> int:
+        return self._drain("email", self.send_email, budget_seconds)
+
+    def drain_webhooks(self, budget_seconds: float = 5.0) -> int:
+        return self._drain("webhook", self.send_webhooks, budget_seconds)
+
+    def _drain(self, channel: str, step: Callable[[], int], budget: float) -> int:
+        """Batch after batch while there is a backlog, within a time budget (so a stopping worker
+        is not held up)."""
+        done, deadline = 0, time.monotonic() + budget
+        while True:
+            self._handled[channel] = 0
+            done += step()
+            if self._handled[channel] < self.settings.batch or time.monotonic() > deadline:
+                return done
+
+    def _claim(self, channel: str) -> list[dict]:
+        with self.engine.begin() as conn:
+            rows = claim(conn, channel, clock.now(), self.settings.batch, self.worker, self.lease)
+        self._handled[channel] = len(rows)
+        return rows
+
+    def _settle(self, outcomes: list[Outcome], still_to_send: Sequence[str] = ()) -> list[Settled]:
+        if not outcomes and not still_to_send:
+            return []
+        with self.engine.begin() as conn:
+            settled = settle(conn, outcomes, clock.now(), self.policy, self.worker)
+            renew(conn, still_to_send, clock.now(), self.lease, self.worker)
+        for s in settled:  # counted once the transaction holds them
+            row = s.delivery
+            if s.status == "sent":
+                metrics.NOTIFICATIONS_SENT.labels("notify", row["channel"], row["tenant"]).inc()
+            elif s.status == "failed":
+                metrics.NOTIFICATIONS_FAILED.labels("notify", row["channel"], row["tenant"]).inc()
+                log.error("delivery %s (%s, %s) failed after %d attempt(s): %s", row["id"], row["message"],
+                          row["channel"], s.attempts, s.error, extra={"tenant": row["tenant"], "delivery": row["id"]})
+            elif s.error:
+                log.warning("delivery %s (%s, %s) will be tried again: %s", row["id"], row["message"], row["channel"],
+                            s.error, extra={"tenant": row["tenant"], "delivery": row["id"]})
+        return settled
+
+    # -- e-mail ------------------------------------------------------------------------------------
+
+    def send_email(self) -> int:
+        if self._down_until is not None and clock.now() < self._down_until:
+            return 0  # the server was unreachable a moment ago: wait for the next probe
+        rows = self._claim("email")
+        if not rows:
+            return 0
+        sent, pending = 0, list(rows)
+        outcomes: list[Outcome] = []
+        # Outcomes are recorded on a thread of their own, in order, while the next messages go
+        # out: the database's work hides in the time the SMTP server takes to answer.
+        recording: list[Future] = []
+        down: ChannelDown | None = None
+        try:
+            with self.email.session() as session:
+                while pending:
+                    row = pending[0]
+                    try:
+                        if not row["body_text"]:
+                            raise PermanentFailure("nothing to send: the message's text is gone")
+                        session.send(build_email(self.settings, letter_of(row), clock.now()))
+                        outcomes.append(Outcome(row, "sent"))
+                        sent += 1
+                    except PermanentFailure as exc:
+                        outcomes.append(Outcome(row, "failed", str(exc)))
+                    except TransientFailure as exc:
+                        outcomes.append(Outcome(row, "retry", str(exc), exc.retry_after))
+                    except ChannelDown:
+                        raise
+                    except Exception as exc:  # a fault of ours with this one message: it must not stop the rest
+                        log.exception("delivery %s could not be sent", row["id"])
+                        outcomes.append(Outcome(row, "retry", f"{type(exc).__name__}: {exc}"))
+                    pending.pop(0)
+                    if len(outcomes) >= FLUSH_EVERY:
+                        recording.append(self._recorder.submit(self._settle, outcomes, [r["id"] for r in pending]))
+                        outcomes = []
+        except ChannelDown as exc:
+            down = exc
+            outcomes += [Outcome(row, "deferred", str(exc)) for row in pending]
+        finally:
+            recording.append(self._recorder.submit(self._settle, outcomes))
+            for future in recording:
+                future.result()  # a failure to record surfaces here (the leases bring the rows back)
+        if down is not None:
+            self._outage(down)
+        else:
+            self._recovered()
         return sent
 
-    def _send(self, row) -> int:
-        t = store.deliveries
-        msg = build_email(self.settings, row["recipient"], row["subject"], row["body_text"], row["id"])
-        now = datetime.now(UTC)
-        try:
-            self.channel.send(msg)
-        except TransientFailure as exc:
-            attempts = row["attempts"] + 1
-            status = "failed" if attempts >= MAX_ATTEMPTS else "pending"
-            values = dict(attempts=attempts, last_error=str(exc), status=status, next_attempt_at=now + backoff(attempts))
-            log.warning("delivery %s: %s (attempt %d)", row["id"], exc, attempts)
-        except PermanentFailure as exc:
-            values = dict(attempts=row["attempts"] + 1, last_error=str(exc), status="failed")
-            log.error("delivery %s failed: %s", row["id"], exc)
-        else:
-            values = dict(attempts=row["attempts"] + 1, status="sent", sent_at=now, last_error=None)
-        with self.engine.begin() as conn:
-            conn.execute(t.update().where(t.c.id == row["id"]).values(**values))
-        return 1 if values["status"] == "sent" else 0
+    def _outage(self, exc: Exception) -> None:
+        first = self._outage_wait == 0
+        self._outage_wait = min(self.settings.outage_max_seconds, max(0.5, self._outage_wait * 2))
+        wait = self._outage_wait / 2 + random.uniform(0, self._outage_wait / 2)
+        self._down_until = clock.now() + timedelta(seconds=wait)
+        (log.error if first else log.warning)(
+            "e-mail cannot be sent (%s); everything waits, next try in %.1fs", exc, wait)
+
+    def _recovered(self) -> None:
+        if self._outage_wait:
+            log.warning("the SMTP server answers again; the waiting messages go out")
+        self._outage_wait, self._down_until = 0.0, None
+
+    # -- webhooks ----------------------------------------------------------------------------------
+
+    def _signing_secrets(self, conn, tenants: set[str]) -> dict[str, list[str]]:
+        s = store.webhook_secrets
+        now = clock.now()
+        found = {}
+        for row in conn.execute(sa.select(s).where(s.c.tenant.in_(tenants))).mappings():
+            secrets = [row["secret"]]
+            if row["previous_secret"] and row["previous_valid_until"] and row["previous_valid_until"] > now:
+                secrets.append(row["previous_secret"])
+            found[row["tenant"]] = secrets
+        return found
+
+    def send_webhooks(self) -> int:
+        rows = self._claim("webhook")
+        if not rows:
+            return 0
+        e = store.webhook_endpoints
+        with self.engine.connect() as conn:
+            endpoints = {r["id"]: r for r in conn.execute(sa.select(e).where(
+                e.c.id.in_({r["recipient"] for r in rows}))).mappings()}
+            secrets = self._signing_secrets(conn, {r["tenant"] for r in rows})
+        unreachable: dict[str, str] = {}
+        refusals: dict[str, str | None] = {}  # checked (and its host resolved) once per endpoint and batch
+        outcomes, sent = [], 0
+        for row in rows:
+            endpoint = endpoints.get(row["recipient"])
+            if endpoint is None or endpoint["tenant"] != row["tenant"] or not endpoint["active"]:
+                outcomes.append(Outcome(row, "failed", "the webhook endpoint was removed or switched off"))
+                continue
+            if endpoint["id"] in unreachable:  # it just failed to answer: do not wait on it again now
+                outcomes.append(Outcome(row, "later", unreachable[endpoint["id"]]))
+                continue
+            if endpoint["id"] not in refusals:
+                refusals[endpoint["id"]] = url_refusal(endpoint["url"], self.settings.webhook_allow_http_loopback)
+            refusal = refusals[endpoint["id"]]
+            if refusal or row["tenant"] not in secrets or not row["payload"]:
+                outcomes.append(Outcome(row, "failed", refusal and f"the URL {refusal}" or "no payload or signing secret"))
+                continue
+            body = row["payload"].encode()
+            timestamp = int(clock.now().timestamp())
+            headers = {
+                "Content-Type": "application/json", SIGNATURE_HEADER: signature_header(secrets[row["tenant"]], timestamp, body),
+                "Tandem-Event-Id": row["event_id"], "Tandem-Event-Type": row["event_type"], "Tandem-Delivery": row["id"],
+            }
+            try:
+                self.webhooks.post(endpoint["url"], body, headers)
+                outcomes.append(Outcome(row, "sent"))
+                sent += 1
+            except PermanentFailure as exc:
+                outcomes.append(Outcome(row, "failed", str(exc)))
+            except TransientFailure as exc:
+                outcomes.append(Outcome(row, "retry", str(exc), exc.retry_after))
+                if str(exc).startswith(("cannot connect", "timed out")):
+                    unreachable[endpoint["id"]] = str(exc)
+            except Exception as exc:  # a fault of ours with this one delivery: the others go on
+                log.exception("webhook delivery %s could not be sent", row["id"])
+                outcomes.append(Outcome(row, "retry", f"{type(exc).__name__}: {exc}"))
+        self._settle(outcomes)
+        return sent
+
+    def close(self) -> None:
+        self.webhooks.close()
+        self._recorder.shutdown(wait=True)

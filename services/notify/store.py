@@ -1,16 +1,25 @@
-"""Notify's tables: the delivery log (one row per event, recipient and channel)."""
+"""Notify's tables: the delivery log, what notify knows of cohorts and people (only what sending
+needs), their preferences, tenants' template overrides, webhooks and announcements.
+
+Every row carries its tenant and every query names it.
+"""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
 from services.shared import outbox
 from services.shared.contract import Event
-from services.shared.db import UtcDateTime, add_messaging_tables
+from services.shared.db import UtcDateTime, add_messaging_tables, one, rows, update  # noqa: F401  (tenant-scoped queries)
 
 metadata = sa.MetaData()
 OUTBOX, INBOX = add_messaging_tables(metadata)
 
+# One row per (event, recipient, channel): the unique constraint is what makes a redelivered
+# event send nothing twice. What the message says (bodies, headers, the webhook payload) is kept
+# only until it is delivered.
 deliveries = sa.Table(
     "deliveries",
     metadata,
@@ -20,20 +29,156 @@ deliveries = sa.Table(
     sa.Column("event_type", sa.String(120), nullable=False),
     sa.Column("message", sa.String(64), nullable=False),
     sa.Column("channel", sa.String(16), nullable=False),
-    sa.Column("recipient", sa.String(320), nullable=False),
+    sa.Column("recipient", sa.String(320), nullable=False),  # an e-mail address, or a webhook endpoint's id
+    sa.Column("recipient_hash", sa.String(64), nullable=True, index=True),  # sha256 of the address (erasure)
+    sa.Column("person_id", sa.String(36), nullable=True),  # the application or nomination it is about
+    sa.Column("cohort_id", sa.String(36), nullable=True),
     sa.Column("locale", sa.String(2), nullable=False),
+    sa.Column("essential", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Column("subject", sa.String(400), nullable=False),
-    sa.Column("body_text", sa.Text, nullable=False),
-    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("body_text", sa.Text, nullable=True),
+    sa.Column("body_html", sa.Text, nullable=True),
+    sa.Column("calendar", sa.Text, nullable=True),  # an iCalendar invitation to attach
+    sa.Column("payload", sa.Text, nullable=True),  # a webhook's body: the event
+    sa.Column("headers", sa.JSON, nullable=True),  # sender_name, reply_to, unsubscribe_url, calendar_method
+    sa.Column("status", sa.String(16), nullable=False),  # pending, sent, failed, suppressed, cancelled
     sa.Column("attempts", sa.Integer, nullable=False, default=0),
     sa.Column("last_error", sa.Text, nullable=True),
     sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=True),
     sa.Column("next_attempt_at", UtcDateTime(), nullable=False),
     sa.Column("sent_at", UtcDateTime(), nullable=True),
+    sa.Column("claimed_by", sa.String(64), nullable=True),
+    sa.Column("claimed_until", UtcDateTime(), nullable=True),
     sa.UniqueConstraint("event_id", "recipient", "channel", name="uq_delivery_once"),
     sa.Index("ix_deliveries_due", "status", "next_attempt_at"),
+    sa.Index("ix_deliveries_channel_due", "channel", "status", "tenant", "next_attempt_at"),
+    sa.Index("ix_deliveries_tenant_created", "tenant", "created_at"),
+    sa.Index("ix_deliveries_person", "tenant", "person_id"),
+)
+
+# What notify knows of the people in a cohort, from intake's application events and matching's
+# pair events: enough to write to them (announcements) and to find them again (erasure).
+recipients = sa.Table(
+    "recipients",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),  # the application id
+    sa.Column("tenant", sa.String(64), nullable=False),
+    sa.Column("cohort_id", sa.String(36), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("email", sa.String(320), nullable=False),
+    sa.Column("email_sha256", sa.String(64), nullable=False),
+    sa.Column("locale", sa.String(2), nullable=False),
+    sa.Column("time_zone", sa.String(64), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("pair_id", sa.String(36), nullable=True),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+    sa.Index("ix_recipients_cohort", "tenant", "cohort_id"),
+    sa.Index("ix_recipients_email", "tenant", "email_sha256"),
+)
+
+# The cohort and its programme's settings, from the cohort.* snapshots: which messages the
+# programme sends, its language (the fallback), its contact persons, its dates.
+cohorts = sa.Table(
+    "cohorts",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("tenant", sa.String(64), nullable=False, index=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("time_zone", sa.String(64), nullable=False),
+    sa.Column("starts_on", sa.Date, nullable=True),
+    sa.Column("ends_on", sa.Date, nullable=True),
+    sa.Column("programme_id", sa.String(36), nullable=True),
+    sa.Column("programme_name", sa.JSON, nullable=False),
+    sa.Column("programme_locale", sa.String(2), nullable=False),
+    sa.Column("messages", sa.JSON, nullable=False),
+    sa.Column("contacts", sa.JSON, nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+# A person's choices, found by the hash of their address: which non-essential kinds of message
+# they do not want ("*" = none of them) and, if they asked, the time zone to show times in.
+preferences = sa.Table(
+    "preferences",
+    metadata,
+    sa.Column("tenant", sa.String(64), primary_key=True),
+    sa.Column("email_sha256", sa.String(64), primary_key=True),
+    sa.Column("opted_out", sa.JSON, nullable=False),
+    sa.Column("time_zone", sa.String(64), nullable=True),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+    sa.Column("updated_by", sa.String(200), nullable=False),
+)
+
+template_overrides = sa.Table(
+    "template_overrides",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("tenant", sa.String(64), nullable=False),
+    sa.Column("message", sa.String(64), nullable=False),
+    sa.Column("locale", sa.String(2), nullable=False),
+    sa.Column("subject", sa.Text, nullable=True),  # None: the default's part stays
+    sa.Column("text", sa.Text, nullable=True),
+    sa.Column("html", sa.Text, nullable=True),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+    sa.Column("updated_by", sa.String(200), nullable=False),
+    sa.UniqueConstraint("tenant", "message", "locale", name="uq_template_override"),
+)
+
+webhook_endpoints = sa.Table(
+    "webhook_endpoints",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("tenant", sa.String(64), nullable=False, index=True),
+    sa.Column("url", sa.String(2000), nullable=False),
+    sa.Column("event_types", sa.JSON, nullable=False),  # [] = every event notify hears of
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("description", sa.String(200), nullable=False, server_default=""),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+)
+
+# One signing secret per tenant; after a rotation the previous one signs too for a while, so the
+# tenant's receiver can switch without losing a message.
+webhook_secrets = sa.Table(
+    "webhook_secrets",
+    metadata,
+    sa.Column("tenant", sa.String(64), primary_key=True),
+    sa.Column("secret", sa.String(128), nullable=False),
+    sa.Column("previous_secret", sa.String(128), nullable=True),
+    sa.Column("previous_valid_until", UtcDateTime(), nullable=True),
+    sa.Column("rotated_at", UtcDateTime(), nullable=False),
+)
+
+announcements = sa.Table(
+    "announcements",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("tenant", sa.String(64), nullable=False),
+    sa.Column("cohort_id", sa.String(36), nullable=False),
+    sa.Column("subject", sa.JSON, nullable=False),  # {locale: text}
+    sa.Column("body", sa.JSON, nullable=False),
+    sa.Column("audience", sa.JSON, nullable=False),  # roles, statuses, paired
+    sa.Column("essential", sa.Boolean, nullable=False),
+    sa.Column("recipients", sa.Integer, nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Index("ix_announcements_cohort", "tenant", "cohort_id"),
 )
 
 
 def publish(conn, event: Event) -> None:
     outbox.add(conn, OUTBOX, event)
+
+
+def publish_many(conn, events: list[Event]) -> None:
+    """Several events into the outbox in one statement: the rows ``outbox.add`` writes, as one
+    executemany (the dispatcher records a whole batch of outcomes at once)."""
+    if not events:
+        return
+    now = datetime.now(UTC)
+    conn.execute(OUTBOX.insert(), [
+        {"event_id": e.id, "type": e.type, "tenant": e.tenant, "aggregate": e.subject, "body": e.to_json(), "created_at": now}
+        for e in events
+    ])

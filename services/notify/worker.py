@@ -1,4 +1,5 @@
-"""Notify's worker process: its consumer, the outbox relay and the sender."""
+"""Notify's worker process: its consumer, the outbox relay and the dispatchers (e-mail and
+webhooks, each on its own timer so a slow webhook never holds up the mail)."""
 
 from __future__ import annotations
 
@@ -12,15 +13,21 @@ from services.shared.worker import ServiceWorker, Timer
 from . import store
 from .dispatch import Dispatcher
 from .handlers import HANDLERS
+from .settings import NotifySettings, configure, notify_settings
 
 
-def create_worker(settings: Settings | None = None, engine: Engine | None = None) -> ServiceWorker:
+def create_worker(settings: Settings | None = None, engine: Engine | None = None,
+                  notify: NotifySettings | None = None) -> ServiceWorker:
     settings = settings or settings_for("notify")
+    notify = configure(notify or notify_settings(settings))
     engine = engine or create_engine(settings.database_url)
-    dispatcher = Dispatcher(settings, engine)
-    return ServiceWorker(
-        settings, engine, store.OUTBOX, store.INBOX, HANDLERS, timers=[Timer("dispatch", 0.5, dispatcher.tick)]
-    )
+    dispatcher = Dispatcher(notify, engine)
+    worker = ServiceWorker(settings, engine, store.OUTBOX, store.INBOX, HANDLERS, timers=[
+        Timer("dispatch-email", notify.dispatch_interval, dispatcher.drain_email),
+        Timer("dispatch-webhooks", max(1.0, notify.dispatch_interval), dispatcher.drain_webhooks),
+    ])
+    worker.dispatcher = dispatcher
+    return worker
 
 
 def main() -> None:

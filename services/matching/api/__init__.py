@@ -1,5 +1,7 @@
 """Matching's HTTP API, one blueprint per resource."""
 
 from .candidates import blp as candidates
+from .pairs import blp as pairs
+from .runs import blp as runs
 
-BLUEPRINTS = (candidates,)
+BLUEPRINTS = (candidates, runs, pairs)

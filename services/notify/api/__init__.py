@@ -1,5 +1,9 @@
 """Notify's HTTP API, one blueprint per resource."""
 
+from .announcements import blp as announcements
 from .deliveries import blp as deliveries
+from .preferences import blp as preferences
+from .templates import blp as templates
+from .webhooks import blp as webhooks
 
-BLUEPRINTS = (deliveries,)
+BLUEPRINTS = (deliveries, templates, webhooks, announcements, preferences)

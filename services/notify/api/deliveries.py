@@ -1,33 +1,79 @@
-"""The tenant's delivery log."""
+"""The tenant's delivery log: what was sent to whom, through which channel, and how it went."""
+
+from __future__ import annotations
 
 import sqlalchemy as sa
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from flask_smorest import Blueprint, abort
 
+from services.shared import clock
 from services.shared.api import service
-from services.shared.tenancy import current_tenant, require
+from services.shared.tenancy import require
 
 from .. import store
-from ..schemas import DeliveryOut, DeliveryQuery
+from ..schemas import DeliveryDetailOut, DeliveryOut, DeliveryQuery
+from .common import found, tenant_of
 
 blp = Blueprint("deliveries", __name__, url_prefix="/deliveries", description="What was sent to whom, and how it went.")
 
 
 @blp.route("")
 class Deliveries(MethodView):
-    @require("coordinator")
+    @require("coordinator", "operator")
     @blp.arguments(DeliveryQuery, location="query")
     @blp.response(200, DeliveryOut(many=True))
     @blp.doc(security=[{"bearer": []}])
     def get(self, query):
-        """The tenant's deliveries, newest first, filtered by recipient, event or status."""
+        """The tenant's deliveries, as a log (oldest first, or ``order=newest``): by person
+        (application id or address), event, kind of message, channel, status, cohort and time."""
         t = store.deliveries
-        where = [t.c.tenant == current_tenant()]
+        where = [t.c.tenant == tenant_of(query)]
+        if query["person"]:
+            person = query["person"].strip()
+            where.append(t.c.recipient == person.lower() if "@" in person else t.c.person_id == person)
         if query["recipient"]:
-            where.append(t.c.recipient == query["recipient"].lower())
-        if query["event_id"]:
-            where.append(t.c.event_id == query["event_id"])
-        if query["status"]:
-            where.append(t.c.status == query["status"])
+            where.append(t.c.recipient == query["recipient"].strip().lower())
+        for name in ("event_id", "event_type", "message", "channel", "status", "cohort_id"):
+            if query[name]:
+                where.append(t.c[name] == query[name])
+        if query["since"]:
+            where.append(t.c.created_at >= query["since"])
+        if query["until"]:
+            where.append(t.c.created_at < query["until"])
         with service().engine.connect() as conn:
-            return conn.execute(sa.select(t).where(*where).order_by(t.c.created_at.desc()).limit(500)).mappings().all()
+            order = (t.c.created_at.desc(), t.c.id.desc()) if query["order"] == "newest" else (t.c.created_at, t.c.id)
+            return conn.execute(sa.select(t).where(*where).order_by(*order)
+                                .limit(query["limit"]).offset(query["offset"])).mappings().all()
+
+
+@blp.route("/<delivery_id>")
+class Delivery(MethodView):
+    @require("coordinator")
+    @blp.response(200, DeliveryDetailOut)
+    @blp.doc(security=[{"bearer": []}])
+    def get(self, delivery_id):
+        """One delivery, with its text while it is still waiting to be sent."""
+        with service().engine.connect() as conn:
+            return found(store.one(conn, store.deliveries, tenant_of(), delivery_id), "delivery")
+
+
+@blp.route("/<delivery_id>/retry")
+class RetryDelivery(MethodView):
+    @require("coordinator")
+    @blp.response(200, DeliveryOut)
+    @blp.doc(security=[{"bearer": []}])
+    def post(self, delivery_id):
+        """Send a failed delivery again (say, once its address is fixed at the mail server), with
+        a fresh set of attempts."""
+        t = store.deliveries
+        with service().engine.begin() as conn:
+            row = found(store.one(conn, t, tenant_of(), delivery_id, for_update=True), "delivery")
+            if row["status"] != "failed":
+                abort(409, message=f"The delivery is {row['status']}; only a failed one is sent again.",
+                      errors={"status": [row["status"]]})
+            if not (row["body_text"] or row["payload"]):
+                abort(409, message="The message's content is no longer kept.", errors={"content": ["erased"]})
+            now = clock.now()
+            store.update(conn, t, row["tenant"], delivery_id, status="pending", attempts=0, next_attempt_at=now,
+                         updated_at=now, claimed_by=None, claimed_until=None)
+            return store.one(conn, t, row["tenant"], delivery_id)

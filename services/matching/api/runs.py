@@ -1,0 +1,180 @@
+"""Matching runs and the coordinator's review of their proposals."""
+
+import sqlalchemy as sa
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from services.shared.api import service
+from services.shared.tenancy import current_principal, current_tenant, require
+
+from .. import store
+from ..domain import runs as domain
+from ..domain.explain import why_not
+from ..schemas import (
+    ApproveAllOut,
+    ProposalOut,
+    RejectIn,
+    RunDetailOut,
+    RunIn,
+    RunOut,
+    WhyNotOut,
+    WhyNotQuery,
+)
+from .candidates import cohort_or_404
+
+blp = Blueprint("runs", __name__, url_prefix="/", description="Matching runs and their review.")
+SECURITY = [{"bearer": []}]
+
+
+def names(conn, ids) -> dict[str, str]:
+    a = store.applications
+    if not ids:
+        return {}
+    return dict(conn.execute(sa.select(a.c.id, a.c.name).where(a.c.tenant == current_tenant(), a.c.id.in_(list(ids)))).all())
+
+
+def run_detail(conn, run) -> dict:
+    p, u = store.proposals, store.unmatched
+    proposals = store.rows(conn, p, current_tenant(), p.c.run_id == run["id"], order_by=p.c.score.desc())
+    left = store.rows(conn, u, current_tenant(), u.c.run_id == run["id"])
+    who = names(conn, {r["mentee_id"] for r in [*proposals, *left]} | {r["mentor_id"] for r in proposals})
+    return {
+        **run,
+        "proposals": [{**r, "mentee": who.get(r["mentee_id"]), "mentor": who.get(r["mentor_id"])} for r in proposals],
+        "unmatched_mentees": [{**r, "mentee": who.get(r["mentee_id"])} for r in left],
+    }
+
+
+def run_or_404(conn, run_id):
+    run = store.one(conn, store.runs, current_tenant(), run_id)
+    if run is None:
+        abort(404, message="No such run.")
+    return run
+
+
+@blp.route("/cohorts/<cohort_id>/runs")
+class CohortRuns(MethodView):
+    @require("coordinator")
+    @blp.arguments(RunIn)
+    @blp.response(201, RunDetailOut)
+    @blp.alt_response(409, description="A run for this cohort is in progress.")
+    @blp.doc(security=SECURITY)
+    def post(self, body, cohort_id):
+        """Match the whole cohort now: confirmed pairs stay, pins are honoured, forbids respected."""
+        engine = service().engine
+        with engine.begin() as conn:
+            cohort = cohort_or_404(conn, cohort_id)
+            run = domain.request_run(conn, current_tenant(), cohort, current_principal().sub, "coordinator", body["mode"])
+        try:
+            domain.execute_run(engine, current_tenant(), run["id"])
+        except domain.RunInProgress as exc:
+            with engine.begin() as conn:
+                store.update(conn, store.runs, current_tenant(), run["id"], status="failed", error=str(exc))
+            abort(409, message=str(exc))
+        except Exception as exc:
+            abort(500, message=f"The run failed: {exc}")
+        with engine.connect() as conn:
+            return run_detail(conn, run_or_404(conn, run["id"]))
+
+    @require("coordinator")
+    @blp.response(200, RunOut(many=True))
+    @blp.doc(security=SECURITY)
+    def get(self, cohort_id):
+        """The cohort's runs, newest first."""
+        r = store.runs
+        with service().engine.connect() as conn:
+            cohort_or_404(conn, cohort_id)
+            return store.rows(conn, r, current_tenant(), r.c.cohort_id == cohort_id, order_by=r.c.requested_at.desc())
+
+
+@blp.route("/runs/<run_id>")
+class Run(MethodView):
+    @require("coordinator")
+    @blp.response(200, RunDetailOut)
+    @blp.doc(security=SECURITY)
+    def get(self, run_id):
+        """A run: its parameters, timings, objective and counts, every proposal with its breakdown,
+        and every mentee left unmatched with the reason."""
+        with service().engine.connect() as conn:
+            return run_detail(conn, run_or_404(conn, run_id))
+
+
+@blp.route("/runs/<run_id>/approve")
+class ApproveRun(MethodView):
+    @require("coordinator")
+    @blp.response(200, ApproveAllOut)
+    @blp.doc(security=SECURITY)
+    def post(self, run_id):
+        """Approve every open proposal of the run; the mentees left over are told why."""
+        with service().engine.begin() as conn:
+            run = run_or_404(conn, run_id)
+            latest = domain.latest_run(conn, current_tenant(), run["cohort_id"])
+            if latest is None or latest["id"] != run_id:
+                abort(409, message="Only the cohort's latest run can be approved.")
+            try:
+                return domain.approve_all(conn, run, current_principal().sub)
+            except domain.ReviewRefused as exc:
+                abort(409, message=str(exc))
+
+
+@blp.route("/runs/<run_id>/why-not")
+class WhyNot(MethodView):
+    @require("coordinator")
+    @blp.arguments(WhyNotQuery, location="query")
+    @blp.response(200, WhyNotOut)
+    @blp.doc(security=SECURITY)
+    def get(self, query, run_id):
+        """Why not this mentor? The total score the cohort would lose if the pair were pinned, or the
+        hard rule that forbids it."""
+        with service().engine.connect() as conn:
+            run = run_or_404(conn, run_id)
+            cohort = store.one(conn, store.cohorts, current_tenant(), run["cohort_id"])
+            problem = domain.build_problem(conn, current_tenant(), cohort, run["mode"])
+        ids = {m.id for m in problem.mentees} | {m.id for m in problem.mentors}
+        if query["mentee_id"] not in ids or query["mentor_id"] not in ids:
+            abort(404, message="Both must be free candidates of this cohort (not in a confirmed pair).")
+        from ..domain.solver import solve, solve_stable
+
+        solution = solve_stable(problem) if problem.mode == "stable" else solve(problem)
+        return {"mentee_id": query["mentee_id"], "mentor_id": query["mentor_id"],
+                **why_not(problem, solution, query["mentee_id"], query["mentor_id"])}
+
+
+@blp.route("/proposals/<proposal_id>/approve")
+class ApproveProposal(MethodView):
+    @require("coordinator")
+    @blp.response(200, ProposalOut)
+    @blp.doc(security=SECURITY)
+    def post(self, proposal_id):
+        """Approve one proposal: the pair is confirmed and both people hear of each other."""
+        with service().engine.begin() as conn:
+            proposal = _proposal_or_404(conn, proposal_id)
+            try:
+                domain.approve(conn, proposal, current_principal().sub)
+            except domain.ReviewRefused as exc:
+                abort(409, message=str(exc))
+            return store.one(conn, store.proposals, current_tenant(), proposal_id)
+
+
+@blp.route("/proposals/<proposal_id>/reject")
+class RejectProposal(MethodView):
+    @require("coordinator")
+    @blp.arguments(RejectIn)
+    @blp.response(200, ProposalOut)
+    @blp.doc(security=SECURITY)
+    def post(self, body, proposal_id):
+        """Reject one proposal: the pair is forbidden in the next runs."""
+        with service().engine.begin() as conn:
+            proposal = _proposal_or_404(conn, proposal_id)
+            try:
+                domain.reject(conn, proposal, current_principal().sub, body["reason"])
+            except domain.ReviewRefused as exc:
+                abort(409, message=str(exc))
+            return store.one(conn, store.proposals, current_tenant(), proposal_id)
+
+
+def _proposal_or_404(conn, proposal_id):
+    proposal = store.one(conn, store.proposals, current_tenant(), proposal_id, for_update=True)
+    if proposal is None:
+        abort(404, message="No such proposal.")
+    return proposal

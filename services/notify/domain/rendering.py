@@ -1,0 +1,418 @@
+"""Rendering a message in the reader's language: Jinja2 templates per locale (text and HTML),
+dates, times and numbers formatted by Babel for the reader's locale and time zone.
+
+The language is the recipient's, else the programme's, else English — the first of them that has
+the template. A tenant's own version of a template (an override) is rendered in Jinja's sandbox
+and, should it fail on real data, the default is used: a message is never lost to a template.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel import Locale
+from babel.dates import format_date, format_time, get_timezone_location
+from babel.lists import format_list
+from babel.numbers import format_decimal
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    nodes,
+    pass_context,
+)
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
+
+from .messages import KINDS, Localized
+
+log = logging.getLogger(__name__)
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+LOCALES = ("sv", "fi", "nb", "en")
+FALLBACK = "en"
+# English for readers in the Nordic countries: day-month order and a 24-hour clock.
+BABEL_LOCALES = {"sv": "sv_SE", "fi": "fi_FI", "nb": "nb_NO", "en": "en_GB"}
+# "Tuesday 2 February 2027 at 17:00–19:00" as each language writes it
+_SAME_DAY = {"sv": "{date} kl. {times}", "fi": "{date} klo {times}", "nb": "{date} kl. {times}", "en": "{date}, {times}"}
+_AT = {"sv": "{date} kl. {time}", "fi": "{date} klo {time}", "nb": "{date} kl. {time}", "en": "{date}, {time}"}
+MAX_TEMPLATE_CHARS = 50_000
+MAX_OUTPUT_CHARS = 200_000
+
+
+@dataclass(frozen=True)
+class Override:
+    """A tenant's own version of one message in one language; a part left None keeps the default."""
+
+    subject: str | None = None
+    text: str | None = None
+    html: str | None = None
+
+
+@dataclass(frozen=True)
+class Rendered:
+    locale: str
+    subject: str
+    text: str
+    html: str
+    calendar: str | None = None  # the calendar entry's title, for invitations
+    overridden: bool = False
+
+
+# --- formatting for the reader ------------------------------------------------------------------
+
+
+def babel_locale(locale: str) -> str:
+    return BABEL_LOCALES.get(locale, BABEL_LOCALES[FALLBACK])
+
+
+def _zone(name: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def _reader(ctx) -> tuple[str, ZoneInfo, str]:
+    locale = ctx.get("locale") or FALLBACK
+    return babel_locale(locale), _zone(ctx.get("time_zone")), locale
+
+
+def _local(value: datetime | date, tz: ZoneInfo) -> datetime | date:
+    return value.astimezone(tz) if isinstance(value, datetime) else value
+
+
+@pass_context
+def f_date(ctx, value: datetime | date | None, format: str = "full") -> str:  # noqa: A002 — Babel's word
+    """A date (or the local date of a moment) as the reader writes it: "tisdag 2 februari 2027"."""
+    if value is None:
+        return ""
+    babel, tz, _ = _reader(ctx)
+    local = _local(value, tz)
+    return format_date(local.date() if isinstance(local, datetime) else local, format, locale=babel)
+
+
+@pass_context
+def f_time(ctx, value: datetime | None) -> str:
+    """A moment's local clock time: "17:00", in Finnish "17.00"."""
+    if value is None:
+        return ""
+    babel, tz, _ = _reader(ctx)
+    return format_time(value.astimezone(tz), "short", locale=babel)
+
+
+@pass_context
+def f_datetime(ctx, value: datetime | None, format: str = "full") -> str:  # noqa: A002
+    if value is None:
+        return ""
+    babel, tz, locale = _reader(ctx)
+    local = value.astimezone(tz)
+    return _AT.get(locale, _AT[FALLBACK]).format(date=format_date(local.date(), format, locale=babel),
+                                                 time=format_time(local, "short", locale=babel))
+
+
+@pass_context
+def f_span(ctx, start: datetime, end: datetime) -> str:
+    """When something happens, in the reader's time zone: one day with its hours, or from a day
+    and time to another (a two-day training)."""
+    babel, tz, locale = _reader(ctx)
+    start, end = start.astimezone(tz), end.astimezone(tz)
+    if start.date() == end.date():
+        times = f"{format_time(start, 'short', locale=babel)}–{format_time(end, 'short', locale=babel)}"
+        return _SAME_DAY.get(locale, _SAME_DAY[FALLBACK]).format(date=format_date(start.date(), "full", locale=babel), times=times)
+    at = _AT.get(locale, _AT[FALLBACK])
+    return " – ".join(at.format(date=format_date(moment.date(), "full", locale=babel),
+                                time=format_time(moment, "short", locale=babel)) for moment in (start, end))
+
+
+@pass_context
+def f_zone(ctx, name: str | None = None) -> str:
+    """The reader's time zone by its place: "Finlandtid", "Finland Time"."""
+    babel, tz, _ = _reader(ctx)
+    return get_timezone_location(_zone(name) if name else tz, locale=babel)
+
+
+@pass_context
+def f_number(ctx, value: float | int) -> str:
+    return format_decimal(value, locale=_reader(ctx)[0])
+
+
+def _language_name(code: str, babel: str) -> str:
+    names = Locale.parse(babel).languages
+    return names.get({"nb": "no", "nn": "no"}.get(code, code)) or names.get(code) or code
+
+
+@pass_context
+def f_language(ctx, code: str) -> str:
+    return _language_name(code, _reader(ctx)[0])
+
+
+@pass_context
+def f_languages(ctx, codes: Iterable[str]) -> str:
+    """Languages by name, as a list in the reader's language: "svenska och engelska"."""
+    babel = _reader(ctx)[0]
+    names = [_language_name(code, babel) for code in codes]
+    return format_list(names, locale=babel) if names else ""
+
+
+FILTERS: dict[str, Callable] = {
+    "date": f_date, "time": f_time, "datetime": f_datetime, "span": f_span, "zone": f_zone,
+    "number": f_number, "language": f_language, "languages": f_languages,
+}
+
+
+def _environment(cls: type[Environment], autoescape) -> Environment:
+    env = cls(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=autoescape,
+        undefined=StrictUndefined,  # a misspelt variable fails loudly instead of leaving a gap
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+MAX_RANGE = 1000
+MAX_LOOP_DEPTH = 2
+
+
+def _small_range(*args: int) -> range:
+    """``range`` for a tenant's template: a message never needs more than a few hundred steps."""
+    steps = range(*args)
+    if len(steps) > MAX_RANGE:
+        raise SecurityError(f"range() is limited to {MAX_RANGE} steps in a message template")
+    return steps
+
+
+class _TemplateSandbox(SandboxedEnvironment):
+    """Jinja's sandbox, also refusing the arithmetic that would exhaust memory or time
+    (``"x" * 10**9``)."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**" and (not isinstance(right, int | float) or abs(right) > 64):
+            raise SecurityError("powers above 64 are not allowed in a message template")
+        if operator == "*":
+            for seq, n in ((left, right), (right, left)):
+                if isinstance(seq, str | list | tuple) and isinstance(n, int) and len(seq) * n > MAX_OUTPUT_CHARS:
+                    raise SecurityError(f"the result would be longer than {MAX_OUTPUT_CHARS} characters")
+        return super().call_binop(context, operator, left, right)
+
+
+# The platform's own templates: .html escaped, .txt as written.
+_defaults = _environment(Environment, lambda name: bool(name and name.endswith(".html")))
+# A tenant's overrides: the sandbox (no attribute tricks, a small range()), one for text and one
+# escaping for HTML.
+_sandbox_text = _environment(_TemplateSandbox, False)
+_sandbox_html = _environment(_TemplateSandbox, True)
+for _sandbox in (_sandbox_text, _sandbox_html):
+    _sandbox.globals["range"] = _small_range
+
+
+def _loop_depth(node) -> int:
+    """How deeply a template nests its for-loops (loops within loops multiply the work)."""
+    own = 1 if isinstance(node, nodes.For) else 0
+    return own + max((_loop_depth(child) for child in node.iter_child_nodes()), default=0)
+
+
+@functools.lru_cache(maxsize=512)
+def _compiled(part: str, source: str):
+    env = _sandbox_html if part == "html" else _sandbox_text
+    return env.from_string(source)
+
+
+def has_default(kind: str, locale: str) -> bool:
+    return (TEMPLATES / locale / f"{kind}.txt").is_file() and (TEMPLATES / locale / f"{kind}.html").is_file()
+
+
+def default_sources(kind: str, locale: str) -> dict[str, str]:
+    """The platform's templates of a message, as a tenant starts an override from them."""
+    text = (TEMPLATES / locale / f"{kind}.txt").read_text(encoding="utf-8")
+    match = re.search(r"{%-?\s*block subject\s*-?%}(.*?){%-?\s*endblock", text, re.S)
+    return {"subject": match.group(1).strip() if match else "", "text": text,
+            "html": (TEMPLATES / locale / f"{kind}.html").read_text(encoding="utf-8")}
+
+
+# --- rendering ----------------------------------------------------------------------------------
+
+
+def locale_chain(*preferred: str | None) -> list[str]:
+    """The languages to try, in order, ending with English."""
+    chain: list[str] = []
+    for locale in (*preferred, FALLBACK):
+        if locale and locale not in chain:
+            chain.append(locale)
+    return chain
+
+
+def localize(value: Any, chain: Sequence[str]) -> Any:
+    """Choose, everywhere in the context, the text of each ``Localized`` in the first language of
+    ``chain`` it has (else any it has)."""
+    if isinstance(value, Localized):
+        for locale in chain:
+            if value.values.get(locale):
+                return value.values[locale]
+        return next(iter(value.values.values()), "")
+    if isinstance(value, dict):
+        return {k: localize(v, chain) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [localize(v, chain) for v in value]
+    return value
+
+
+def tidy_text(text: str) -> str:
+    """Plain text as a mail client shows it best: no trailing spaces, at most one blank line."""
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n") + "\n"
+
+
+def _subject_line(text: str) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= 400 else line[:399] + "…"
+
+
+def _bounded(template, context: dict) -> str:
+    """Render, refusing output beyond a sane size (a tenant's template looping wild)."""
+    parts, size = [], 0
+    for chunk in template.generate(context):
+        size += len(chunk)
+        if size > MAX_OUTPUT_CHARS:
+            raise SecurityError(f"the message grew beyond {MAX_OUTPUT_CHARS} characters")
+        parts.append(chunk)
+    return "".join(parts)
+
+
+def _block(template, name: str, context: dict) -> str | None:
+    block = template.blocks.get(name)
+    if block is None:
+        return None
+    return "".join(block(template.new_context(context)))
+
+
+def _render_default(kind: str, locale: str, context: dict) -> Rendered:
+    text_template = _defaults.get_template(f"{locale}/{kind}.txt")
+    subject = _subject_line(_block(text_template, "subject", context) or "")
+    calendar = _block(text_template, "calendar", context)
+    text = tidy_text(text_template.render(context))
+    html = _defaults.get_template(f"{locale}/{kind}.html").render({**context, "subject": subject})
+    return Rendered(locale, subject, text, html, _subject_line(calendar) if calendar else None)
+
+
+def _render_override(kind: str, locale: str, context: dict, override: Override) -> Rendered:
+    default = _render_default(kind, locale, context)
+    subject = _subject_line(_bounded(_compiled("subject", override.subject), context)) if override.subject else default.subject
+    text = tidy_text(_bounded(_compiled("text", override.text), context)) if override.text else default.text
+    html = _bounded(_compiled("html", override.html), {**context, "subject": subject}) if override.html else default.html
+    return Rendered(locale, subject, text, html, default.calendar, overridden=True)
+
+
+def render(
+    kind: str,
+    context: dict,
+    chain: Sequence[str],
+    override_for: Callable[[str], Override | None] | None = None,
+) -> Rendered:
+    """Render ``kind`` in the first language of ``chain`` it has templates for."""
+    for locale in chain:
+        if not has_default(kind, locale):
+            continue
+        values = {**localize(context, locale_chain(locale, *chain)), "locale": locale}
+        override = override_for(locale) if override_for else None
+        if override is not None:
+            try:
+                return _render_override(kind, locale, values, override)
+            except (TemplateError, SecurityError, TypeError, ValueError) as exc:
+                log.warning("the tenant's %s/%s template failed (%s); the default is used", locale, kind, exc)
+        return _render_default(kind, locale, values)
+    raise LookupError(f"no template for {kind!r} in {', '.join(chain)}")
+
+
+def render_page(page: str, locale: str, context: dict) -> str:
+    """One of notify's own web pages (``<locale>/_<page>.html``) in the reader's language."""
+    for candidate in locale_chain(locale):
+        try:
+            template = _defaults.get_template(f"{candidate}/_{page}.html")
+        except TemplateNotFound:
+            continue
+        return template.render({**context, "locale": candidate})
+    raise LookupError(f"no page {page!r}")
+
+
+# --- checking a tenant's override ---------------------------------------------------------------
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, TemplateSyntaxError):
+        return f"line {exc.lineno}: {exc.message}"
+    if isinstance(exc, SecurityError):
+        return f"not allowed: {exc}"
+    return str(exc) or type(exc).__name__
+
+
+def validate_override(kind: str, locale: str, override: Override, samples: Sequence[dict]) -> dict[str, list[str]]:
+    """Errors per part (``subject``, ``text``, ``html``): the template must parse and render,
+    in the sandbox, against every sample of the message (a mentee's and a mentor's)."""
+    errors: dict[str, list[str]] = {}
+    if kind not in KINDS:
+        return {"message": [f"unknown message {kind!r}"]}
+    for part in ("subject", "text", "html"):
+        source = getattr(override, part)
+        if source is None:
+            continue
+        if not source.strip():
+            errors[part] = ["must not be empty (leave it out to keep the default)"]
+            continue
+        if len(source) > MAX_TEMPLATE_CHARS:
+            errors[part] = [f"longer than {MAX_TEMPLATE_CHARS} characters"]
+            continue
+        try:
+            _compiled(part, source)
+            if _loop_depth(_sandbox_text.parse(source)) > MAX_LOOP_DEPTH:
+                errors[part] = [f"for-loops may be nested at most {MAX_LOOP_DEPTH} deep"]
+        except TemplateSyntaxError as exc:
+            errors[part] = [_describe(exc)]
+    if errors:
+        return errors
+    for sample in samples:
+        values = {**localize(sample, locale_chain(locale)), "locale": locale}
+        try:
+            rendered = _render_override(kind, locale, values, override)
+        except Exception as exc:  # every failure is the template's, reported by part
+            part = _failing_part(kind, locale, values, override)
+            errors.setdefault(part, []).append(_describe(exc))
+            break
+        if override.subject is not None and not rendered.subject:
+            errors.setdefault("subject", []).append("renders empty")
+            break
+    return errors
+
+
+def _failing_part(kind: str, locale: str, values: dict, override: Override) -> str:
+    for part in ("subject", "text", "html"):
+        source = getattr(override, part)
+        if source is None:
+            continue
+        try:
+            _bounded(_compiled(part, source), {**values, "subject": ""})
+        except Exception:  # the part that fails is the one to name
+            return part
+    return "text"
+
+
+def preview(kind: str, locale: str, override: Override | None, sample: dict) -> Rendered:
+    values = {**localize(sample, locale_chain(locale)), "locale": locale}
+    return _render_override(kind, locale, values, override) if override else _render_default(kind, locale, values)
+

@@ -1,0 +1,61 @@
+"""An erasure request leaves nothing of the person in notify: not their address, name or
+choices, not the text of any message about them — only counts in the delivery log."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import sqlalchemy as sa
+
+from services.notify import store
+from tests.notify.conftest import sample
+from tests.skeleton import expect
+
+
+def _everything(engine) -> str:
+    """Every value of every notify table but the inbox and outbox (the outbox's events never carry
+    an address or a text), as one text."""
+    with engine.connect() as conn:
+        return "\n".join(repr(tuple(row)) for table in store.metadata.sorted_tables
+                         if table.name not in ("inbox", "outbox") for row in conn.execute(sa.select(table)))
+
+
+def test_an_erasure_removes_the_persons_data(notify_mbox, receiver):
+    notify = notify_mbox
+    token = notify.coordinator("saco")
+    expect(notify.send("POST", "/notify/webhooks", {"url": receiver.url}, token), 201)
+    cohort = notify.cohort("saco")
+    leyla = "leyla.rahimi@example.se"
+    notify.feed("application.accepted.v1", "saco", sample("application.accepted.v1", cohort))
+    notify.dispatch()  # sent: its text is gone already; its address is still in the log
+    expect(notify.send("PUT", "/notify/preferences", {"email": leyla, "opted_out": ["survey_due"]}, token), 200)
+    notify.feed("match.confirmed.v1", "saco", sample("match.confirmed.v1", cohort))  # waiting: to her, and about her to Aino
+    notify.feed("application.accepted.v1", "saco", sample("application.accepted.v1", cohort, application_id="a-other",
+                                                          name="Omar Yusuf", email="omar.yusuf@example.se"))
+    before = _everything(notify.engine)
+    assert leyla in before and "Leyla Rahimi" in before
+
+    mentee_id = sample("application.accepted.v1")["application_id"]
+    notify.feed("person.erasure_requested.v1", "saco", {
+        "erasure_id": "er-1", "email_sha256": hashlib.sha256(leyla.encode()).hexdigest(),
+        "application_ids": [mentee_id], "nomination_ids": []})
+
+    after = _everything(notify.engine)
+    assert leyla not in after and "Leyla Rahimi" not in after and "Rahimi" not in after
+    theirs = notify.deliveries(person_id=mentee_id)
+    assert {d["status"] for d in theirs} == {"sent", "cancelled"}  # the log still counts them
+    assert {d["recipient"] for d in theirs} == {f"erased-{hashlib.sha256(leyla.encode()).hexdigest()[:16]}@erased.invalid"}
+    introduction, = notify.deliveries(recipient="aino.korhonen@example.fi")
+    assert introduction["status"] == "cancelled" and introduction["body_text"] is None  # it would have named her
+    assert notify.deliveries(recipient="omar.yusuf@example.se")[0]["status"] == "pending"  # nobody else is touched
+    assert expect(notify.send("GET", f"/notify/preferences?email={leyla}", None, token), 200)["opted_out"] == []
+    notify.dispatch(rounds=3)
+    assert {d["status"] for d in notify.deliveries(recipient="omar.yusuf@example.se")} == {"sent"}
+    # the tenant's own system heard of the erasure (by hash), and the events that waited for it
+    # no longer carry her details
+    bodies = {json.loads(r["body"])["type"]: r["body"] for r in receiver.requests}
+    assert b"leyla" not in bodies["match.confirmed.v1"].lower()
+    assert json.loads(bodies["person.erasure_requested.v1"])["data"]["application_ids"] == [mentee_id]
+    # once those are delivered, not even the hash is left
+    assert hashlib.sha256(leyla.encode()).hexdigest() not in _everything(notify.engine)
