@@ -7,6 +7,8 @@ alone under gunicorn or beside the others in the embedded process; ``/healthz``,
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -79,6 +81,7 @@ def create_service_app(
         TANDEM_SETTINGS=settings,
     )
     app.json.sort_keys = False
+    app.json.default = _json_default  # dates as ISO 8601 everywhere, not HTTP dates
     app.extensions["tandem"] = ServiceContext(settings, engine, outbox_table)
     api = Api(app)
     app.extensions["tandem.api"] = api
@@ -128,6 +131,14 @@ def create_service_app(
 
     app.wsgi_app = PrefixMiddleware(app.wsgi_app, f"/{name}")
     return app
+
+
+def _json_default(value):
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 def _database_ok(engine: Engine) -> bool:
