@@ -8,6 +8,9 @@ Every measurement runs in a fresh child process, so that the peak memory reporte
 (``ru_maxrss`` of a process that generated the cohort and then solved it, nothing else) is
 honest. Cohorts are drawn from a seeded RNG: the same run gives the same cohorts everywhere.
 The last line printed is one JSON object with every figure.
+
+Tandem's solver is NumPy and SciPy only. OR-Tools (in the ``dev`` extra, never imported by the
+service) serves here as the independent reference; each child reports whether it loaded it.
 """
 
 from __future__ import annotations
@@ -194,6 +197,7 @@ def measure_tandem(size: int) -> dict:
         "certified": solution.stats["certificate"]["verified"],
         "mentors": solution.stats["mentors"], "seats": solution.stats["seats"],
         "pinned": solution.stats["pinned"], "forbidden": len(problem.rules.forbidden),
+        "ortools_loaded": "ortools" in sys.modules,
     }
 
 

@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import replace
 
 import networkx as nx
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -277,6 +278,48 @@ def test_blocks_and_threads_do_not_change_the_answer(monkeypatch):
     assert solver.solve(problem, candidates=2).pairs == whole.pairs
     assert solver.solve(problem).objective == whole.objective
     assert solver.solve_stable(problem).pairs == stable.pairs
+
+
+def test_the_solver_needs_no_solver_library_at_run_time():
+    script = "import sys, services.matching.domain.solver; print('ortools' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                         cwd=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    assert out.stdout.strip() == "False"
+
+
+@PROPERTY
+@given(st.data())
+def test_the_shortlist_matching_is_a_lexicographic_optimum_with_seats_and_leftovers(data):
+    # The SciPy matching on its own: mentees against mentor seats, against networkx's max-flow
+    # min-cost on the same pairs (many ties, capacities above the degree, mentees left out).
+    n, m = data.draw(st.integers(1, 9)), data.draw(st.integers(1, 5))
+    pairs = sorted(data.draw(st.sets(st.tuples(st.integers(0, n - 1), st.integers(0, m - 1)), min_size=1)))
+    rows, cols = (np.array(side, dtype=np.int64) for side in zip(*pairs, strict=True))
+    points = np.array([data.draw(st.sampled_from([0, 1, 2, 5, 1_000_000])) for _ in pairs], dtype=np.int64)
+    capacity = np.array([data.draw(st.integers(1, 3)) for _ in range(m)], dtype=np.int64)
+    big = len(pairs) * int(points.max()) + 1
+    mate = solver._match(rows, cols, points, capacity, n, m, big)
+    assert np.all(np.bincount(mate[mate >= 0], minlength=m) <= capacity)
+    chosen = {(i, int(mate[i])) for i in range(n) if mate[i] >= 0}
+    assert chosen <= set(pairs)
+    graph = nx.DiGraph()
+    for (i, j), p in zip(pairs, points.tolist(), strict=True):
+        graph.add_edge("source", ("e", i), capacity=1, weight=0)
+        graph.add_edge(("e", i), ("r", j), capacity=1, weight=-p)
+        graph.add_edge(("r", j), "sink", capacity=int(capacity[j]), weight=0)
+    flow = nx.max_flow_min_cost(graph, "source", "sink")
+    expected = (sum(flow["source"].values()), -nx.cost_of_flow(graph, flow))
+    by_pair = dict(zip(pairs, points.tolist(), strict=True))
+    assert (len(chosen), sum(by_pair[pair] for pair in chosen)) == expected
+
+
+def test_near_misses_only_save_rounds_and_change_no_answer(monkeypatch):
+    problem = _random_cohort(11, 90, 40)
+    with_near_misses = solver.solve(problem, candidates=2)
+    monkeypatch.setattr(solver, "NEAR_MISS_ROUNDS", ())
+    without = solver.solve(problem, candidates=2)
+    assert (with_near_misses.matched, with_near_misses.stats["points"]) == (without.matched, without.stats["points"])
+    assert with_near_misses.stats["certificate"]["verified"] and without.stats["certificate"]["verified"]
 
 
 def _random_cohort(seed: int, n: int, m: int) -> Problem:

@@ -304,11 +304,14 @@ def add_override(conn: Connection, tenant: str, cohort_id: str, kind: str, mente
 
 
 def end_pair(conn: Connection, pair, by: str, reason: str) -> dict:
-    """End a pair early: the mentee is free for the next run; no other pair moves."""
+    """End a pair early: the mentee is free for the next run, no other pair moves, and the pair
+    that did not work is not proposed again."""
     if pair["status"] != "confirmed":
         raise ReviewRefused(f"the pair is {pair['status']}")
     now = clock.now()
     store.update(conn, store.pairs, pair["tenant"], pair["id"], status="ended", ended_by=by, ended_at=now, end_reason=reason)
+    add_override(conn, pair["tenant"], pair["cohort_id"], "forbid", pair["mentee_id"], pair["mentor_id"],
+                 f"ended early: {reason}", by)
     cohort = store.one(conn, store.cohorts, pair["tenant"], pair["cohort_id"])
     mentee = store.one(conn, store.applications, pair["tenant"], pair["mentee_id"])
     mentor = store.one(conn, store.applications, pair["tenant"], pair["mentor_id"])

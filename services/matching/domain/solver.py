@@ -14,8 +14,10 @@ only a shortlist of pairs is ever handed to a solver. The design, step by step:
    and an upper bound of every allowed pair's points in 2 bytes (0 = not allowed): 110 MB for
    10,000 × 5,500, instead of the 440 MB the exact scores would take, or the time to rescore.
 3. Solve the shortlist. A greedy matching seeds it (so that the first round can already match
-   as many as the optimum), then a maximum flow of minimum cost (OR-Tools, integers) gives the
-   most pairs and, among those, the best total on the shortlist.
+   as many as the optimum), then a maximum-weight full matching (SciPy's
+   ``min_weight_full_bipartite_matching``) of mentees against mentor seats, with a "stays
+   unmatched" column per mentee and ``B + points`` per pair, gives the most pairs and, among
+   those, the best total on the shortlist. NumPy and SciPy only: no solver library at run time.
 4. Prove it on the whole cohort. Duals (u per mentee, v per mentor) come from the matching by a
    vectorised Bellman-Ford: the smallest mentor duals of all optimal ones, the easiest to pass.
    On the shortlist: u, v >= 0, ``B + points <= u_i + v_j`` on every pair and
@@ -24,12 +26,15 @@ only a shortlist of pairs is ever handed to a solver. The design, step by step:
    and exact scoring decides. By weak duality, no b-matching of the full allowed graph weighs
    more: the matching is lexicographically optimal.
 5. Column generation. Pairs that break the inequality (the worst ``ADDED_PER_ROUND`` per
-   mentee) join the shortlist, and 3-4 repeat until none does: five rounds for the benchmark's
-   10,000 mentees, each a fraction of the scan's time.
+   mentee) join the shortlist, and 3-4 repeat until none does. In the first two rounds pairs
+   within ``NEAR_MISS_POINTS`` of breaking it join as well, since each round is a whole re-solve:
+   three rounds for the benchmark's 10,000 mentees instead of five. Only a check without that
+   slack ends the loop, so the proof is the same.
 
 "Exact" is about the points the solver sees: scores rounded to 1e-6 (``Pair.score`` is that
 rounded value, so totals add up). The benchmark confirms the optimum with OR-Tools on the full
-graph of allowed pairs, the tests with networkx and brute force.
+graph of allowed pairs (OR-Tools is a development dependency only, for that check), the tests
+with networkx and brute force.
 
 Pins are placed first and use up capacity; the optimum is over everyone else. Mentees and mentors
 are put in a canonical order (arrival, then id) before anything else, so the result does not
@@ -54,7 +59,8 @@ from dataclasses import dataclass, replace
 from typing import TypeVar
 
 import numpy as np
-from ortools.graph.python import min_cost_flow
+from scipy.sparse import csr_array
+from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from .model import CRITERIA, Mentee, Mentor, Pair, Problem, Rules, Solution
 from .scoring import CohortScorer, pair_rule
@@ -66,6 +72,10 @@ CANDIDATES = 12
 #: every round adds pairs that were not listed, and the list cannot outgrow the allowed pairs).
 ADDED_PER_ROUND = 24
 ROUNDS_PER_DOUBLING = 6
+#: In rounds ``NEAR_MISS_ROUNDS``, unlisted pairs this close to breaking the certificate (in points
+#: at 1e-6 resolution: 2 score points) join the shortlist as well: fewer re-solves.
+NEAR_MISS_POINTS = 2_000_000
+NEAR_MISS_ROUNDS = (1, 2)
 MAX_ROUNDS = 200
 #: Mentors ranked per mentee up front for deferred acceptance and the baselines; a mentee who
 #: runs through them has their whole row scored and ranked.
@@ -309,39 +319,55 @@ def _seed_edges(cohort: PreparedCohort, scan: _Scan) -> tuple[np.ndarray, np.nda
 # --- solving and proving ----------------------------------------------------------------------------
 
 class CertificateError(RuntimeError):
-    """The shortlisted matching failed its own optimality check. Never expected (the flow solver
-    is exact on integers); raised rather than returning an unproven answer."""
+    """The shortlisted matching failed its own optimality check. Never expected (the matching's
+    weights are integers exact in float64); raised rather than returning an unproven answer."""
 
 
-def _match(rows, cols, points, capacity, n, m) -> np.ndarray:
+def _match(rows, cols, points, capacity, n, m, big) -> np.ndarray:
     """The most pairs, then the highest total, on the shortlisted pairs: per mentee their mentor
     index or -1.
 
-    A maximum flow of minimum cost (OR-Tools, cost-scaling push-relabel, integers throughout):
-    source -> mentee (1 unit), mentee -> mentor (1 unit, cost -points), mentor -> sink (free
-    seats). Maximum flow first is "most pairs"; least cost among maximum flows is "best total".
+    A maximum-weight full matching (SciPy's ``min_weight_full_bipartite_matching``, LAPJVsp) of
+    the shortlisted mentees against mentor seats: each mentor is one column per seat they can
+    use here (``min(free seats, shortlisted mentees)``), each pair an edge to every seat of its
+    mentor weighing ``1 + big + points``, and each mentee has a "stays unmatched" column of their
+    own weighing 1, so that a full matching always exists (weights shift by 1 because SciPy
+    drops explicit zeros; every mentee takes exactly one column, so the shift changes nothing).
+    ``big`` outweighs any score gain, so the most pairs come first, then the best total. The
+    weights are integers far below 2**53, exact in float64, and ``_duals`` re-checks the result
+    in int64 regardless. A mentor with ``c`` seats and ``d`` shortlisted mentees costs ``c * d``
+    edges: about twice the shortlist for the benchmark's capacities of 1-3.
     """
     present = np.zeros(n, dtype=bool)
     present[rows] = True
     mentee_ids = np.flatnonzero(present)
     local = np.cumsum(present) - 1
     a = len(mentee_ids)
-    source, sink = a + m, a + m + 1
-    flow = min_cost_flow.SimpleMinCostFlow()
-    flow.add_arcs_with_capacity_and_unit_cost(
-        np.concatenate([np.full(a, source), local[rows], a + np.arange(m)]),
-        np.concatenate([np.arange(a), a + cols, np.full(m, sink)]),
-        np.concatenate([np.ones(a + len(rows), dtype=np.int64), capacity.astype(np.int64)]),
-        np.concatenate([np.zeros(a, dtype=np.int64), -points.astype(np.int64), np.zeros(m, dtype=np.int64)]),
-    )
-    flow.set_node_supply(source, a)
-    flow.set_node_supply(sink, -a)
-    status = flow.solve_max_flow_with_min_cost()
-    if status != flow.OPTIMAL:
-        raise CertificateError(f"the min-cost flow on the shortlist failed ({status})")
-    used = flow.flows(np.arange(a, a + len(rows))) > 0
+    # The matching's duals and path lengths stay within a few times the largest weight.
+    if 8 * (big + 1 + int(points.max(initial=0))) >= 2**53:
+        raise CertificateError("the shortlist's weights are too large to be exact in float64")
+    # Edges in canonical order (mentee, mentor), so the answer depends on the edge set only.
+    order = np.lexsort((cols, rows))
+    rows, cols, points = rows[order], cols[order], points[order]
+    degree = np.bincount(cols, minlength=m)
+    seats = np.minimum(capacity.astype(np.int64), degree)
+    first_seat = np.concatenate([[0], np.cumsum(seats)])
+    total_seats = int(first_seat[-1])
+    copies = seats[cols]
+    edge = np.repeat(np.arange(len(rows)), copies)
+    within = np.arange(len(edge)) - np.repeat(np.cumsum(copies) - copies, copies)
+    seat_cols = first_seat[cols[edge]] + within
+    seat_owner = np.repeat(np.arange(m), seats)
+    mentee_local = local[rows]
+    matrix_rows = np.concatenate([mentee_local[edge], np.arange(a)])
+    matrix_cols = np.concatenate([seat_cols, total_seats + np.arange(a)])
+    weights = np.concatenate([(big + 1 + points[edge]).astype(np.float64), np.ones(a)])
+    graph = csr_array((weights, (matrix_rows, matrix_cols)), shape=(a, total_seats + a))
+    graph.sort_indices()
+    taken = min_weight_full_bipartite_matching(graph, maximize=True)[1]
     mate = np.full(n, -1, dtype=np.int64)
-    mate[rows[used]] = cols[used]
+    real = taken < total_seats
+    mate[mentee_ids[real]] = seat_owner[taken[real]]
     return mate
 
 
@@ -521,7 +547,7 @@ def solve(problem: Problem, candidates: int = CANDIDATES) -> Solution:
             raise CertificateError(f"no proof of optimality after {MAX_ROUNDS} rounds")
         solve_started = time.perf_counter()
         weights = big + points
-        mate = _match(rows, cols, points, capacity, n, m) if len(rows) else np.full(n, -1, dtype=np.int64)
+        mate = _match(rows, cols, points, capacity, n, m, big) if len(rows) else np.full(n, -1, dtype=np.int64)
         u, v = _duals(rows, cols, weights, mate, capacity, n, m)
         primal = int(weights[mate[rows] == cols].sum())
         dual = int(u.sum() + (capacity * v).sum())
@@ -530,8 +556,18 @@ def solve(problem: Problem, candidates: int = CANDIDATES) -> Solution:
         check_started = time.perf_counter()
         solving += check_started - solve_started
         per_mentee = ADDED_PER_ROUND * 2 ** ((rounds - 1) // ROUNDS_PER_DOUBLING)
-        new_rows, new_cols, new_points, flagged = _violations(cohort, scan, u, v, big, per_mentee)
+        # While rounds are young, pairs within ``slack`` of breaking the inequality join too (the
+        # next duals would likely let them break it): fewer rounds, each a whole re-solve. Only
+        # a check without slack proves anything, so one follows whenever nothing new is found.
+        slack = NEAR_MISS_POINTS * cohort.scale // 10**6 if rounds in NEAR_MISS_ROUNDS else 0
+        new_rows, new_cols, new_points, flagged = _violations(cohort, scan, u - slack, v, big, per_mentee)
         checked += flagged
+        if slack:
+            fresh = ~_listed(np.sort(rows * m + cols), new_rows * m + new_cols)
+            new_rows, new_cols, new_points = new_rows[fresh], new_cols[fresh], new_points[fresh]
+            if not len(new_rows):
+                new_rows, new_cols, new_points, flagged = _violations(cohort, scan, u, v, big, per_mentee)
+                checked += flagged
         certifying += time.perf_counter() - check_started
         history.append({"pairs": int((mate >= 0).sum()), "edges": int(len(rows)), "added": int(len(new_rows)),
                         "solve_s": round(check_started - solve_started, 3),
