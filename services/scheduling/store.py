@@ -9,7 +9,7 @@ from sqlalchemy.engine import Connection
 
 from services.shared import outbox
 from services.shared.contract import Event
-from services.shared.db import UtcDateTime, add_messaging_tables
+from services.shared.db import UtcDateTime, add_messaging_tables, one, rows, update  # noqa: F401  (the tenant-scoped queries)
 
 metadata = sa.MetaData()
 OUTBOX, INBOX = add_messaging_tables(metadata)
@@ -196,29 +196,3 @@ calendar_feeds = sa.Table(
 
 def publish(conn: Connection, event: Event) -> None:
     outbox.add(conn, OUTBOX, event)
-
-
-# --- queries that always name the tenant -----------------------------------------------------
-
-
-def _key(table: sa.Table) -> sa.Column:
-    return table.c.application_id if table is participants else table.c.id
-
-
-def one(conn: Connection, table: sa.Table, tenant: str, id_: str, for_update: bool = False):
-    """The row ``id_`` of ``table`` if it belongs to ``tenant``; None otherwise."""
-    query = sa.select(table).where(_key(table) == id_, table.c.tenant == tenant)
-    if for_update:
-        query = query.with_for_update()
-    return conn.execute(query).mappings().first()
-
-
-def rows(conn: Connection, table: sa.Table, tenant: str, *where, order_by=None):
-    query = sa.select(table).where(table.c.tenant == tenant, *where)
-    if order_by is not None:
-        query = query.order_by(*order_by) if isinstance(order_by, list | tuple) else query.order_by(order_by)
-    return conn.execute(query).mappings().all()
-
-
-def update(conn: Connection, table: sa.Table, tenant: str, id_: str, **values) -> None:
-    conn.execute(table.update().where(_key(table) == id_, table.c.tenant == tenant).values(**values))

@@ -134,10 +134,16 @@ def migrate(service: str, url: str) -> None:
 # --- queries that always name the tenant -----------------------------------------------------
 
 
+def _key(table: sa.Table) -> sa.Column:
+    """The table's one-column primary key (``id``, or e.g. ``application_id``)."""
+    (column,) = table.primary_key.columns
+    return column
+
+
 def one(conn, table: sa.Table, tenant: str, id_: str, for_update: bool = False):
     """The row ``id_`` of ``table`` if it belongs to ``tenant``, else None: another tenant's
     object is simply not there."""
-    query = sa.select(table).where(table.c.id == id_, table.c.tenant == tenant)
+    query = sa.select(table).where(_key(table) == id_, table.c.tenant == tenant)
     if for_update:
         query = query.with_for_update()
     return conn.execute(query).mappings().first()
@@ -153,4 +159,4 @@ def rows(conn, table: sa.Table, tenant: str, *where, order_by=None):
 
 def update(conn, table: sa.Table, tenant: str, id_: str, **values) -> None:
     """Change the tenant's row ``id_``; another tenant's row is never touched."""
-    conn.execute(table.update().where(table.c.id == id_, table.c.tenant == tenant).values(**values))
+    conn.execute(table.update().where(_key(table) == id_, table.c.tenant == tenant).values(**values))
