@@ -135,6 +135,7 @@ class PublicProgrammeOut(Schema):
 
 
 class GroupEventIn(Schema):
+    id = fields.String(load_default=None, metadata={"description": "an existing event's id, to change that event rather than add one"})
     kind = fields.String(required=True, validate=validate.OneOf(GROUP_EVENT_KINDS))
     title = Localized(load_default=dict)
     starts_at = fields.DateTime(required=True, metadata={"description": "with an offset, or local time in the cohort's time zone"})

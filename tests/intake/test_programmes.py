@@ -100,3 +100,9 @@ def test_changing_a_cohort_under_way_tells_the_other_services(intake):
     assert len(updated) == 1 and len(updated[0]["data"]["group_events"]) == 2
     # 28 March 2027 is after the clock change: 08:30 local is 06:30 UTC
     assert updated[0]["data"]["group_events"][1]["starts_at"].startswith("2027-03-28T06:30:00")
+    # moving one event keeps its id (calendars show it as the same event, moved); leaving one out removes it
+    first = updated[0]["data"]["group_events"][0]
+    moved = expect(intake.send("PATCH", f"/intake/cohorts/{cohort['id']}", {"group_events": [
+        {"id": first["id"], "kind": "half_day", "starts_at": "2027-02-01T08:30:00", "ends_at": "2027-02-01T12:00:00",
+         "venue": "Göteborg", "mandatory": True}]}, coordinator), 200)
+    assert [(e["id"], e["venue"]) for e in moved["group_events"]] == [(first["id"], "Göteborg")]

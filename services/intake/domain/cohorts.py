@@ -33,15 +33,24 @@ def _aware(moment: datetime, time_zone: str) -> datetime:
 
 
 def _replace_group_events(conn: Connection, cohort: dict, events: list[dict]) -> None:
+    """The cohort's group events become ``events``: one given with the id of an existing event
+    changes that event (so calendars keep it as the same event), one without is new, and the
+    ones not listed are gone."""
     t = store.group_events
-    conn.execute(t.delete().where(t.c.cohort_id == cohort["id"], t.c.tenant == cohort["tenant"]))
+    mine = t.c.cohort_id == cohort["id"], t.c.tenant == cohort["tenant"]
+    existing = set(conn.execute(sa.select(t.c.id).where(*mine)).scalars())
+    kept = {e["id"] for e in events if e.get("id") in existing}
+    conn.execute(t.delete().where(*mine, t.c.id.not_in(kept)))
     for event in events:
-        conn.execute(t.insert().values(
-            id=str(uuid.uuid4()), tenant=cohort["tenant"], cohort_id=cohort["id"], kind=event["kind"],
-            title=event.get("title") or {}, starts_at=_aware(event["starts_at"], cohort["time_zone"]),
+        values = dict(
+            kind=event["kind"], title=event.get("title") or {}, starts_at=_aware(event["starts_at"], cohort["time_zone"]),
             ends_at=_aware(event["ends_at"], cohort["time_zone"]), venue=event.get("venue", ""),
             mandatory=event.get("mandatory", False),
-        ))
+        )
+        if event.get("id") in kept:
+            conn.execute(t.update().where(*mine, t.c.id == event["id"]).values(**values))
+        else:
+            conn.execute(t.insert().values(id=str(uuid.uuid4()), tenant=cohort["tenant"], cohort_id=cohort["id"], **values))
 
 
 def group_events(conn: Connection, cohort) -> list[dict]:

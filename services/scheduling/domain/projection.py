@@ -104,9 +104,10 @@ _FIELDS = ("kind", "title", "starts_at", "ends_at", "venue", "mandatory")
 
 
 def _match(existing: list[dict], incoming: list[dict]) -> dict[str, dict]:
-    """incoming id -> the row it continues. Intake gives a group event a new id when the
-    coordinator saves the list again: the same kind at the same time, or else the same kind
-    with the same title (an occasion that moved), is the same occasion and keeps its calendar UID."""
+    """incoming id -> the row it continues: the same intake id first (intake keeps an event's id
+    when the coordinator sends it back); for an event sent again without its id, the same kind
+    at the same time, or else the same kind with the same title (an occasion that moved), is
+    the same occasion and keeps its calendar UID."""
     by_source = {r["source_id"]: r for r in existing}
     matched = {g["id"]: by_source[g["id"]] for g in incoming if g["id"] in by_source}
     free = [r for r in existing if r["source_id"] not in matched and r["status"] == "scheduled"]
