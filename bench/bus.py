@@ -56,7 +56,7 @@ DEFAULT_COUNT = 20000
 QUICK_COUNT = 2000
 BATCH = 500  # the relay's default batch
 MESSAGE_BYTES = 1024
-DEFAULT_PREFETCH = 200  # Settings.prefetch's default; used by (c) and (d) alike
+DEFAULT_PREFETCH = 500  # Settings.prefetch's default; used by (c) and (d) alike
 TARGETS = {"relay_vs_raw": 0.5, "consumer_vs_raw": 0.3}
 
 EVENT_TYPE = "tenant.created.v1"  # what (b) relays and (d) consumes: the simplest type

@@ -45,7 +45,7 @@ class Settings:
     exchange: str = "tandem.events"
     dead_letter_exchange: str = "tandem.dlx"
     delivery_limit: int = 5
-    prefetch: int = 200
+    prefetch: int = 500
     relay_batch: int = 500
     relay_interval: float = 0.2
     token_ttl: int = 8 * 3600
@@ -83,7 +83,7 @@ def settings_for(service: str, **overrides) -> Settings:
         amqp_url=_env("AMQP_URL", "memory://"),
         signing_key=overrides.get("signing_key") or signing_key(),
         delivery_limit=int(_env("TANDEM_DELIVERY_LIMIT", "5")),
-        prefetch=int(_env("TANDEM_PREFETCH", "200")),
+        prefetch=int(_env("TANDEM_PREFETCH", "500")),
         relay_batch=int(_env("TANDEM_RELAY_BATCH", "500")),
         relay_interval=float(_env("TANDEM_RELAY_INTERVAL", "0.2")),
         token_ttl=int(_env("TANDEM_TOKEN_TTL", str(8 * 3600))),
