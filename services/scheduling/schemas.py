@@ -213,6 +213,9 @@ class PairOut(Schema):
     end_reason = fields.String(allow_none=True)
     agreement = fields.Nested(AgreementOut, allow_none=True)
     meetings = fields.List(fields.Nested(MeetingOut))
+    plan_note = fields.Dict(allow_none=True, metadata={
+        "description": "when the cohort has fewer meetings than the plan has topics: which meetings combine which "
+                       "topics (``message``, ``combined``: number and topic titles); none is ever left out"})
 
 
 class MineOut(Schema):

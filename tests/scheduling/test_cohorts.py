@@ -86,12 +86,14 @@ def test_the_plan_follows_the_cohort_when_its_cadence_changes(scheduling):
     pair = scheduling.confirm("agency", cohort)
     scheduling.schedule(pair, 1, "2019-02-05T17:00:00")
     scheduling.schedule(pair, 5, "2019-06-04T17:00:00")
-    # the programme moves to a meeting every other month: three windows, the first topics and the closing
+    # the programme moves to a meeting every other month: three windows, two of the six topics in each
     scheduling.feed("cohort.updated.v1", "agency", cohort_snapshot(cohort, meeting_every_months=2))
     meetings = scheduling.meetings(pair)
     assert [(m["number"], m["status"]) for m in meetings] == [(1, "scheduled"), (2, "planned"), (3, "planned"),
                                                                (4, "cancelled"), (5, "cancelled"), (6, "cancelled")]
-    assert [m["topic"]["en"] for m in meetings[:3]] == ["Getting to know each other", "Goals and expectations", "Closing and the road ahead"]
+    assert [m["topic"]["en"] for m in meetings[:3]] == ["Getting to know each other · Goals and expectations",
+                                                         "The labour market · Competence and education",
+                                                         "Workplace culture · Closing and the road ahead"]
     assert (meetings[2]["window_start"], meetings[2]["window_end"]) == ("2019-05-23", "2019-07-22")
     assert [e["data"]["number"] for e in scheduling.events("meeting.cancelled")] == [5]  # the dated one says so
 

@@ -43,10 +43,11 @@ def test_the_six_steps_go_to_six_meetings_in_order():
     assert all(len(m.checklist) == 5 for m in meetings)
 
 
-def test_fewer_meetings_than_steps_keep_the_first_steps_and_the_closing():
+def test_fewer_meetings_than_steps_combine_the_later_steps_and_drop_none():
     topics = plan.topics_for(4, MEETING_PLAN)
     assert [t["title"]["en"] for t in topics] == ["Getting to know each other", "Goals and expectations",
-                                                  "The labour market", "Closing and the road ahead"]
+                                                  "The labour market · Competence and education",
+                                                  "Workplace culture · Closing and the road ahead"]
 
 
 def test_more_meetings_than_steps_give_the_pair_its_own_topic_before_the_closing():

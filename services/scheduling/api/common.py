@@ -11,7 +11,7 @@ from flask_smorest import abort
 from services.shared.tenancy import current_principal, current_tenant
 
 from .. import store
-from ..domain import agreements, messages, timing
+from ..domain import agreements, messages, plan, timing
 from ..domain.wording import localized
 
 SECURITY = [{"bearer": []}]
@@ -120,6 +120,7 @@ def pair_out(conn, ctx: messages.PairContext, role: str) -> dict:
         "end_reason": pair["end_reason"] if role == "coordinator" else None,
         "agreement": agreement_out(conn, ctx, agreements.latest(conn, ctx.tenant, pair["id"])),
         "meetings": [meeting_out(dict(mt), ctx, role) for mt in meetings],
+        "plan_note": plan.cohort_note(ctx.cohort),
     }
 
 
