@@ -54,6 +54,15 @@ def eventually(check: Callable[[], object], timeout: float = 20.0, what: str = "
         time.sleep(0.1)
 
 
+def finished_run(send: Send, run_id: str, token: str, timeout: float = 30.0) -> dict:
+    """Matching runs in its worker: wait until the run has succeeded or failed, and answer it."""
+    def finished():
+        code, run = send("GET", f"/matching/runs/{run_id}", None, token)
+        return code == 200 and run["status"] in ("succeeded", "failed") and run
+
+    return eventually(finished, timeout, f"matching run {run_id} to finish")
+
+
 def applicant(email: str = "amira.haddad@example.se") -> dict:
     """A mentee's application as the public form sends it."""
     return {

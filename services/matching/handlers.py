@@ -46,10 +46,11 @@ def cohort_changed(conn, event: Event) -> None:
 
 @HANDLERS.on("cohort.closed.v1")
 def cohort_closed(conn, event: Event) -> None:
-    """A closed cohort is matched by itself when its programme says so (the worker runs it)."""
+    """A closed cohort is matched by itself when its programme says so: a run is queued for the
+    worker, unless one is queued or running already (it sees the closed cohort too)."""
     data = event.loaded
     projection.record_cohort(conn, event.tenant, data)
-    if data["programme"].get("match_when_closed"):
+    if data["programme"].get("match_when_closed") and runs.active_run(conn, event.tenant, data["cohort_id"]) is None:
         cohort = store.one(conn, store.cohorts, event.tenant, data["cohort_id"])
         runs.request_run(conn, event.tenant, cohort, by="matching", trigger="cohort_closed")
 

@@ -50,7 +50,7 @@ class UnmatchedOut(Schema):
 class RunOut(Schema):
     id = fields.String()
     cohort_id = fields.String()
-    status = fields.String()
+    status = fields.String(metadata={"description": "queued, running, succeeded or failed"})
     trigger = fields.String()
     mode = fields.String()
     parameters = fields.Dict()
@@ -64,7 +64,9 @@ class RunOut(Schema):
     mentors = fields.Integer(allow_none=True)
     matched = fields.Integer(allow_none=True)
     unmatched = fields.Integer(allow_none=True)
-    error = fields.String(allow_none=True)
+    attempts = fields.Integer(metadata={"description": "times a worker has started the run"})
+    failure_code = fields.String(allow_none=True, metadata={"description": "why a failed run failed, as a stable code"})
+    failure_reason = fields.String(allow_none=True, metadata={"description": "why a failed run failed, and what to do"})
 
 
 class RunDetailOut(RunOut):

@@ -62,7 +62,7 @@ runs = sa.Table(
     sa.Column("id", sa.String(36), primary_key=True),
     sa.Column("tenant", sa.String(64), nullable=False, index=True),
     sa.Column("cohort_id", sa.String(36), nullable=False, index=True),
-    sa.Column("status", sa.String(16), nullable=False),  # requested, running, succeeded, failed
+    sa.Column("status", sa.String(16), nullable=False),  # queued, running, succeeded, failed
     sa.Column("trigger", sa.String(16), nullable=False),  # coordinator, cohort_closed
     sa.Column("mode", sa.String(16), nullable=False),
     sa.Column("parameters", sa.JSON, nullable=False),
@@ -76,7 +76,18 @@ runs = sa.Table(
     sa.Column("mentors", sa.Integer, nullable=True),
     sa.Column("matched", sa.Integer, nullable=True),
     sa.Column("unmatched", sa.Integer, nullable=True),
-    sa.Column("error", sa.Text, nullable=True),
+    # Why a failed run failed, in words a coordinator can act on (the log has the details).
+    sa.Column("failure_code", sa.String(40), nullable=True),
+    sa.Column("failure_reason", sa.Text, nullable=True),
+    # The worker executing the run holds it until ``lease_until`` and keeps pushing that forward;
+    # a run whose lease ran out is taken up again, ``attempts`` times at most.
+    sa.Column("claimed_by", sa.String(64), nullable=True),
+    sa.Column("lease_until", UtcDateTime(), nullable=True),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    # One queued or running run per cohort: two runs of a cohort never execute at once.
+    sa.Index("uq_runs_active_cohort", "tenant", "cohort_id", unique=True,
+             postgresql_where=sa.text("status IN ('queued', 'running')"),
+             sqlite_where=sa.text("status IN ('queued', 'running')")),
 )
 
 proposals = sa.Table(

@@ -1,6 +1,11 @@
-"""Matching's worker process: its consumer, the outbox relay and the runs a closing cohort asks for."""
+"""Matching's worker process: its consumer, the outbox relay and the matching runs (requested by
+coordinators or by a closing cohort), executed here rather than in the API's requests."""
 
 from __future__ import annotations
+
+import os
+import socket
+import uuid
 
 from sqlalchemy.engine import Engine
 
@@ -10,16 +15,25 @@ from services.shared.db import create_engine
 from services.shared.worker import ServiceWorker, Timer
 
 from . import store
-from .domain.runs import run_requested
+from .domain.runs import work_on_runs
 from .handlers import HANDLERS
+
+#: Seconds between looks for queued runs: a coordinator waits about this long for a run to start.
+RUNS_INTERVAL = 1.0
+
+
+def worker_name() -> str:
+    """Names this worker on the runs it claims (several replicas share one database)."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 def create_worker(settings: Settings | None = None, engine: Engine | None = None) -> ServiceWorker:
     settings = settings or settings_for("matching")
     engine = engine or create_engine(settings.database_url)
+    name = worker_name()
     return ServiceWorker(
         settings, engine, store.OUTBOX, store.INBOX, HANDLERS,
-        timers=[Timer("requested-runs", 2.0, lambda: run_requested(engine))],
+        timers=[Timer("runs", RUNS_INTERVAL, lambda: work_on_runs(engine, name))],
     )
 
 

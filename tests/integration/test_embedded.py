@@ -12,6 +12,7 @@ from tests.skeleton import (
     applicant,
     eventually,
     expect,
+    finished_run,
     over_test_client,
     recorded_everywhere,
     walk,
@@ -73,6 +74,17 @@ def test_another_tenant_sees_nothing_of_it(platform, send, operator):
     assert expect(send("GET", f"/matching/cohorts/{cohort}/candidates", None, other), 200) == []
     assert expect(send("GET", f"/scheduling/cohorts/{cohort}/participants", None, other), 200) == []
     assert expect(send("GET", "/notify/deliveries", None, other), 200) == []
+
+
+def test_a_matching_run_is_answered_at_once_and_executed_by_the_in_process_worker(platform, send, operator):
+    walked = walk(send, operator)
+    recorded_everywhere(send, walked)
+    coordinator, cohort = walked["coordinator"], walked["cohort"]["id"]
+    queued = expect(send("POST", f"/matching/cohorts/{cohort}/runs", {}, coordinator), 202)
+    assert queued["status"] == "queued"
+    run = finished_run(send, queued["id"], coordinator)
+    # one mentee and no mentor yet: the run says so rather than crash
+    assert (run["status"], run["failure_reason"]) == ("failed", "no mentors have applied to this cohort yet")
 
 
 def test_every_endpoint_wants_a_valid_token(send, operator):

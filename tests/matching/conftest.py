@@ -14,6 +14,7 @@ from werkzeug.test import Client
 
 from services.matching import store
 from services.matching.app import create_app
+from services.matching.domain.runs import work_on_runs
 from services.matching.handlers import HANDLERS
 from services.shared import inbox
 from services.shared.config import settings_for
@@ -61,7 +62,10 @@ class Matching:
             return [json.loads(b) for b in conn.execute(sa.select(o.c.body).where(o.c.type.startswith(prefix)).order_by(o.c.id)).scalars()]
 
     def run(self, token: str, cohort_id: str, **body) -> dict:
-        return expect(self.send("POST", f"/matching/cohorts/{cohort_id}/runs", body, token), 201)
+        """Request a run, let the worker execute it, and answer the finished run."""
+        queued = expect(self.send("POST", f"/matching/cohorts/{cohort_id}/runs", body, token), 202)
+        work_on_runs(self.engine, "test-worker")
+        return expect(self.send("GET", f"/matching/runs/{queued['id']}", None, token), 200)
 
 
 PERSON_KEYS = ("application_id", "cohort_id", "programme_id", "programme_name", "cohort_name", "role", "name", "email",

@@ -148,13 +148,13 @@ def test_a_pin_is_honoured_and_a_forbid_respected(matching):
 
 
 def test_a_closing_cohort_is_matched_by_itself_when_the_programme_says_so(matching):
-    from services.matching.domain.runs import run_requested
+    from services.matching.domain.runs import work_on_runs
     from tests.matching.conftest import cohort_snapshot
 
     coordinator = matching.coordinator("saco")
     cohort, p = _lawyers_and_engineers(matching, match_when_closed=True)
     matching.feed("cohort.closed.v1", "saco", cohort_snapshot(cohort, status="closed", match_when_closed=True))
-    assert run_requested(matching.engine) == 1
+    assert work_on_runs(matching.engine, "worker-1") == 1
     runs = expect(matching.send("GET", f"/matching/cohorts/{cohort}/runs", None, coordinator), 200)
     assert [(r["trigger"], r["status"], r["matched"]) for r in runs] == [("cohort_closed", "succeeded", 2)]
     assert matching.events("match.proposed")[0]["data"]["proposed"] == 2

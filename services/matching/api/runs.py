@@ -1,6 +1,7 @@
 """Matching runs and the coordinator's review of their proposals."""
 
 import sqlalchemy as sa
+from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
@@ -56,25 +57,22 @@ def run_or_404(conn, run_id):
 class CohortRuns(MethodView):
     @require("coordinator")
     @blp.arguments(RunIn)
-    @blp.response(201, RunDetailOut)
-    @blp.alt_response(409, description="A run for this cohort is in progress.")
+    @blp.response(202, RunOut, headers={"Location": {"description": "the run, to follow its status",
+                                                     "schema": {"type": "string"}}})
+    @blp.alt_response(409, description="A run of this cohort is queued or running already: wait for its result.")
     @blp.doc(security=SECURITY)
     def post(self, body, cohort_id):
-        """Match the whole cohort now: confirmed pairs stay, pins are honoured, forbids respected."""
-        engine = service().engine
-        with engine.begin() as conn:
-            cohort = cohort_or_404(conn, cohort_id)
-            run = domain.request_run(conn, current_tenant(), cohort, current_principal().sub, "coordinator", body["mode"])
+        """Queue a run of the whole cohort: the worker matches it (confirmed pairs stay, pins are
+        honoured, forbids respected). Follow it at the Location: queued, running, then succeeded
+        with its proposals or failed with the reason. One run per cohort at a time: while one is
+        queued or running, another request answers 409 (changes made meanwhile go in the next run)."""
         try:
-            domain.execute_run(engine, current_tenant(), run["id"])
+            with service().engine.begin() as conn:
+                cohort = cohort_or_404(conn, cohort_id)
+                run = domain.request_run(conn, current_tenant(), cohort, current_principal().sub, "coordinator", body["mode"])
         except domain.RunInProgress as exc:
-            with engine.begin() as conn:
-                store.update(conn, store.runs, current_tenant(), run["id"], status="failed", error=str(exc))
             abort(409, message=str(exc))
-        except Exception as exc:
-            abort(500, message=f"The run failed: {exc}")
-        with engine.connect() as conn:
-            return run_detail(conn, run_or_404(conn, run["id"]))
+        return run, {"Location": url_for("runs.Run", run_id=run["id"])}
 
     @require("coordinator")
     @blp.response(200, RunOut(many=True))
@@ -93,8 +91,9 @@ class Run(MethodView):
     @blp.response(200, RunDetailOut)
     @blp.doc(security=SECURITY)
     def get(self, run_id):
-        """A run: its parameters, timings, objective and counts, every proposal with its breakdown,
-        and every mentee left unmatched with the reason."""
+        """A run: queued, running, succeeded or failed (with the reason); its parameters, timings,
+        objective and counts, every proposal with its breakdown, and every mentee left unmatched
+        with the reason."""
         with service().engine.connect() as conn:
             return run_detail(conn, run_or_404(conn, run_id))
 

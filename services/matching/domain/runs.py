@@ -2,16 +2,20 @@
 projection, solve it, keep the proposals with their breakdowns and every unmatched mentee with
 the reason, then approve, reject, pin, forbid, re-run and end pairs — each with its event.
 
-Runs are serialised per cohort (a PostgreSQL advisory lock; a process lock on SQLite)."""
+A run is requested (by a coordinator or a closing cohort) as a queued row; the worker executes it.
+A cohort has at most one queued or running run (a unique index), a worker claims a queued run by
+the one status change only one worker can make, and it holds the run under a lease it keeps
+renewing: a run whose worker stopped is queued again (``MAX_ATTEMPTS`` times at most, then
+failed), and a worker that lost its lease writes nothing."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import uuid
-import zlib
 from collections import Counter
-from contextlib import contextmanager
+from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -22,7 +26,19 @@ from services.shared.contract import new_event
 from .. import store
 from .explain import unmatched_reasons
 from .model import DEFAULT_WEIGHTS, Mentee, Mentor, Problem, Rules
-from .solver import solve, solve_stable
+from .scoring import pair_rule, resolve_weights
+from .solver import RULE_TEXTS, solve, solve_stable
+
+log = logging.getLogger(__name__)
+
+#: How long a worker's claim on a run lasts unless renewed, and how often the worker renews it.
+LEASE_SECONDS = 120.0
+HEARTBEAT_SECONDS = 20.0
+#: Times a run whose worker stopped mid-way is taken up again before it is failed.
+MAX_ATTEMPTS = 3
+
+QUEUED, RUNNING, SUCCEEDED, FAILED = "queued", "running", "succeeded", "failed"
+ACTIVE = (QUEUED, RUNNING)
 
 
 class ReviewRefused(Exception):
@@ -30,39 +46,20 @@ class ReviewRefused(Exception):
 
 
 class RunInProgress(ReviewRefused):
-    pass
+    """The cohort has a queued or running run already; a second one would only race it."""
+
+    def __init__(self, run_id: str | None):
+        super().__init__("a matching run of this cohort is already queued or running"
+                         + (f" (run {run_id})" if run_id else "") + "; its result is shown when it has finished")
+        self.run_id = run_id
 
 
-_local_locks: dict[str, threading.Lock] = {}
-_local_guard = threading.Lock()
+class RunCannotSucceed(Exception):
+    """What keeps a cohort from being matched, in words a coordinator can act on."""
 
-
-@contextmanager
-def cohort_lock(engine: Engine, cohort_id: str):
-    """Only one run per cohort at a time, across every process that can reach the database."""
-    if engine.dialect.name == "postgresql":
-        conn = engine.connect()
-        try:
-            key = zlib.crc32(f"tandem.matching.{cohort_id}".encode())
-            if not conn.execute(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
-                raise RunInProgress("a matching run for this cohort is in progress")
-            conn.commit()
-            try:
-                yield
-            finally:
-                conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": key})
-                conn.commit()
-        finally:
-            conn.close()
-        return
-    with _local_guard:
-        lock = _local_locks.setdefault(cohort_id, threading.Lock())
-    if not lock.acquire(blocking=False):
-        raise RunInProgress("a matching run for this cohort is in progress")
-    try:
-        yield
-    finally:
-        lock.release()
+    def __init__(self, code: str, reason: str):
+        super().__init__(reason)
+        self.code, self.reason = code, reason
 
 
 # --- the problem, from the projection ----------------------------------------------------------
@@ -123,84 +120,227 @@ def build_problem(conn: Connection, tenant: str, cohort, mode: str | None = None
 # --- runs ----------------------------------------------------------------------------------
 
 
+def active_run(conn: Connection, tenant: str, cohort_id: str):
+    """The cohort's queued or running run, if any."""
+    r = store.runs
+    return conn.execute(sa.select(r).where(r.c.tenant == tenant, r.c.cohort_id == cohort_id, r.c.status.in_(ACTIVE))
+                        ).mappings().first()
+
+
 def request_run(conn: Connection, tenant: str, cohort, by: str, trigger: str, mode: str | None = None) -> dict:
+    """Queue a run of the whole cohort for the worker; RunInProgress while one is queued or running."""
+    existing = active_run(conn, tenant, cohort["id"])
+    if existing is not None:
+        raise RunInProgress(existing["id"])
     row = {
-        "id": str(uuid.uuid4()), "tenant": tenant, "cohort_id": cohort["id"], "status": "requested", "trigger": trigger,
+        "id": str(uuid.uuid4()), "tenant": tenant, "cohort_id": cohort["id"], "status": QUEUED, "trigger": trigger,
         "mode": mode or cohort["programme"].get("matching_mode", "optimal"), "parameters": {}, "requested_by": by,
-        "requested_at": clock.now(),
+        "requested_at": clock.now(), "attempts": 0,
     }
-    conn.execute(store.runs.insert().values(**row))
+    try:
+        conn.execute(store.runs.insert().values(**row))
+    except sa.exc.IntegrityError as exc:  # another request queued one between the look and the insert
+        raise RunInProgress(None) from exc
     return row
 
 
-def execute_run(engine: Engine, tenant: str, run_id: str) -> dict:
-    """Solve the cohort for a requested run and record everything it found."""
+def work_on_runs(engine: Engine, worker: str, lease: float = LEASE_SECONDS, heartbeat: float = HEARTBEAT_SECONDS) -> int:
+    """The worker's timer: queue again the runs whose worker stopped, then execute every queued
+    run, one at a time. Returns how many runs this worker executed."""
+    recover_abandoned(engine)
+    done = 0
+    while (run := claim_next(engine, worker, lease)) is not None:
+        execute_claimed(engine, run, worker, lease, heartbeat)
+        done += 1
+    return done
+
+
+def claim_next(engine: Engine, worker: str, lease: float = LEASE_SECONDS):
+    """The oldest queued run, now running under this worker's lease; None when none is left.
+    Of several workers after the same run, exactly one changes its status from queued."""
+    r = store.runs
     with engine.connect() as conn:
-        run = store.one(conn, store.runs, tenant, run_id)
-    with cohort_lock(engine, run["cohort_id"]):
-        started = time.perf_counter()
+        waiting = conn.execute(sa.select(r.c.id).where(r.c.status == QUEUED).order_by(r.c.requested_at).limit(20)).scalars().all()
+    for run_id in waiting:
+        now = clock.now()
         with engine.begin() as conn:
-            store.update(conn, store.runs, tenant, run_id, status="running", started_at=clock.now())
-            cohort = store.one(conn, store.cohorts, tenant, run["cohort_id"])
-            problem = build_problem(conn, tenant, cohort, run["mode"])
-        try:
+            won = conn.execute(r.update().where(r.c.id == run_id, r.c.status == QUEUED).values(
+                status=RUNNING, claimed_by=worker, lease_until=now + timedelta(seconds=lease), started_at=now,
+                attempts=r.c.attempts + 1)).rowcount
+            if won:
+                return conn.execute(sa.select(r).where(r.c.id == run_id)).mappings().one()
+    return None
+
+
+def recover_abandoned(engine: Engine, max_attempts: int = MAX_ATTEMPTS) -> int:
+    """Runs still "running" whose lease ran out (their worker stopped): queued again, or failed
+    once they have been tried ``max_attempts`` times."""
+    r = store.runs
+    now = clock.now()
+    stale = sa.and_(r.c.status == RUNNING, sa.or_(r.c.lease_until.is_(None), r.c.lease_until < now))
+    with engine.begin() as conn:
+        given_up = conn.execute(r.update().where(stale, r.c.attempts >= max_attempts).values(
+            status=FAILED, finished_at=now, claimed_by=None, lease_until=None, failure_code="interrupted",
+            failure_reason=f"the run was interrupted {max_attempts} times before it could finish; "
+                           "the operators have the details in the log")).rowcount
+        requeued = conn.execute(r.update().where(stale).values(status=QUEUED, claimed_by=None, lease_until=None)).rowcount
+    if given_up or requeued:
+        log.warning("matching runs whose worker stopped: %d queued again, %d failed after %d attempts",
+                    requeued, given_up, max_attempts)
+        metrics.MATCH_RUNS.labels("matching", FAILED).inc(given_up)
+    return given_up + requeued
+
+
+class _Lease:
+    """Keeps pushing a claimed run's lease forward while the worker solves it."""
+
+    def __init__(self, engine: Engine, run_id: str, worker: str, lease: float, every: float):
+        self.engine, self.run_id, self.worker, self.lease, self.every = engine, run_id, worker, lease, every
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._renew, name=f"matching-lease-{run_id[:8]}", daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        self.thread.join()
+
+    def _renew(self) -> None:
+        r = store.runs
+        while not self.stop.wait(self.every):
+            try:
+                with self.engine.begin() as conn:
+                    held = conn.execute(r.update().where(r.c.id == self.run_id, r.c.status == RUNNING,
+                                                         r.c.claimed_by == self.worker)
+                                        .values(lease_until=clock.now() + timedelta(seconds=self.lease))).rowcount
+            except Exception:
+                log.exception("could not renew the lease of matching run %s; trying again", self.run_id)
+                continue
+            if not held:
+                log.warning("matching run %s is no longer this worker's; its result will be discarded", self.run_id)
+                return
+
+
+class _LeaseLost(Exception):
+    pass
+
+
+def execute_claimed(engine: Engine, run, worker: str, lease: float = LEASE_SECONDS,
+                    heartbeat: float = HEARTBEAT_SECONDS) -> str:
+    """Solve the cohort of a run this worker has claimed and record what it found, or why it
+    could not be matched. Returns the run's final status (or "lost" if another worker took it)."""
+    tenant, run_id = run["tenant"], run["id"]
+    started = time.perf_counter()
+    try:
+        with _Lease(engine, run_id, worker, lease, heartbeat):
+            with engine.connect() as conn:
+                cohort = store.one(conn, store.cohorts, tenant, run["cohort_id"])
+                problem = build_problem(conn, tenant, cohort, run["mode"])
+                check_problem(conn, tenant, cohort, problem)
             solution = solve_stable(problem) if problem.mode == "stable" else solve(problem)
             reasons = unmatched_reasons(problem, solution)
-        except Exception as exc:
-            with engine.begin() as conn:
-                store.update(conn, store.runs, tenant, run_id, status="failed", error=f"{type(exc).__name__}: {exc}",
-                             finished_at=clock.now())
-            metrics.MATCH_RUNS.labels("matching", "failed").inc()
-            raise
-        elapsed = time.perf_counter() - started
-        with engine.begin() as conn:
-            _supersede(conn, tenant, run["cohort_id"])
-            pinned = problem.rules.pinned
-            for pair in solution.pairs:
-                conn.execute(store.proposals.insert().values(
-                    id=str(uuid.uuid4()), tenant=tenant, run_id=run_id, cohort_id=run["cohort_id"],
-                    mentee_id=pair.mentee_id, mentor_id=pair.mentor_id, score=pair.score, breakdown=pair.breakdown,
-                    pinned=(pair.mentee_id, pair.mentor_id) in pinned, status="proposed",
-                ))
-            for mentee_id, reason in reasons.items():
-                conn.execute(store.unmatched.insert().values(
-                    id=str(uuid.uuid4()), tenant=tenant, run_id=run_id, mentee_id=mentee_id,
-                    reason_code=reason.code, reason=reason.text, details=_plain(reason.details),
-                ))
-            parameters = {
-                "weights": problem.weights, "mode": problem.mode, "pins": len(problem.rules.pinned),
-                "forbids": len(problem.rules.forbidden), "mentor_seats": sum(m.capacity for m in problem.mentors),
-            }
-            store.update(
-                conn, store.runs, tenant, run_id, status="succeeded", finished_at=clock.now(), parameters=parameters,
-                timings={**{k: round(v, 4) for k, v in solution.timings.items()}, "total": round(elapsed, 4)},
-                objective=solution.objective, mentees=len(problem.mentees), mentors=len(problem.mentors),
-                matched=solution.matched, unmatched=len(solution.unmatched),
-            )
-            store.publish(conn, new_event("match.proposed.v1", source="matching", tenant=tenant,
-                                          subject=f"cohort/{run['cohort_id']}", data={
-                                              "run_id": run_id, "cohort_id": run["cohort_id"], "mode": problem.mode,
-                                              "proposed": solution.matched, "unmatched": len(solution.unmatched),
-                                              "objective": solution.objective}))
-        metrics.MATCH_RUNS.labels("matching", "succeeded").inc()
-        metrics.MATCH_RUN_DURATION.labels("matching").observe(elapsed)
-    with engine.connect() as conn:
-        return dict(store.one(conn, store.runs, tenant, run_id))
+        _record_success(engine, run, worker, problem, solution, reasons, time.perf_counter() - started)
+        return SUCCEEDED
+    except _LeaseLost:
+        log.warning("matching run %s was taken over by another worker; this result is discarded", run_id)
+        return "lost"
+    except RunCannotSucceed as failure:
+        log.info("matching run %s of cohort %s cannot succeed: %s", run_id, run["cohort_id"], failure.reason,
+                 extra={"tenant": tenant})
+        code, reason = failure.code, failure.reason
+    except Exception:
+        log.exception("matching run %s of cohort %s failed", run_id, run["cohort_id"], extra={"tenant": tenant})
+        code, reason = "unexpected", f"the run failed unexpectedly; the operators have the details in the log (run {run_id})"
+    try:
+        _finish(engine, run, worker, FAILED, failure_code=code, failure_reason=reason)
+    except _LeaseLost:
+        return "lost"
+    metrics.MATCH_RUNS.labels("matching", FAILED).inc()
+    return FAILED
 
 
-def run_requested(engine: Engine) -> int:
-    """The worker's timer: run what was requested (e.g. by a cohort closing)."""
-    done = 0
-    with engine.connect() as conn:
-        waiting = conn.execute(sa.select(store.runs.c.id, store.runs.c.tenant).where(store.runs.c.status == "requested")
-                               .order_by(store.runs.c.requested_at)).all()
-    for run_id, tenant in waiting:
-        try:
-            execute_run(engine, tenant, run_id)
-            done += 1
-        except RunInProgress:
+def check_problem(conn: Connection, tenant: str, cohort, problem: Problem) -> None:
+    """Raise RunCannotSucceed when the cohort cannot be matched as it stands, saying what to do."""
+    a = store.applications
+    counts = Counter((role, status) for role, status in conn.execute(
+        sa.select(a.c.role, a.c.status).where(a.c.tenant == tenant, a.c.cohort_id == cohort["id"])))
+    for role, people, plural in (("mentee", problem.mentees, "mentees"), ("mentor", problem.mentors, "mentors")):
+        if people:
             continue
-    return done
+        if not any(count for (r, _), count in counts.items() if r == role):
+            raise RunCannotSucceed(f"no_{plural}", f"no {plural} have applied to this cohort yet")
+        if not counts[(role, "accepted")]:
+            raise RunCannotSucceed(f"no_{plural}", f"the cohort has no accepted {plural}; accept {plural}' applications first")
+        if role == "mentee":
+            raise RunCannotSucceed("all_mentees_paired", "every accepted mentee already has a confirmed mentor")
+        raise RunCannotSucceed("all_mentors_full", "every accepted mentor already has as many confirmed mentees as they can take")
+    try:
+        resolve_weights(problem.weights)
+    except ValueError:
+        raise RunCannotSucceed("invalid_weights", "the programme's matching weights are not valid; correct them in the programme") from None
+    mentees = {m.id: m for m in problem.mentees}
+    mentors = {m.id: m for m in problem.mentors}
+    names = dict(conn.execute(sa.select(a.c.id, a.c.name).where(a.c.tenant == tenant, a.c.cohort_id == cohort["id"])).all())
+    pinned: dict[str, str] = {}
+    for mentee_id, mentor_id in sorted(problem.rules.pinned):
+        if mentee_id in pinned:
+            raise RunCannotSucceed("pin_conflict", f"{names.get(mentee_id)} is pinned to two mentors ({names.get(pinned[mentee_id])} "
+                                                   f"and {names.get(mentor_id)}); remove one of the pins")
+        pinned[mentee_id] = mentor_id
+        rule = pair_rule(mentees[mentee_id], mentors[mentor_id], problem.rules.forbidden)
+        if rule is not None:
+            raise RunCannotSucceed("pin_breaks_rule", f"the pin of {names.get(mentee_id)} with {names.get(mentor_id)} breaks a hard "
+                                                      f"rule ({RULE_TEXTS.get(rule, rule)}); remove the pin")
+
+
+def _finish(engine: Engine, run, worker: str, status: str, **values) -> None:
+    """End the run, if it is still this worker's (else _LeaseLost and nothing is written)."""
+    with engine.begin() as conn:
+        _end(conn, run, worker, status, **values)
+
+
+def _end(conn: Connection, run, worker: str, status: str, **values) -> None:
+    r = store.runs
+    # First, so that on PostgreSQL the row is locked for the rest of the transaction.
+    held = conn.execute(r.update().where(r.c.id == run["id"], r.c.status == RUNNING, r.c.claimed_by == worker).values(
+        status=status, finished_at=clock.now(), claimed_by=None, lease_until=None, **values)).rowcount
+    if not held:
+        raise _LeaseLost(run["id"])
+
+
+def _record_success(engine: Engine, run, worker: str, problem: Problem, solution, reasons, elapsed: float) -> None:
+    tenant, run_id = run["tenant"], run["id"]
+    with engine.begin() as conn:
+        parameters = {
+            "weights": problem.weights, "mode": problem.mode, "pins": len(problem.rules.pinned),
+            "forbids": len(problem.rules.forbidden), "mentor_seats": sum(m.capacity for m in problem.mentors),
+        }
+        _end(conn, run, worker, SUCCEEDED, parameters=parameters,
+             timings={**{k: round(v, 4) for k, v in solution.timings.items()}, "total": round(elapsed, 4)},
+             objective=solution.objective, mentees=len(problem.mentees), mentors=len(problem.mentors),
+             matched=solution.matched, unmatched=len(solution.unmatched))
+        _supersede(conn, tenant, run["cohort_id"])
+        pinned = problem.rules.pinned
+        for pair in solution.pairs:
+            conn.execute(store.proposals.insert().values(
+                id=str(uuid.uuid4()), tenant=tenant, run_id=run_id, cohort_id=run["cohort_id"],
+                mentee_id=pair.mentee_id, mentor_id=pair.mentor_id, score=pair.score, breakdown=pair.breakdown,
+                pinned=(pair.mentee_id, pair.mentor_id) in pinned, status="proposed",
+            ))
+        for mentee_id, reason in reasons.items():
+            conn.execute(store.unmatched.insert().values(
+                id=str(uuid.uuid4()), tenant=tenant, run_id=run_id, mentee_id=mentee_id,
+                reason_code=reason.code, reason=reason.text, details=_plain(reason.details),
+            ))
+        store.publish(conn, new_event("match.proposed.v1", source="matching", tenant=tenant,
+                                      subject=f"cohort/{run['cohort_id']}", data={
+                                          "run_id": run_id, "cohort_id": run["cohort_id"], "mode": problem.mode,
+                                          "proposed": solution.matched, "unmatched": len(solution.unmatched),
+                                          "objective": solution.objective}))
+    metrics.MATCH_RUNS.labels("matching", SUCCEEDED).inc()
+    metrics.MATCH_RUN_DURATION.labels("matching").observe(elapsed)
 
 
 def _supersede(conn: Connection, tenant: str, cohort_id: str) -> None:
