@@ -1,10 +1,16 @@
 """The worker's sender: claims due deliveries from the log, sends them through their channel and
 records what became of each — sent, to be retried, or failed — with its event and its metrics.
 
-Safe with several worker replicas: a claim is a lease taken with SKIP LOCKED on PostgreSQL. One
-SMTP connection serves a whole batch. While the SMTP server is unreachable nothing is charged to
-the messages: the dispatcher probes the server with growing pauses, and everything goes out once
-it answers again.
+Each delivery is recorded as sent right after the channel accepts it, durably, before the next
+one goes out: a worker killed mid-batch leaves at most the one message it had in flight to be sent
+again (with the same Message-ID). The recording runs on a thread of its own while the next message
+is built, which keeps most of its cost off the path of the mail.
+
+Safe with several worker replicas: claims are taken with SKIP LOCKED on PostgreSQL and belong to
+a dispatcher that is alive (``store.ClaimOwner``), so a restarted or second worker takes over a
+dead one's claims at its next claim. One SMTP connection serves a whole batch. While the SMTP
+server is unreachable nothing is charged to the messages: the dispatcher probes the server with
+growing pauses, and everything goes out once it answers again.
 """
 
 from __future__ import annotations
@@ -15,9 +21,11 @@ import random
 import socket
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta
+from email.message import Message
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -39,7 +47,6 @@ from .domain.webhooks import SIGNATURE_HEADER, signature_header, url_refusal
 from .settings import NotifySettings
 
 log = logging.getLogger(__name__)
-FLUSH_EVERY = 25  # outcomes recorded at least this often within a batch (a crash re-sends at most about these)
 
 
 def letter_of(row: dict) -> Letter:
@@ -63,6 +70,9 @@ class Dispatcher:
         self.policy = RetryPolicy(settings.max_attempts, settings.retry_base_seconds, settings.retry_max_seconds)
         self.worker = worker_id or f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"[:64]
         self.lease = timedelta(seconds=settings.lease_seconds)
+        self._renew_at = 0.0  # monotonic time when the leases of a batch still to send are renewed next
+        self.owner = store.ClaimOwner(engine, self.worker)
+        self.owner.hold()
         self._down_until: datetime | None = None
         self._outage_wait = 0.0
         self._handled: dict[str, int] = {"email": 0, "webhook": 0}  # claimed in the last round, per channel
@@ -91,10 +101,28 @@ class Dispatcher:
                 return done
 
     def _claim(self, channel: str) -> list[dict]:
+        self.owner.hold()
         with self.engine.begin() as conn:
             rows = claim(conn, channel, clock.now(), self.settings.batch, self.worker, self.lease)
         self._handled[channel] = len(rows)
+        self._renew_at = time.monotonic() + self.lease.total_seconds() / 3
         return rows
+
+    def _record(self, outcome: Outcome, still_to_send: Sequence[str] = ()) -> bool:
+        """Record one outcome in its own transaction (and, a third of the lease after the last
+        time, hold on to the rest of the batch); False if the delivery was no longer this
+        dispatcher's — its lease ran out, or it was cancelled or erased meanwhile."""
+        renewing: Sequence[str] = ()
+        if still_to_send and time.monotonic() >= self._renew_at:
+            renewing, self._renew_at = still_to_send, time.monotonic() + self.lease.total_seconds() / 3
+        return bool(self._settle([outcome], renewing))
+
+    def _still_mine(self, rows: Sequence[dict]) -> list[dict]:
+        t = store.deliveries
+        with self.engine.connect() as conn:
+            mine = set(conn.execute(sa.select(t.c.id).where(
+                t.c.id.in_([r["id"] for r in rows]), t.c.claimed_by == self.worker)).scalars())
+        return [r for r in rows if r["id"] in mine]
 
     def _settle(self, outcomes: list[Outcome], still_to_send: Sequence[str] = ()) -> list[Settled]:
         if not outcomes and not still_to_send:
@@ -120,50 +148,63 @@ class Dispatcher:
     def send_email(self) -> int:
         if self._down_until is not None and clock.now() < self._down_until:
             return 0  # the server was unreachable a moment ago: wait for the next probe
-        rows = self._claim("email")
-        if not rows:
+        claimed = self._claim("email")
+        if not claimed:
             return 0
-        sent, pending = 0, list(rows)
-        outcomes: list[Outcome] = []
-        # Outcomes are recorded on a thread of their own, in order, while the next messages go
-        # out: the database's work hides in the time the SMTP server takes to answer.
-        recording: list[Future] = []
+        sent, pending = 0, deque(claimed)
+        recording: Future | None = None  # the outcome before, recorded while this message is built
         down: ChannelDown | None = None
         try:
             with self.email.session() as session:
                 while pending:
                     row = pending[0]
-                    try:
-                        if not row["body_text"]:
-                            raise PermanentFailure("nothing to send: the message's text is gone")
-                        session.send(build_email(self.settings, letter_of(row), clock.now()))
-                        outcomes.append(Outcome(row, "sent"))
-                        sent += 1
-                    except PermanentFailure as exc:
-                        outcomes.append(Outcome(row, "failed", str(exc)))
-                    except TransientFailure as exc:
-                        outcomes.append(Outcome(row, "retry", str(exc), exc.retry_after))
-                    except ChannelDown:
-                        raise
-                    except Exception as exc:  # a fault of ours with this one message: it must not stop the rest
-                        log.exception("delivery %s could not be sent", row["id"])
-                        outcomes.append(Outcome(row, "retry", f"{type(exc).__name__}: {exc}"))
-                    pending.pop(0)
-                    if len(outcomes) >= FLUSH_EVERY:
-                        recording.append(self._recorder.submit(self._settle, outcomes, [r["id"] for r in pending]))
-                        outcomes = []
+                    message = self._build(row)
+                    if recording is not None and not recording.result():
+                        # that one was taken from this dispatcher: go on with what is still its own
+                        recording, pending = None, deque(self._still_mine(pending))
+                        continue
+                    outcome = message if isinstance(message, Outcome) else self._send(session, row, message)
+                    pending.popleft()
+                    sent += outcome.result == "sent"
+                    recording = self._recorder.submit(self._record, outcome, [r["id"] for r in pending])
         except ChannelDown as exc:
             down = exc
-            outcomes += [Outcome(row, "deferred", str(exc)) for row in pending]
         finally:
-            recording.append(self._recorder.submit(self._settle, outcomes))
-            for future in recording:
-                future.result()  # a failure to record surfaces here (the leases bring the rows back)
+            if recording is not None:
+                recording.result()  # a failure to record surfaces here (the next claim takes the rest again)
         if down is not None:
+            self._settle([Outcome(row, "deferred", str(down)) for row in pending])
             self._outage(down)
         else:
             self._recovered()
         return sent
+
+    def _build(self, row: dict) -> Message | Outcome:
+        """The e-mail of ``row``, or the outcome of a delivery that cannot become one."""
+        try:
+            if not row["body_text"]:
+                raise PermanentFailure("nothing to send: the message's text is gone")
+            return build_email(self.settings, letter_of(row), clock.now())
+        except PermanentFailure as exc:
+            return Outcome(row, "failed", str(exc))
+        except Exception as exc:  # a fault of ours with this one message: it must not stop the rest
+            log.exception("delivery %s could not be built", row["id"])
+            return Outcome(row, "retry", f"{type(exc).__name__}: {exc}")
+
+    @staticmethod
+    def _send(session, row: dict, message: Message) -> Outcome:
+        try:
+            session.send(message)
+            return Outcome(row, "sent")
+        except PermanentFailure as exc:
+            return Outcome(row, "failed", str(exc))
+        except TransientFailure as exc:
+            return Outcome(row, "retry", str(exc), exc.retry_after)
+        except ChannelDown:
+            raise
+        except Exception as exc:  # a fault of ours with this one message: it must not stop the rest
+            log.exception("delivery %s could not be sent", row["id"])
+            return Outcome(row, "retry", f"{type(exc).__name__}: {exc}")
 
     def _outage(self, exc: Exception) -> None:
         first = self._outage_wait == 0
@@ -202,43 +243,46 @@ class Dispatcher:
             secrets = self._signing_secrets(conn, {r["tenant"] for r in rows})
         unreachable: dict[str, str] = {}
         refusals: dict[str, str | None] = {}  # checked (and its host resolved) once per endpoint and batch
-        outcomes, sent = [], 0
-        for row in rows:
-            endpoint = endpoints.get(row["recipient"])
-            if endpoint is None or endpoint["tenant"] != row["tenant"] or not endpoint["active"]:
-                outcomes.append(Outcome(row, "failed", "the webhook endpoint was removed or switched off"))
-                continue
-            if endpoint["id"] in unreachable:  # it just failed to answer: do not wait on it again now
-                outcomes.append(Outcome(row, "later", unreachable[endpoint["id"]]))
-                continue
-            if endpoint["id"] not in refusals:
-                refusals[endpoint["id"]] = url_refusal(endpoint["url"], self.settings.webhook_allow_http_loopback)
-            refusal = refusals[endpoint["id"]]
-            if refusal or row["tenant"] not in secrets or not row["payload"]:
-                outcomes.append(Outcome(row, "failed", refusal and f"the URL {refusal}" or "no payload or signing secret"))
-                continue
-            body = row["payload"].encode()
-            timestamp = int(clock.now().timestamp())
-            headers = {
-                "Content-Type": "application/json", SIGNATURE_HEADER: signature_header(secrets[row["tenant"]], timestamp, body),
-                "Tandem-Event-Id": row["event_id"], "Tandem-Event-Type": row["event_type"], "Tandem-Delivery": row["id"],
-            }
-            try:
-                self.webhooks.post(endpoint["url"], body, headers)
-                outcomes.append(Outcome(row, "sent"))
-                sent += 1
-            except PermanentFailure as exc:
-                outcomes.append(Outcome(row, "failed", str(exc)))
-            except TransientFailure as exc:
-                outcomes.append(Outcome(row, "retry", str(exc), exc.retry_after))
-                if str(exc).startswith(("cannot connect", "timed out")):
-                    unreachable[endpoint["id"]] = str(exc)
-            except Exception as exc:  # a fault of ours with this one delivery: the others go on
-                log.exception("webhook delivery %s could not be sent", row["id"])
-                outcomes.append(Outcome(row, "retry", f"{type(exc).__name__}: {exc}"))
-        self._settle(outcomes)
+        sent, pending = 0, deque(rows)
+        while pending:
+            row = pending.popleft()
+            outcome = self._post(row, endpoints.get(row["recipient"]), secrets, unreachable, refusals)
+            sent += outcome.result == "sent"
+            if not self._record(outcome, [r["id"] for r in pending]):
+                pending = deque(self._still_mine(pending))
         return sent
+
+    def _post(self, row: dict, endpoint: dict | None, secrets: dict[str, list[str]], unreachable: dict[str, str],
+              refusals: dict[str, str | None]) -> Outcome:
+        if endpoint is None or endpoint["tenant"] != row["tenant"] or not endpoint["active"]:
+            return Outcome(row, "failed", "the webhook endpoint was removed or switched off")
+        if endpoint["id"] in unreachable:  # it just failed to answer: do not wait on it again now
+            return Outcome(row, "later", unreachable[endpoint["id"]])
+        if endpoint["id"] not in refusals:
+            refusals[endpoint["id"]] = url_refusal(endpoint["url"], self.settings.webhook_allow_http_loopback)
+        refusal = refusals[endpoint["id"]]
+        if refusal or row["tenant"] not in secrets or not row["payload"]:
+            return Outcome(row, "failed", refusal and f"the URL {refusal}" or "no payload or signing secret")
+        body = row["payload"].encode()
+        timestamp = int(clock.now().timestamp())
+        headers = {
+            "Content-Type": "application/json", SIGNATURE_HEADER: signature_header(secrets[row["tenant"]], timestamp, body),
+            "Tandem-Event-Id": row["event_id"], "Tandem-Event-Type": row["event_type"], "Tandem-Delivery": row["id"],
+        }
+        try:
+            self.webhooks.post(endpoint["url"], body, headers)
+            return Outcome(row, "sent")
+        except PermanentFailure as exc:
+            return Outcome(row, "failed", str(exc))
+        except TransientFailure as exc:
+            if str(exc).startswith(("cannot connect", "timed out")):
+                unreachable[endpoint["id"]] = str(exc)
+            return Outcome(row, "retry", str(exc), exc.retry_after)
+        except Exception as exc:  # a fault of ours with this one delivery: the others go on
+            log.exception("webhook delivery %s could not be sent", row["id"])
+            return Outcome(row, "retry", f"{type(exc).__name__}: {exc}")
 
     def close(self) -> None:
         self.webhooks.close()
         self._recorder.shutdown(wait=True)
+        self.owner.release()

@@ -6,9 +6,11 @@ Every row carries its tenant and every query names it.
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
 
 from services.shared import outbox
 from services.shared.contract import Event
@@ -55,6 +57,7 @@ deliveries = sa.Table(
     sa.Index("ix_deliveries_channel_due", "channel", "status", "tenant", "next_attempt_at"),
     sa.Index("ix_deliveries_tenant_created", "tenant", "created_at"),
     sa.Index("ix_deliveries_person", "tenant", "person_id"),
+    sa.Index("ix_deliveries_claimed_by", "claimed_by"),  # whose claims are out: few rows, looked at every round
 )
 
 # What notify knows of the people in a cohort, from intake's application events and matching's
@@ -166,6 +169,78 @@ announcements = sa.Table(
     sa.Column("created_by", sa.String(200), nullable=False),
     sa.Index("ix_announcements_cohort", "tenant", "cohort_id"),
 )
+
+
+# --- who holds a claim: a dispatcher that is alive ---------------------------------------------
+
+log = logging.getLogger(__name__)
+_ALIVE_HERE: set[str] = set()  # SQLite (the embedded mode, one process): the dispatchers running in it
+
+
+class ClaimOwner:
+    """A dispatcher's hold on its claims, for as long as it runs.
+
+    On PostgreSQL it is a session-level advisory lock keyed by the dispatcher's id, held on a
+    connection of its own: when the process dies, PostgreSQL closes its connections and drops
+    the lock, and the next claim of any other dispatcher takes the abandoned deliveries over
+    (``abandoned``). On SQLite — the embedded mode, one process — it is the set of dispatchers
+    running in this process: whatever another owner claimed was left by an earlier run.
+    """
+
+    def __init__(self, engine: Engine, owner: str):
+        self.engine = engine
+        self.owner = owner
+        self._conn: Connection | None = None
+
+    def hold(self) -> None:
+        """Take the hold, or check it is still there (called before every claim); after a lost
+        connection take it again — whatever another dispatcher took meanwhile is recorded by
+        nobody else's ``settle`` but theirs."""
+        if self.engine.dialect.name != "postgresql":
+            _ALIVE_HERE.add(self.owner)
+            return
+        if self._conn is not None:
+            try:
+                self._conn.exec_driver_sql("SELECT 1")
+                return
+            except Exception as exc:
+                log.warning("the dispatcher %s lost its hold on its claims (%s); taking it again", self.owner, exc)
+                self.release()
+        conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        try:
+            held = conn.execute(sa.select(sa.func.pg_try_advisory_lock(_lock_key(self.owner)))).scalar()
+        except BaseException:
+            conn.close()
+            raise
+        if not held:
+            conn.close()
+            raise RuntimeError(f"another dispatcher already runs as {self.owner}")
+        self._conn = conn
+
+    def release(self) -> None:
+        _ALIVE_HERE.discard(self.owner)
+        if self._conn is not None:
+            conn, self._conn = self._conn, None
+            try:
+                conn.invalidate()  # closed, not pooled: the lock goes with it
+                conn.close()
+            except Exception:
+                pass
+
+
+def _lock_key(owner) -> sa.ColumnElement:
+    return sa.func.hashtextextended(owner, 0)
+
+
+def abandoned(conn: Connection, owners: list[str]) -> list[str]:
+    """Those of ``owners`` (dispatchers holding claims) that no longer run.
+
+    On PostgreSQL the caller's transaction takes each dead owner's lock until it commits, so a
+    second dispatcher looking at the same moment sees it as held and leaves its deliveries to
+    this one; a dispatcher that starts again comes with a new id, never an old owner's."""
+    if conn.dialect.name != "postgresql":
+        return [o for o in owners if o not in _ALIVE_HERE]
+    return [o for o in owners if conn.execute(sa.select(sa.func.pg_try_advisory_xact_lock(_lock_key(o)))).scalar()]
 
 
 def publish(conn, event: Event) -> None:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import icalendar
 
 from services.notify import store
+from services.notify.dispatch import Dispatcher
 from services.notify.domain.deliveries import Outcome, claim, settle
 from services.shared import clock, metrics
 from tests.notify.conftest import html_of, person, sample, text_of
@@ -148,7 +149,7 @@ def test_a_temporary_refusal_is_retried_until_it_succeeds_or_the_attempts_run_ou
                                                           email="full@example.se"))
     notify.dispatch()
     busy = notify.deliveries(recipient="busy@example.se")[0]
-    assert busy["status"] == "pending" and busy["attempts"] == 1 and busy["next_attempt_at"] > datetime.now(UTC)
+    assert busy["status"] == "pending" and busy["attempts"] == 1 and busy["next_attempt_at"] > busy["updated_at"]
     del mail.refuse["busy@example.se"]
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and {d["status"] for d in notify.deliveries()} != {"sent", "failed"}:
@@ -256,16 +257,29 @@ def test_one_tenants_backlog_does_not_keep_another_tenants_messages_waiting(noti
     assert sum(1 for m in mail.received if m["To"].addresses[0].domain == "quiet.example.fi") == 3
 
 
-def test_a_crashed_dispatchers_claims_come_back_when_their_lease_runs_out(notify, mail):
+def test_a_dead_dispatchers_claims_are_taken_over_at_once_not_after_its_lease(notify, mail):
     cohort = notify.cohort("saco")
     notify.feed("application.accepted.v1", "saco", sample("application.accepted.v1", cohort))
     d = store.deliveries
-    with notify.engine.begin() as conn:  # another worker claimed it, then died
+    with notify.engine.begin() as conn:  # a worker of an earlier run claimed it, then died
         conn.execute(d.update().values(claimed_by="dead-worker", claimed_until=datetime(2099, 1, 1, tzinfo=UTC)))
-    assert notify.dispatch() == 0
-    with notify.engine.begin() as conn:
-        conn.execute(d.update().values(claimed_until=datetime(2000, 1, 1, tzinfo=UTC)))
     assert notify.dispatch() == 1 and len(mail.received) == 1
+
+
+def test_a_live_dispatchers_claims_are_left_to_it_until_its_lease_runs_out(notify, mail):
+    cohort = notify.cohort("saco")
+    notify.feed("application.accepted.v1", "saco", sample("application.accepted.v1", cohort))
+    other = Dispatcher(notify.settings, notify.engine, worker_id="other-worker")
+    try:
+        with notify.engine.begin() as conn:  # it claimed the delivery and is still at it
+            claim(conn, "email", clock.now(), 10, "other-worker", timedelta(minutes=5))
+        assert notify.dispatch() == 0
+        d = store.deliveries
+        with notify.engine.begin() as conn:  # ... but no longer gets on
+            conn.execute(d.update().values(claimed_until=datetime(2000, 1, 1, tzinfo=UTC)))
+        assert notify.dispatch() == 1 and len(mail.received) == 1
+    finally:
+        other.close()
 
 
 def test_a_proposed_meeting_goes_to_the_one_who_is_to_accept_it(notify, mail):

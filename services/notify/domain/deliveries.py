@@ -2,23 +2,26 @@
 dispatcher at a time, sent, retried with backoff, and finally sent or failed — visibly.
 
 Queueing happens in the consumer's transaction (with the inbox row), so a redelivered event finds
-its deliveries already there and adds none. Claiming takes a lease: a dispatcher that dies with
-deliveries in hand gives them back when the lease runs out.
+its deliveries already there and adds none. A claim belongs to a dispatcher that is alive
+(``store.ClaimOwner``): what a dead one held is taken over by the next claim of another, within
+a dispatch interval; a lease, renewed while a batch goes out, also bounds a claim of a dispatcher
+that lives but no longer gets on.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
-import random
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parseaddr
+from functools import cached_property
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
+from tenacity import RetryCallState, wait_exponential, wait_random_exponential
 
 from services.shared.contract import Event, new_event
 from services.shared.tenancy import participant_token
@@ -194,11 +197,21 @@ def queue_webhooks(conn: Connection, event: Event, now: datetime) -> list[str]:
 def claim(conn: Connection, channel: str, now: datetime, limit: int, worker: str, lease: timedelta) -> list[dict]:
     """Claim up to ``limit`` due deliveries of ``channel``, fairly across tenants: each tenant with
     work gets an equal share first, so one tenant's backlog never keeps another's messages
-    waiting. On PostgreSQL rows another dispatcher is claiming are skipped (SKIP LOCKED); the
-    claim is a lease until ``now + lease``."""
+    waiting. On PostgreSQL rows another dispatcher is claiming are skipped (SKIP LOCKED).
+
+    A delivery is free when nobody claimed it, when its lease ran out, when its owner no longer
+    runs (``store.abandoned``: taken over at once, not after the lease) or when it is this
+    dispatcher's own, left by a batch that broke off (one dispatcher claims a channel's
+    deliveries one batch at a time)."""
     t = store.deliveries
-    due = sa.and_(t.c.channel == channel, t.c.status == "pending", t.c.next_attempt_at <= now,
-                  sa.or_(t.c.claimed_until.is_(None), t.c.claimed_until < now))
+    owners = list(conn.execute(sa.select(t.c.claimed_by).where(
+        t.c.claimed_by.is_not(None), t.c.claimed_by != worker, t.c.status == "pending", t.c.channel == channel,
+    ).distinct()).scalars())
+    free = [t.c.claimed_until.is_(None), t.c.claimed_until < now, t.c.claimed_by == worker]
+    gone = store.abandoned(conn, owners) if owners else []
+    if gone:
+        free.append(t.c.claimed_by.in_(gone))
+    due = sa.and_(t.c.channel == channel, t.c.status == "pending", t.c.next_attempt_at <= now, sa.or_(*free))
     tenants = [r[0] for r in conn.execute(
         sa.select(t.c.tenant).where(due).group_by(t.c.tenant).order_by(sa.func.min(t.c.next_attempt_at)))]
     if not tenants:
@@ -247,12 +260,21 @@ class RetryPolicy:
     base_seconds: float
     max_seconds: float
 
-    def wait(self, attempts: int, rng: random.Random | None = None) -> timedelta:
-        """Exponential backoff with jitter: the ceiling doubles with every attempt (up to the
-        cap); the wait is half the ceiling plus a random part of the other half, so that
-        messages which failed together do not all come back together."""
-        ceiling = min(self.max_seconds, self.base_seconds * 2 ** max(0, attempts - 1))
-        return timedelta(seconds=ceiling / 2 + (rng or random).uniform(0, ceiling / 2))
+    @cached_property
+    def _strategy(self):
+        # tenacity's strategies, added up: half the ceiling for sure plus a random part of the other
+        # half, so messages that failed together do not all come back together, and none comes
+        # back at once (full jitter alone may draw a wait of nothing)
+        half = {"multiplier": self.base_seconds / 2, "max": self.max_seconds / 2}
+        return wait_exponential(**half) + wait_random_exponential(**half)
+
+    def wait(self, attempts: int) -> timedelta:
+        """Exponential backoff with jitter: the ceiling (``base_seconds`` after the first
+        attempt) doubles with every attempt up to ``max_seconds``; the wait lies between half
+        the ceiling and the ceiling."""
+        state = RetryCallState(retry_object=None, fn=None, args=(), kwargs={})
+        state.attempt_number = max(1, attempts)
+        return timedelta(seconds=self._strategy(state))
 
 
 @dataclass(frozen=True)
