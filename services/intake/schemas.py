@@ -17,6 +17,8 @@ from services.shared.contract.events import (
     MeetingTopic,
     SpokenLanguage,
 )
+from services.shared.contract.events.shapes import Email
+from services.shared.fields import DOCUMENT, NAME, PARAGRAPH, TITLE, Text
 
 from .domain import taxonomy
 from .domain.defaults import MATCHING_WEIGHTS
@@ -30,6 +32,9 @@ SECTORS = ("public", "private", "nonprofit", "academic", "self_employed", "other
 EDUCATION_LEVELS = ("bachelor", "master", "doctoral", "vocational", "other")
 REFERRALS = ("partner_course", "personal_coach", "other")
 GROUP_EVENT_KINDS = ("training", "kick_off", "half_day", "closing", "other")
+
+
+ORGANISATION_ID = r"^[a-z0-9][a-z0-9-]{0,62}$"
 
 
 def _language(code: str) -> None:
@@ -54,7 +59,7 @@ def _non_empty_localized(value: dict) -> None:
 
 class ProfessionIn(Schema):
     code = fields.String(required=True, metadata={"description": "ISCO-08 group code, e.g. 2611 (lawyers)"})
-    title = fields.String(load_default="", validate=validate.Length(max=200), metadata={"description": "free-text title beside the code"})
+    title = Text(max_length=NAME, load_default="", metadata={"description": "free-text title beside the code"})
 
     @validates("code")
     def _known(self, value, **_):
@@ -63,16 +68,16 @@ class ProfessionIn(Schema):
 
 
 class MemberOrganisation(Schema):
-    id = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,62}$", error="lowercase letters, digits and dashes"))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    id = fields.String(required=True, validate=validate.Regexp(ORGANISATION_ID, error="lowercase letters, digits and dashes"))
+    name = Text(required=True, min_length=1, max_length=NAME, metadata={"description": "as people know it, e.g. Skatteverket"})
 
 
 class SurveyQuestion(Schema):
     id = fields.String(required=True, validate=validate.Regexp(r"^[a-z_]{1,40}$"))
     kind = fields.String(required=True, validate=validate.OneOf(["yes_no", "choice", "scale", "text"]))
     roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), required=True, validate=validate.Length(min=1))
-    choices = fields.List(fields.String(), load_default=None)
-    text = Localized(required=True, validate=_non_empty_localized)
+    choices = fields.List(Text(min_length=1, max_length=NAME), load_default=None, validate=validate.Length(max=20))
+    text = Localized(max_length=PARAGRAPH, multiline=True, required=True, validate=_non_empty_localized)
 
 
 class Surveys(Schema):
@@ -84,26 +89,26 @@ class ProgrammeFields(Schema):
     """Every setting of a programme; on creation the missing ones take the defaults."""
 
     name = Localized(validate=_non_empty_localized, metadata={"description": "name per locale"})
-    description = Localized()
+    description = Localized(max_length=DOCUMENT, multiline=True)
     locale = fields.String(validate=validate.OneOf(LOCALES), metadata={"description": "the programme's own language"})
     languages = fields.List(fields.String(validate=_language), validate=validate.Length(min=1),
                             metadata={"description": "languages of mentoring offered (ISO 639)"})
-    professions = fields.List(fields.Nested(ProfessionIn), metadata={"description": "mentor professions it takes"})
+    professions = fields.List(fields.Nested(ProfessionIn), validate=validate.Length(max=200), metadata={"description": "mentor professions it takes"})
     duration_months = fields.Integer(validate=validate.Range(min=1, max=36))
     meeting_every_months = fields.Integer(validate=validate.Range(min=1, max=3))
     meeting_minutes = fields.Integer(validate=validate.Range(min=15, max=480))
-    meeting_plan = fields.List(fields.Nested(MeetingTopic), validate=validate.Length(min=1))
+    meeting_plan = fields.List(fields.Nested(MeetingTopic), validate=validate.Length(min=1, max=36))
     matching_weights = fields.Dict(keys=fields.String(validate=validate.OneOf(MATCHING_WEIGHTS)),
                                    values=fields.Float(validate=validate.Range(min=0, max=100)))
     matching_mode = fields.String(validate=validate.OneOf(["optimal", "stable"]))
     match_when_closed = fields.Boolean(metadata={"description": "start a matching run by itself when a cohort closes"})
     reminder_days = fields.List(fields.Integer(validate=validate.Range(min=0, max=30)))
     share_contact_details = fields.List(fields.String(validate=validate.OneOf(["email", "phone"])))
-    contacts = fields.List(fields.Nested(Contact))
-    member_organisations = fields.List(fields.Nested(MemberOrganisation))
+    contacts = fields.List(fields.Nested(Contact), validate=validate.Length(max=20))
+    member_organisations = fields.List(fields.Nested(MemberOrganisation), validate=validate.Length(max=200))
     surveys = fields.Nested(Surveys)
     min_report_group = fields.Integer(validate=validate.Range(min=1, max=100))
-    notice = Localized(metadata={"description": "shown while paused"})
+    notice = Localized(max_length=PARAGRAPH, multiline=True, metadata={"description": "shown while paused"})
     messages = fields.Dict(keys=fields.String(validate=validate.Regexp(r"^[a-z_]{1,40}$")), values=fields.Boolean(),
                            metadata={"description": "message kind -> sent or not (e.g. {\"meeting_nudge\": false}); all are sent by default"})
 
@@ -120,7 +125,7 @@ class ProgrammeOut(ProgrammeFields):
 
 
 class PauseIn(Schema):
-    notice = Localized(load_default=None, metadata={"description": "the public notice; the default says it is being evaluated"})
+    notice = Localized(max_length=PARAGRAPH, multiline=True, load_default=None, metadata={"description": "the public notice; the default says it is being evaluated"})
 
 
 class PublicProgrammeOut(Schema):
@@ -135,12 +140,12 @@ class PublicProgrammeOut(Schema):
 
 
 class GroupEventIn(Schema):
-    id = fields.String(load_default=None, metadata={"description": "an existing event's id, to change that event rather than add one"})
+    id = fields.String(load_default=None, validate=validate.Length(max=36), metadata={"description": "an existing event's id, to change that event rather than add one"})
     kind = fields.String(required=True, validate=validate.OneOf(GROUP_EVENT_KINDS))
-    title = Localized(load_default=dict)
+    title = Localized(max_length=TITLE, load_default=dict)
     starts_at = fields.DateTime(required=True, metadata={"description": "with an offset, or local time in the cohort's time zone"})
     ends_at = fields.DateTime(required=True)
-    venue = fields.String(load_default="", validate=validate.Length(max=400))
+    venue = Text(max_length=400, load_default="")
     mandatory = fields.Boolean(load_default=False)
 
     @validates_schema
@@ -160,7 +165,7 @@ class GroupEventOut(Schema):
 
 
 class CohortFields(Schema):
-    name = fields.String(validate=validate.Length(min=1, max=200), metadata={"example": "Spring 2019"})
+    name = Text(min_length=1, max_length=NAME, metadata={"example": "Spring 2019"})
     time_zone = fields.String(validate=_time_zone, metadata={"example": "Europe/Stockholm"})
     applications_open_at = fields.AwareDateTime(allow_none=True)
     application_deadline = fields.AwareDateTime(allow_none=True)
@@ -182,7 +187,7 @@ class CohortFields(Schema):
 
 
 class CohortIn(CohortFields):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = Text(required=True, min_length=1, max_length=NAME)
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(required=True)
     open = fields.Boolean(load_default=False, metadata={"description": "open for applications at once"})
@@ -215,14 +220,14 @@ class PublicCohortOut(Schema):
 
 class ConsentIn(Schema):
     given = fields.Boolean(required=True, validate=validate.Equal(True, error="consent to processing is needed to apply"))
-    text_version = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    text_version = Text(required=True, min_length=1, max_length=40)
     retention_months = fields.Integer(load_default=24, validate=validate.Range(min=1, max=120))
 
 
 class ApplicationIn(Schema):
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    email = fields.Email(required=True)
+    name = Text(required=True, min_length=1, max_length=NAME)
+    email = Email(required=True)
     phone = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(r"^\+?[0-9 ()-]{5,30}$", error="not a phone number"))
     locale = fields.String(required=True, validate=validate.OneOf(LOCALES), metadata={"description": "language for messages"})
     languages = fields.List(fields.Nested(SpokenLanguage), required=True, validate=validate.Length(min=1),
@@ -231,20 +236,20 @@ class ApplicationIn(Schema):
                                       metadata={"description": "languages acceptable for mentoring"})
     profession = fields.Nested(ProfessionIn, load_default=None, allow_none=True)
     wished_profession = fields.Nested(ProfessionIn, load_default=None, allow_none=True, metadata={"description": "mentees"})
-    education_field = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    education_field = Text(max_length=NAME, load_default=None, allow_none=True)
     education_level = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(EDUCATION_LEVELS))
     education_country = fields.String(load_default=None, allow_none=True, validate=_country, metadata={"description": "ISO 3166 code of the country where it was gained"})
     experience_years = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0, max=60))
     sector = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(SECTORS))
-    employer = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
-    excluded_employers = fields.List(fields.String(validate=validate.Length(min=1, max=200)), load_default=list,
+    employer = Text(max_length=NAME, load_default=None, allow_none=True)
+    excluded_employers = fields.List(Text(min_length=1, max_length=NAME), load_default=list, validate=validate.Length(max=50),
                                      metadata={"description": "mentees: employers their mentor must not work at"})
-    city = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=120))
+    city = Text(max_length=120, load_default=None, allow_none=True)
     remote_ok = fields.Boolean(load_default=False)
     capacity = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=3), metadata={"description": "mentors: mentees at once (1-3)"})
-    interests = fields.String(load_default="", validate=validate.Length(max=4000))
+    interests = Text(max_length=PARAGRAPH, multiline=True, load_default="")
     referral = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(REFERRALS))
-    referral_note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=400))
+    referral_note = Text(max_length=400, multiline=True, load_default=None, allow_none=True)
     consent = fields.Nested(ConsentIn, required=True)
 
     @validates_schema
@@ -322,7 +327,7 @@ class DecisionIn(Schema):
 
 class TenantIn(Schema):
     slug = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9][a-z0-9-]{1,62}$", error="lowercase letters, digits and dashes, 2-63 characters"))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = Text(required=True, min_length=1, max_length=NAME)
 
 
 class TenantOut(Schema):
@@ -333,8 +338,9 @@ class TenantOut(Schema):
 
 class TokenIn(Schema):
     role = fields.String(required=True, validate=validate.OneOf(["coordinator", "representative"]))
-    sub = fields.String(required=True, validate=validate.Length(min=1, max=320), metadata={"description": "who the token is for, e.g. an e-mail"})
-    org = fields.String(load_default=None, metadata={"description": "member organisation (representatives)"})
+    sub = Text(required=True, min_length=1, max_length=320, metadata={"description": "who the token is for, e.g. an e-mail"})
+    org = fields.String(load_default=None, validate=validate.Regexp(ORGANISATION_ID, error="a member organisation's id"),
+                        metadata={"description": "member organisation (representatives)"})
     ttl = fields.Integer(load_default=8 * 3600, validate=validate.Range(min=60, max=90 * 24 * 3600))
 
 
@@ -346,11 +352,11 @@ class TokenOut(Schema):
 
 
 class NominationIn(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    email = fields.Email(required=True)
+    name = Text(required=True, min_length=1, max_length=NAME)
+    email = Email(required=True)
     locale = fields.String(load_default=None, validate=validate.OneOf(LOCALES))
     rank = fields.Integer(required=True, validate=validate.Range(min=1, max=1000), metadata={"description": "1 = the organisation's first choice"})
-    note = fields.String(load_default="", validate=validate.Length(max=2000), metadata={"description": "why the organisation vouches for them"})
+    note = Text(max_length=2000, multiline=True, load_default="", metadata={"description": "why the organisation vouches for them"})
 
 
 class NominationOut(Schema):
@@ -403,7 +409,7 @@ class OutcomeReportOut(Schema):
 
 
 class ErasureIn(Schema):
-    email = fields.Email(required=True)
+    email = Email(required=True)
     tenant = fields.String(load_default=None, metadata={"description": "operators name the tenant"})
 
 

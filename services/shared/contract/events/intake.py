@@ -2,14 +2,30 @@
 
 from marshmallow import Schema, fields, validate
 
+from ...fields import NAME, PARAGRAPH, Text
 from ..registry import event_type
-from .shapes import APPLICATION_STATUSES, LOCALES, ROLES, CohortSnapshot, Profession, SpokenLanguage
+from .shapes import (
+    APPLICATION_STATUSES,
+    LANGUAGE_LENGTH,
+    LINK_LENGTH,
+    LOCALES,
+    ROLES,
+    CohortSnapshot,
+    Email,
+    Id,
+    Profession,
+    SpokenLanguage,
+    TimeZone,
+)
+
+PHONE_LENGTH = 40
+ORGANISATION_LENGTH = 64
 
 
 @event_type("tenant.created.v1", "intake", "An operator created a tenant (an organisation).")
 class TenantCreated(Schema):
-    slug = fields.String(required=True)
-    name = fields.String(required=True)
+    slug = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    name = Text(max_length=NAME, required=True)
 
 
 @event_type("cohort.opened.v1", "intake", "A cohort opened for applications.")
@@ -40,40 +56,41 @@ class CohortFinished(CohortSnapshot):
 class ApplicationPerson(Schema):
     """Who an application event is about, and how to reach them."""
 
-    application_id = fields.String(required=True)
-    cohort_id = fields.String(required=True)
-    programme_id = fields.String(required=True)
-    programme_name = fields.String(required=True)
-    cohort_name = fields.String(required=True)
+    application_id = Id(required=True)
+    cohort_id = Id(required=True)
+    programme_id = Id(required=True)
+    programme_name = Text(max_length=NAME, required=True)
+    cohort_name = Text(max_length=NAME, required=True)
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
-    name = fields.String(required=True)
-    email = fields.Email(required=True)
+    name = Text(max_length=NAME, required=True)
+    email = Email(required=True)
     locale = fields.String(required=True, validate=validate.OneOf(LOCALES))
-    time_zone = fields.String(required=True)
+    time_zone = TimeZone(required=True)
     status = fields.String(required=True, validate=validate.OneOf(APPLICATION_STATUSES))
-    manage_link = fields.String(load_default=None, allow_none=True, metadata={"description": "the applicant's personal link"})
+    manage_link = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=LINK_LENGTH),
+                                metadata={"description": "the applicant's personal link"})
 
 
 @event_type("application.submitted.v1", "intake", "A mentor or mentee applied to a cohort; carries the whole profile.")
 class ApplicationSubmitted(ApplicationPerson):
     submitted_at = fields.AwareDateTime(required=True, format="iso")
-    phone = fields.String(load_default=None, allow_none=True)
+    phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=PHONE_LENGTH))
     languages = fields.List(fields.Nested(SpokenLanguage), load_default=list)
-    mentoring_languages = fields.List(fields.String(), load_default=list)
+    mentoring_languages = fields.List(fields.String(validate=validate.Length(max=LANGUAGE_LENGTH)), load_default=list)
     profession = fields.Nested(Profession, allow_none=True, load_default=None)
     wished_profession = fields.Nested(Profession, allow_none=True, load_default=None)
-    education_field = fields.String(allow_none=True, load_default=None)
-    education_level = fields.String(allow_none=True, load_default=None)
-    education_country = fields.String(allow_none=True, load_default=None)
-    experience_years = fields.Integer(allow_none=True, load_default=None)
-    sector = fields.String(allow_none=True, load_default=None)
-    employer = fields.String(allow_none=True, load_default=None)
-    excluded_employers = fields.List(fields.String(), load_default=list)
-    city = fields.String(allow_none=True, load_default=None)
+    education_field = Text(max_length=NAME, allow_none=True, load_default=None)
+    education_level = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=16))
+    education_country = fields.String(allow_none=True, load_default=None, validate=validate.Length(equal=2))
+    experience_years = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=0, max=100))
+    sector = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=16))
+    employer = Text(max_length=NAME, allow_none=True, load_default=None)
+    excluded_employers = fields.List(Text(max_length=NAME), load_default=list)
+    city = Text(max_length=120, allow_none=True, load_default=None)
     remote_ok = fields.Boolean(load_default=False)
-    capacity = fields.Integer(load_default=1)
-    interests = fields.String(load_default="")
-    nomination_id = fields.String(allow_none=True, load_default=None)
+    capacity = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10))
+    interests = Text(max_length=PARAGRAPH, multiline=True, load_default="")
+    nomination_id = Id(allow_none=True, load_default=None)
     arrival = fields.Integer(required=True, metadata={"description": "arrival order within the cohort and role"})
 
 
@@ -84,7 +101,7 @@ class ApplicationAccepted(ApplicationPerson):
 
 @event_type("application.waitlisted.v1", "intake", "An application was put on the waiting list.")
 class ApplicationWaitlisted(ApplicationPerson):
-    waitlist_position = fields.Integer(required=True)
+    waitlist_position = fields.Integer(required=True, validate=validate.Range(min=1))
 
 
 @event_type("application.promoted.v1", "intake", "A waitlisted application took a freed place.")
@@ -103,25 +120,28 @@ class ApplicationWithdrawn(ApplicationPerson):
 
 
 class NominationPerson(Schema):
-    nomination_id = fields.String(required=True)
-    cohort_id = fields.String(required=True)
-    programme_name = fields.String(required=True)
-    cohort_name = fields.String(required=True)
-    organisation = fields.String(required=True)
-    name = fields.String(required=True)
-    email = fields.Email(required=True)
+    nomination_id = Id(required=True)
+    cohort_id = Id(required=True)
+    programme_name = Text(max_length=NAME, required=True)
+    cohort_name = Text(max_length=NAME, required=True)
+    organisation = fields.String(required=True, validate=validate.Length(min=1, max=ORGANISATION_LENGTH),
+                                 metadata={"description": "the member organisation's id, e.g. skatteverket"})
+    organisation_name = Text(max_length=NAME, load_default=None, allow_none=True,
+                             metadata={"description": "its name as people know it, e.g. Skatteverket (absent from older events)"})
+    name = Text(max_length=NAME, required=True)
+    email = Email(required=True)
     locale = fields.String(required=True, validate=validate.OneOf(LOCALES))
-    time_zone = fields.String(required=True)
+    time_zone = TimeZone(required=True)
 
 
 @event_type("nomination.submitted.v1", "intake", "A member organisation's representative nominated a mentor.")
 class NominationSubmitted(NominationPerson):
-    rank = fields.Integer(required=True)
+    rank = fields.Integer(required=True, validate=validate.Range(min=1, max=1000))
 
 
 @event_type("nomination.accepted.v1", "intake", "The coordinator accepted a nomination: the mentor gets a personal form link.")
 class NominationAccepted(NominationPerson):
-    form_link = fields.String(required=True)
+    form_link = fields.String(required=True, validate=validate.Length(max=LINK_LENGTH))
     link_expires_at = fields.AwareDateTime(required=True, format="iso")
 
 
@@ -132,17 +152,17 @@ class NominationDeclined(NominationPerson):
 
 @event_type("survey.answered.v1", "intake", "A participant answered a mid-point or closing survey.")
 class SurveyAnswered(Schema):
-    cohort_id = fields.String(required=True)
-    application_id = fields.String(required=True)
+    cohort_id = Id(required=True)
+    application_id = Id(required=True)
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     kind = fields.String(required=True, validate=validate.OneOf(["midpoint", "closing"]))
 
 
 @event_type("person.erasure_requested.v1", "intake", "Erase a person everywhere: found by e-mail hash and application ids.")
 class ErasureRequested(Schema):
-    erasure_id = fields.String(required=True)
+    erasure_id = Id(required=True)
     email_sha256 = fields.String(required=True, validate=validate.Length(equal=64))
-    application_ids = fields.List(fields.String(), required=True)
-    nomination_ids = fields.List(fields.String(), load_default=list)
+    application_ids = fields.List(Id(), required=True)
+    nomination_ids = fields.List(Id(), load_default=list)
 
 

@@ -2,35 +2,41 @@
 
 from marshmallow import Schema, fields, validate
 
+from ...fields import NAME, Text
 from ..registry import event_type
-from .shapes import LOCALES, Localized
+from .shapes import LANGUAGE_LENGTH, LOCALES, Email, Id, Localized, TimeZone
+
+# Reasons are typed by coordinators in matching's own forms (at most 1000 characters there).
+REASON_LENGTH = 1000
 
 
 class MatchPerson(Schema):
-    application_id = fields.String(required=True)
-    name = fields.String(required=True)
-    email = fields.Email(required=True)
+    application_id = Id(required=True)
+    name = Text(max_length=NAME, required=True)
+    email = Email(required=True)
     locale = fields.String(required=True, validate=validate.OneOf(LOCALES))
-    phone = fields.String(load_default=None, allow_none=True)
-    languages = fields.List(fields.String(), load_default=list, metadata={"description": "languages of mentoring"})
-    profession = fields.String(load_default=None, allow_none=True, metadata={"description": "ISCO-08 code (mentor) or wished (mentee)"})
-    profession_title = fields.String(load_default=None, allow_none=True)
+    phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
+    languages = fields.List(fields.String(validate=validate.Length(max=LANGUAGE_LENGTH)), load_default=list,
+                            metadata={"description": "languages of mentoring"})
+    profession = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=8),
+                               metadata={"description": "ISCO-08 code (mentor) or wished (mentee)"})
+    profession_title = Text(max_length=NAME, load_default=None, allow_none=True)
 
 
 class MatchCohort(Schema):
-    cohort_id = fields.String(required=True)
-    cohort_name = fields.String(required=True)
-    programme_id = fields.String(required=True)
+    cohort_id = Id(required=True)
+    cohort_name = Text(max_length=NAME, required=True)
+    programme_id = Id(required=True)
     programme_name = Localized(required=True)
-    time_zone = fields.String(required=True)
+    time_zone = TimeZone(required=True)
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(required=True)
 
 
 @event_type("match.proposed.v1", "matching", "A matching run proposed pairs for a cohort (for the coordinator's review).")
 class MatchProposed(Schema):
-    run_id = fields.String(required=True)
-    cohort_id = fields.String(required=True)
+    run_id = Id(required=True)
+    cohort_id = Id(required=True)
     mode = fields.String(required=True, validate=validate.OneOf(["optimal", "stable"]))
     proposed = fields.Integer(required=True)
     unmatched = fields.Integer(required=True)
@@ -39,10 +45,10 @@ class MatchProposed(Schema):
 
 @event_type("match.confirmed.v1", "matching", "The coordinator confirmed a pair: both people, their contact details and languages, the cohort's dates.")
 class MatchConfirmed(MatchCohort):
-    pair_id = fields.String(required=True)
+    pair_id = Id(required=True)
     mentee = fields.Nested(MatchPerson, required=True)
     mentor = fields.Nested(MatchPerson, required=True)
-    shared_languages = fields.List(fields.String(), required=True, metadata={"description": "candidate languages of mentoring"})
+    shared_languages = fields.List(fields.String(validate=validate.Length(max=LANGUAGE_LENGTH)), required=True, metadata={"description": "candidate languages of mentoring"})
     share_contact_details = fields.List(fields.String(), required=True)
     score = fields.Float(required=True)
     confirmed_at = fields.AwareDateTime(required=True, format="iso")
@@ -50,17 +56,17 @@ class MatchConfirmed(MatchCohort):
 
 @event_type("match.ended.v1", "matching", "A pair ended early (reason, by whom); the mentee is free for the next run.")
 class MatchEnded(MatchCohort):
-    pair_id = fields.String(required=True)
+    pair_id = Id(required=True)
     mentee = fields.Nested(MatchPerson, required=True)
     mentor = fields.Nested(MatchPerson, required=True)
-    reason = fields.String(required=True)
-    ended_by = fields.String(required=True)
+    reason = fields.String(required=True, validate=validate.Length(max=REASON_LENGTH))
+    ended_by = fields.String(required=True, validate=validate.Length(max=320))
     ended_at = fields.AwareDateTime(required=True, format="iso")
 
 
 @event_type("match.unmatched.v1", "matching", "A mentee was left without a mentor in this round, with the reason and what happens next.")
 class MatchUnmatched(MatchCohort):
-    run_id = fields.String(required=True)
+    run_id = Id(required=True)
     mentee = fields.Nested(MatchPerson, required=True)
-    reason_code = fields.String(required=True)
-    reason = fields.String(required=True)
+    reason_code = fields.String(required=True, validate=validate.Length(max=40))
+    reason = fields.String(required=True, validate=validate.Length(max=REASON_LENGTH))

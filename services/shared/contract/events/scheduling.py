@@ -6,53 +6,59 @@ language) and the times in UTC with the time zone to show them in.
 
 from marshmallow import Schema, fields, validate
 
+from ...fields import NAME, TITLE, Text
 from ..registry import event_type
-from .shapes import LOCALES, ROLES, Localized
+from .shapes import LINK_LENGTH, LOCALES, ROLES, Email, Id, Localized, TimeZone
+
+# Places are typed by the pair in scheduling's own forms (at most 400 characters there); a
+# meeting's cancellation reason is theirs, or the reason a pair ended (matching: 1000).
+PLACE_LENGTH = 400
+REASON_LENGTH = 1000
 
 PHASES = ("start", "working", "closing", "finished")
 
 
 class Participant(Schema):
-    application_id = fields.String(required=True)
+    application_id = Id(required=True)
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
-    name = fields.String(required=True)
-    email = fields.Email(required=True)
+    name = Text(max_length=NAME, required=True)
+    email = Email(required=True)
     locale = fields.String(required=True, validate=validate.OneOf(LOCALES))
-    link = fields.String(load_default=None, allow_none=True, metadata={"description": "this person's personal link, where the event has one"})
+    link = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=LINK_LENGTH), metadata={"description": "this person's personal link, where the event has one"})
 
 
 class PairEvent(Schema):
-    pair_id = fields.String(required=True)
-    cohort_id = fields.String(required=True)
-    cohort_name = fields.String(required=True)
+    pair_id = Id(required=True)
+    cohort_id = Id(required=True)
+    cohort_name = Text(max_length=NAME, required=True)
     programme_name = Localized(required=True)
-    time_zone = fields.String(required=True)
+    time_zone = TimeZone(required=True)
     mentee = fields.Nested(Participant, required=True)
     mentor = fields.Nested(Participant, required=True)
 
 
 class MeetingFields(PairEvent):
-    meeting_id = fields.String(required=True)
+    meeting_id = Id(required=True)
     number = fields.Integer(required=True, metadata={"description": "1 for the first meeting of the plan"})
-    topic = Localized(required=True)
+    topic = Localized(max_length=TITLE, required=True)
     starts_at = fields.AwareDateTime(required=True, format="iso")
     ends_at = fields.AwareDateTime(required=True, format="iso")
-    place = fields.String(load_default="")
+    place = fields.String(load_default="", validate=validate.Length(max=PLACE_LENGTH))
     mode = fields.String(load_default="in_person", validate=validate.OneOf(["in_person", "online"]))
     sequence = fields.Integer(required=True, metadata={"description": "iCalendar SEQUENCE: raised on every change"})
 
 
 class CohortEventFields(Schema):
-    cohort_event_id = fields.String(required=True)
-    cohort_id = fields.String(required=True)
-    cohort_name = fields.String(required=True)
+    cohort_event_id = Id(required=True)
+    cohort_id = Id(required=True)
+    cohort_name = Text(max_length=NAME, required=True)
     programme_name = Localized(required=True)
-    time_zone = fields.String(required=True)
+    time_zone = TimeZone(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(["training", "kick_off", "half_day", "closing", "other"]))
-    title = Localized(load_default=dict)
+    title = Localized(max_length=TITLE, load_default=dict)
     starts_at = fields.AwareDateTime(required=True, format="iso")
     ends_at = fields.AwareDateTime(required=True, format="iso")
-    venue = fields.String(load_default="")
+    venue = Text(max_length=400, load_default="")
     mandatory = fields.Boolean(required=True)
     sequence = fields.Integer(required=True)
     recipients = fields.List(fields.Nested(Participant), required=True)
@@ -60,13 +66,13 @@ class CohortEventFields(Schema):
 
 @event_type("agreement.drafted.v1", "scheduling", "A pair's agreement (or a new version of it) is ready to sign; each person gets their signing link.")
 class AgreementDrafted(PairEvent):
-    agreement_id = fields.String(required=True)
+    agreement_id = Id(required=True)
     version = fields.Integer(required=True)
 
 
 @event_type("agreement.signed.v1", "scheduling", "Both mentor and mentee signed a version of their agreement; it is now fixed.")
 class AgreementSigned(PairEvent):
-    agreement_id = fields.String(required=True)
+    agreement_id = Id(required=True)
     version = fields.Integer(required=True)
     signed_at = fields.AwareDateTime(required=True, format="iso")
 
@@ -88,19 +94,19 @@ class MeetingRescheduled(MeetingFields):
 
 @event_type("meeting.held.v1", "scheduling", "A pair logged a meeting as held, with its checklist.")
 class MeetingHeld(PairEvent):
-    meeting_id = fields.String(required=True)
+    meeting_id = Id(required=True)
     number = fields.Integer(required=True)
 
 
 @event_type("meeting.missed.v1", "scheduling", "A pair logged a meeting as missed.")
 class MeetingMissed(PairEvent):
-    meeting_id = fields.String(required=True)
+    meeting_id = Id(required=True)
     number = fields.Integer(required=True)
 
 
 @event_type("meeting.cancelled.v1", "scheduling", "A meeting will not take place (the pair ended, or the pair cancelled it).")
 class MeetingCancelled(MeetingFields):
-    reason = fields.String(required=True)
+    reason = fields.String(required=True, validate=validate.Length(max=REASON_LENGTH))
 
 
 @event_type("meeting.reminder_due.v1", "scheduling", "A meeting is near: remind both of the pair.")
@@ -132,11 +138,11 @@ class CohortEventReminderDue(CohortEventFields):
 
 @event_type("survey.due.v1", "scheduling", "A participant's mid-point or closing survey is due; carries their personal link.")
 class SurveyDue(Schema):
-    cohort_id = fields.String(required=True)
-    cohort_name = fields.String(required=True)
+    cohort_id = Id(required=True)
+    cohort_name = Text(max_length=NAME, required=True)
     programme_name = Localized(required=True)
-    time_zone = fields.String(required=True)
-    pair_id = fields.String(required=True)
+    time_zone = TimeZone(required=True)
+    pair_id = Id(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(["midpoint", "closing"]))
     participant = fields.Nested(Participant, required=True)
 

@@ -2,56 +2,87 @@
 
 from marshmallow import Schema, fields, validate
 
+from ...fields import NAME, TITLE, Text
+
 LOCALES = ("sv", "fi", "nb", "en")
 ROLES = ("mentee", "mentor")
 APPLICATION_STATUSES = ("submitted", "accepted", "waitlisted", "withdrawn", "rejected")
 COHORT_STATUSES = ("draft", "open", "closed", "running", "finished")
 
 
-def Localized(**kwargs):  # noqa: N802 — reads as a field type
-    """Text in several of the platform's languages: {"sv": "...", "en": "..."}."""
-    return fields.Dict(keys=fields.String(validate=validate.OneOf(LOCALES)), values=fields.String(), **kwargs)
+EMAIL_LENGTH = 320  # RFC 5321: the longest address a mail server takes
+LANGUAGE_LENGTH = 8  # an ISO 639 code, with room for a region (e.g. "sv", "fil", "pt-BR")
+ID_LENGTH = 36
+TIME_ZONE_LENGTH = 64
+LINK_LENGTH = 2000
+CEFR_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2", "native")
+
+
+def Localized(*, max_length: int = NAME, multiline: bool = False, **kwargs):  # noqa: N802 — reads as a field type
+    """Text in several of the platform's languages: {"sv": "...", "en": "..."}, each bounded and clean."""
+    return fields.Dict(keys=fields.String(validate=validate.OneOf(LOCALES)),
+                       values=Text(max_length=max_length, multiline=multiline), **kwargs)
+
+
+def Id(**kwargs):  # noqa: N802 — reads as a field type
+    """A producer's id of a cohort, application, pair... (a UUID; every consumer keeps it in 36 characters)."""
+    return fields.String(validate=validate.Length(min=1, max=ID_LENGTH), **kwargs)
+
+
+def TimeZone(**kwargs):  # noqa: N802 — reads as a field type
+    """An IANA time zone name, e.g. Europe/Stockholm."""
+    return fields.String(validate=validate.Length(min=1, max=TIME_ZONE_LENGTH), **kwargs)
+
+
+def Email(**kwargs):  # noqa: N802 — reads as a field type
+    """An e-mail address no longer than a mail server (and every service's column) takes."""
+    return fields.Email(validate=validate.Length(max=EMAIL_LENGTH), **kwargs)
 
 
 class Profession(Schema):
-    code = fields.String(required=True, metadata={"description": "ISCO-08 group code"})
-    title = fields.String(load_default="", metadata={"description": "free-text title beside the code"})
+    code = fields.String(required=True, validate=validate.Length(max=8), metadata={"description": "ISCO-08 group code"})
+    title = Text(max_length=NAME, load_default="", metadata={"description": "free-text title beside the code"})
 
 
 class SpokenLanguage(Schema):
-    language = fields.String(required=True, metadata={"description": "ISO 639 code"})
-    level = fields.String(required=True, validate=validate.OneOf(["A1", "A2", "B1", "B2", "C1", "C2", "native"]))
+    language = fields.String(required=True, validate=validate.Length(min=2, max=LANGUAGE_LENGTH),
+                             metadata={"description": "ISO 639 code"})
+    level = fields.String(required=True, validate=validate.OneOf(CEFR_LEVELS))
 
 
 class MeetingTopic(Schema):
-    title = Localized(required=True)
-    checklist = fields.List(Localized(), required=True)
+    title = Localized(max_length=TITLE, required=True)
+    checklist = fields.List(Localized(max_length=TITLE), required=True, validate=validate.Length(max=30))
 
 
 class Contact(Schema):
-    name = fields.String(required=True)
-    email = fields.Email(required=True)
-    phone = fields.String(load_default=None, allow_none=True)
-    role = fields.String(load_default=None, allow_none=True)
+    name = Text(max_length=NAME, min_length=1, required=True)
+    email = Email(required=True)
+    phone = Text(max_length=40, load_default=None, allow_none=True)
+    role = Text(max_length=NAME, load_default=None, allow_none=True)
 
 
 class GroupEvent(Schema):
-    id = fields.String(required=True)
+    id = Id(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(["training", "kick_off", "half_day", "closing", "other"]))
-    title = Localized(load_default=dict)
+    title = Localized(max_length=TITLE, load_default=dict)
     starts_at = fields.AwareDateTime(required=True, format="iso")
     ends_at = fields.AwareDateTime(required=True, format="iso")
-    venue = fields.String(load_default="")
+    venue = Text(max_length=400, load_default="")
     mandatory = fields.Boolean(load_default=False)
 
 
 class ProgrammeSettings(Schema):
     """What the other services need to know of a cohort's programme."""
 
-    id = fields.String(required=True)
+    id = Id(required=True)
     name = Localized(required=True)
     locale = fields.String(required=True, validate=validate.OneOf(LOCALES))
-    languages = fields.List(fields.String(), required=True, metadata={"description": "languages of mentoring offered"})
+    languages = fields.List(fields.String(validate=validate.Length(max=LANGUAGE_LENGTH)), required=True,
+                            metadata={"description": "languages of mentoring offered"})
+    required_mentor_languages = fields.List(
+        fields.String(validate=validate.Length(max=LANGUAGE_LENGTH)), load_default=list,
+        metadata={"description": "ISO 639 codes every mentor must speak (e.g. a state agency's sv and en); empty: none"})
     professions = fields.List(fields.Nested(Profession), load_default=list)
     duration_months = fields.Integer(required=True)
     meeting_every_months = fields.Integer(required=True)
@@ -68,10 +99,10 @@ class ProgrammeSettings(Schema):
 
 
 class CohortSnapshot(Schema):
-    cohort_id = fields.String(required=True)
-    name = fields.String(required=True)
+    cohort_id = Id(required=True)
+    name = Text(max_length=NAME, required=True)
     status = fields.String(required=True, validate=validate.OneOf(COHORT_STATUSES))
-    time_zone = fields.String(required=True)
+    time_zone = TimeZone(required=True)
     applications_open_at = fields.AwareDateTime(allow_none=True, format="iso")
     application_deadline = fields.AwareDateTime(allow_none=True, format="iso")
     nomination_deadline = fields.AwareDateTime(allow_none=True, format="iso")
