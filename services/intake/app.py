@@ -16,6 +16,4 @@ from .api import BLUEPRINTS, limiter
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Flask:
     settings = settings or settings_for("intake")
     engine = engine or create_engine(settings.database_url)
-    app = create_service_app(settings, engine, store.OUTBOX, BLUEPRINTS, __doc__)
-    limiter.init_app(app)
-    return app
+    return create_service_app(settings, engine, store.OUTBOX, BLUEPRINTS, __doc__, limiter=limiter)

@@ -3,6 +3,11 @@
 Each service's API lives under its own prefix (``/intake``, ``/matching``, ...), whether it runs
 alone under gunicorn or beside the others in the embedded process; ``/healthz``, ``/readyz`` and
 ``/metrics`` answer at the root too, for probes and scrapers.
+
+The edge answers in the same shape whatever goes wrong: bad input 400/422 (``edge.py``), a body
+over the limit 413, a rate limit 429 (counted in Redis when ``RATELIMIT_STORAGE_URI`` is set, so
+every worker and replica shares the count), a database outage 503 with ``Retry-After``. Client
+addresses come from ``X-Forwarded-For`` only through the configured number of trusted proxies.
 """
 
 from __future__ import annotations
@@ -16,13 +21,20 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import Flask, Response, current_app, g, jsonify, request
-from flask_smorest import Api, Blueprint
+from flask_limiter import Limiter
+from flask_smorest import Api, Blueprint, abort
 from sqlalchemy.engine import Engine
+from werkzeug.exceptions import HTTPException, ServiceUnavailable, UnprocessableEntity
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import logs, metrics
+from . import edge, logs, metrics
 from .bus import broker_reachable
 from .config import Settings
 from .outbox import backlog
+from .tenancy import TokenError, verify_token
+
+STAFF = ("operator", "coordinator")  # may send the larger bodies (imports, long texts)
+RETRY_AFTER_OUTAGE = 5  # seconds: a database restart or failover takes a few
 
 
 @dataclass
@@ -59,7 +71,10 @@ def create_service_app(
     blueprints: Iterable[Blueprint],
     description: str,
     extra_ready_checks: dict[str, Callable[[], bool]] | None = None,
+    limiter: Limiter | None = None,
 ) -> Flask:
+    """The service's Flask app; ``limiter`` (the service's public rate limits) is bound to it
+    so that limits are checked before a body is read."""
     name = settings.service
     app = Flask(f"tandem.{name}")
     app.config.update(
@@ -79,6 +94,11 @@ def create_service_app(
         },
         JSON_SORT_KEYS=False,
         TANDEM_SETTINGS=settings,
+        MAX_CONTENT_LENGTH=settings.max_body,
+        RATELIMIT_STORAGE_URI=settings.rate_limit_storage,
+        RATELIMIT_KEY_PREFIX=settings.rate_limit_prefix,
+        # Redis away: count in this process rather than answer 500 to every public request
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
     )
     app.json.sort_keys = False
     app.json.default = _json_default  # dates as ISO 8601 everywhere, not HTTP dates
@@ -119,6 +139,34 @@ def create_service_app(
         g.correlation_id = cid
         logs.correlation_id.set(cid)
 
+    if limiter is not None:
+        limiter.init_app(app)
+
+    @app.before_request
+    def _refuse_unusable_input():
+        if _is_staff(settings.signing_key):
+            request.max_content_length = settings.max_staff_body
+        try:
+            edge.check_integer_arguments(request.view_args, request.args)
+            edge.check_json_body()
+        except edge.Refusal as refusal:
+            abort(refusal.status, message=refusal.message, errors=refusal.errors)
+
+    @app.errorhandler(sa.exc.OperationalError)
+    @app.errorhandler(sa.exc.InterfaceError)
+    @app.errorhandler(sa.exc.TimeoutError)
+    def _database_away(exc):
+        current_app.logger.warning("database unavailable: %s", getattr(exc, "orig", None) or exc)
+        return _answer(ServiceUnavailable(), "The database is unavailable; try again shortly.",
+                       {"database": ["unavailable"]}, {"Retry-After": str(RETRY_AFTER_OUTAGE)})
+
+    @app.errorhandler(sa.exc.DataError)
+    @app.errorhandler(OverflowError)
+    def _out_of_range(exc):
+        # the edge bounds what it can see; a value the database still refuses is the client's too
+        current_app.logger.info("refused a value out of range: %s", getattr(exc, "orig", None) or exc)
+        return _answer(UnprocessableEntity(), "A value is out of range.")
+
     @app.after_request
     def _finish(response):
         route = request.url_rule.rule if request.url_rule else "unmatched"
@@ -129,8 +177,29 @@ def create_service_app(
         logs.tenant.set(None)
         return response
 
+    if settings.trusted_proxies:
+        hops = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.wsgi_app = PrefixMiddleware(app.wsgi_app, f"/{name}")
     return app
+
+
+def _answer(error: HTTPException, message: str, errors: dict | None = None, headers: dict | None = None):
+    """An error the platform's way (the same handler as every ``abort``)."""
+    error.data = {"message": message, "headers": headers or {}}
+    if errors:
+        error.data["errors"] = errors
+    return current_app.extensions["tandem.api"].handle_http_exception(error)
+
+
+def _is_staff(key: str) -> bool:
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return False
+    try:
+        return verify_token(key, header[7:].strip()).role in STAFF
+    except TokenError:
+        return False
 
 
 def _json_default(value):

@@ -57,6 +57,11 @@ class Settings:
     mail_from: str = "Tandem <no-reply@tandem.example.org>"
     public_url: str = "http://127.0.0.1:8000"
     public_rate_limit: str = "30 per minute"
+    rate_limit_storage: str = "memory://"
+    rate_limit_prefix: str = "tandem"
+    trusted_proxies: int = 0
+    max_body: int = 256 * 1024
+    max_staff_body: int = 2 * 1024 * 1024
     data_dir: Path = field(default_factory=lambda: Path("data"))
 
     @property
@@ -95,6 +100,13 @@ def settings_for(service: str, **overrides) -> Settings:
         mail_from=_env("MAIL_FROM", "Tandem <no-reply@tandem.example.org>"),
         public_url=_env("TANDEM_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
         public_rate_limit=_env("TANDEM_PUBLIC_RATE_LIMIT", "30 per minute"),
+        # shared counters (redis://...) so a limit holds across workers and replicas
+        rate_limit_storage=_env("RATELIMIT_STORAGE_URI", "memory://"),
+        rate_limit_prefix=_env("RATELIMIT_KEY_PREFIX", "tandem"),
+        # how many proxies in front of the API may say who the client is (X-Forwarded-For)
+        trusted_proxies=int(_env("TANDEM_TRUSTED_PROXIES", "0")),
+        max_body=int(_env("TANDEM_MAX_BODY", str(256 * 1024))),
+        max_staff_body=int(_env("TANDEM_MAX_STAFF_BODY", str(2 * 1024 * 1024))),
         data_dir=data,
     )
     values.update(overrides)

@@ -31,7 +31,7 @@ from .common import asked_locale, cohort_and_programme
 from .nominations import nomination_of_link
 
 blp = Blueprint("public", __name__, url_prefix="/public", description="Public pages and application forms.")
-limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://", headers_enabled=True)
+limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)  # storage: the app's config
 CONSENT_VERSION = "2026-01"
 CONSENT_TEXT = {
     "sv": "Jag samtycker till att mina uppgifter behandlas för att matcha mig i programmet och sparas under den tid jag anger.",
