@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from zoneinfo import available_timezones
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, available_timezones
 
 from babel import Locale
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
+from services.shared import clock
 from services.shared.contract.events import (
     APPLICATION_STATUSES,
     COHORT_STATUSES,
@@ -139,6 +141,24 @@ class PublicProgrammeOut(Schema):
     open_cohorts = fields.List(fields.Dict())
 
 
+def past_dates(data: dict, now: datetime) -> dict[str, list[str]]:
+    """The deadlines and the start among ``data`` that are already past, each with its reason.
+
+    Without the cohort's time zone, the start is compared with the earliest date anywhere on
+    Earth, so a cohort starting today somewhere is never refused."""
+    errors = {}
+    for name in ("application_deadline", "nomination_deadline"):
+        moment = data.get(name)
+        if moment is not None and moment <= now:
+            errors[name] = ["is in the past"]
+    if data.get("starts_on"):
+        zone = data.get("time_zone")
+        today = now.astimezone(ZoneInfo(zone)).date() if zone in TIME_ZONES else (now - timedelta(hours=12)).date()
+        if data["starts_on"] < today:
+            errors["starts_on"] = ["is in the past"]
+    return errors
+
+
 class GroupEventIn(Schema):
     id = fields.String(load_default=None, validate=validate.Length(max=36), metadata={"description": "an existing event's id, to change that event rather than add one"})
     kind = fields.String(required=True, validate=validate.OneOf(GROUP_EVENT_KINDS))
@@ -177,6 +197,13 @@ class CohortFields(Schema):
     admission = fields.String(validate=validate.OneOf(["first_come", "selection"]),
                               metadata={"description": "first_come: the first N valid mentees are accepted; selection: the coordinator accepts"})
     group_events = fields.List(fields.Nested(GroupEventIn), metadata={"description": "replaces the cohort's group events"})
+
+    @validates_schema
+    def _not_past(self, data, **_):
+        """A deadline or a start already past would open a cohort no one can apply or be nominated to."""
+        errors = past_dates(data, clock.now())
+        if errors:
+            raise ValidationError(errors)
 
     @validates_schema
     def _dates(self, data, **_):
