@@ -95,6 +95,9 @@ class ProgrammeFields(Schema):
     locale = fields.String(validate=validate.OneOf(LOCALES), metadata={"description": "the programme's own language"})
     languages = fields.List(fields.String(validate=_language), validate=validate.Length(min=1),
                             metadata={"description": "languages of mentoring offered (ISO 639)"})
+    required_mentor_languages = fields.List(
+        fields.String(validate=_language), validate=validate.Length(max=10),
+        metadata={"description": "languages every mentor must speak (ISO 639), e.g. [\"sv\", \"en\"]; none by default"})
     professions = fields.List(fields.Nested(ProfessionIn), validate=validate.Length(max=200), metadata={"description": "mentor professions it takes"})
     duration_months = fields.Integer(validate=validate.Range(min=1, max=36))
     meeting_every_months = fields.Integer(validate=validate.Range(min=1, max=3))

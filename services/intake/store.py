@@ -29,6 +29,7 @@ programmes = sa.Table(
     sa.Column("descriptions", sa.JSON, nullable=False),
     sa.Column("locale", sa.String(2), nullable=False),
     sa.Column("languages", sa.JSON, nullable=False),
+    sa.Column("required_mentor_languages", sa.JSON, nullable=False, server_default="[]"),
     sa.Column("professions", sa.JSON, nullable=False),
     sa.Column("duration_months", sa.Integer, nullable=False),
     sa.Column("meeting_every_months", sa.Integer, nullable=False),

@@ -12,6 +12,7 @@ from services.shared.tenancy import current_tenant, require
 from .. import store
 from ..domain import applications as apps
 from ..domain import cohorts as domain
+from ..domain import mentor_language_refusal
 from ..domain.surveys import outcome_report
 from ..schemas import (
     ApplicationIn,
@@ -146,6 +147,9 @@ class CohortApplications(MethodView):
 
 def submit(conn, cohort, programme, body) -> dict:
     """Take an application in, or answer 409 with the id of the one this e-mail made already."""
+    refusal = mentor_language_refusal(programme["required_mentor_languages"], body["role"], body["languages"])
+    if refusal:
+        abort(422, message=refusal.reason, errors={"json": {"languages": [refusal.reason]}})
     t = store.applications
     existing = conn.execute(sa.select(t.c.id).where(
         t.c.tenant == cohort["tenant"], t.c.cohort_id == cohort["id"], t.c.role == body["role"],

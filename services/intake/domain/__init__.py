@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from babel import Locale
+
+_ENGLISH_NAMES = Locale("en").languages
+
 
 @dataclass(frozen=True)
 class Refusal:
@@ -23,3 +27,14 @@ def application_refusal(programme_status: str, cohort_status: str, deadline: dat
     if deadline is not None and now > deadline:
         return Refusal("The application deadline has passed.")
     return None
+
+
+def mentor_language_refusal(required: list[str], role: str, spoken: list[dict]) -> Refusal | None:
+    """Why this mentor cannot apply: a language the programme requires of every mentor that
+    they do not list among the languages they speak (at any level)."""
+    theirs = {entry["language"] for entry in spoken}
+    missing = [code for code in required if code not in theirs]
+    if role != "mentor" or not missing:
+        return None
+    names = " and ".join(f"{_ENGLISH_NAMES.get(code, code)} ({code})" for code in missing)
+    return Refusal(f"Every mentor in this programme speaks {names}; add it to the languages you speak.")

@@ -103,7 +103,8 @@ def transition(conn: Connection, cohort, status: str, programme=None) -> dict:
 def programme_settings(programme) -> dict:
     return {
         "id": programme["id"], "name": programme["names"], "locale": programme["locale"],
-        "languages": programme["languages"], "professions": programme["professions"],
+        "languages": programme["languages"], "required_mentor_languages": programme["required_mentor_languages"],
+        "professions": programme["professions"],
         "duration_months": programme["duration_months"], "meeting_every_months": programme["meeting_every_months"],
         "meeting_minutes": programme["meeting_minutes"], "meeting_plan": programme["meeting_plan"],
         "matching_weights": programme["matching_weights"], "matching_mode": programme["matching_mode"],

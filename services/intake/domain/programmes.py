@@ -24,6 +24,7 @@ PROGRAMME_STATUSES = ("open", "paused", "closed")
 DEFAULTS = {
     "descriptions": {},
     "locale": "sv",
+    "required_mentor_languages": [],
     "professions": [],
     "duration_months": 6,
     "meeting_every_months": 1,
