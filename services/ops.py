@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,7 +24,7 @@ from typing import Any
 import click
 import pika
 
-from services.shared.bus import service_queues
+from services.shared.bus import PARKING_EXCHANGE, PARKING_QUEUE, REDELIVERY_GUARD, service_queues
 from services.shared.config import SERVICES, Settings, settings_for
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,8 +76,10 @@ def service_topology(service: str) -> list[QueueSpec]:
 
 
 def _policy(service: str) -> dict[str, Any]:
-    """The quorum-queue policy of a service's queue: the same limits its queue arguments set, so a
-    queue declared by hand (or by an older worker) still dead-letters."""
+    """The quorum-queue policy of a service's queue: where it dead-letters, and the broker's
+    delivery limit, only a last-resort guard far above any crash count (see services.shared.bus:
+    handler failures are counted by the consumer). A policy, not a queue argument, so that it
+    can change on live queues."""
     settings = _defaults(service)
     return {
         "name": f"tandem-{service}-events",
@@ -84,10 +87,21 @@ def _policy(service: str) -> dict[str, Any]:
         "apply-to": "queues",
         "priority": 10,
         "definition": {
-            "delivery-limit": settings.delivery_limit,
+            "delivery-limit": REDELIVERY_GUARD,
             "dead-letter-exchange": settings.dead_letter_exchange,
             "dead-letter-routing-key": settings.queue,
         },
+    }
+
+
+def _unroutable_policy() -> dict[str, Any]:
+    """Events no queue is bound for go to the parking queue instead of vanishing."""
+    return {
+        "name": "tandem-events-unroutable",
+        "pattern": f"^{re.escape(_defaults('intake').exchange)}$",
+        "apply-to": "exchanges",
+        "priority": 10,
+        "definition": {"alternate-exchange": PARKING_EXCHANGE},
     }
 
 
@@ -95,7 +109,7 @@ def permission_pattern(service: str) -> str:
     """What a service's broker user may configure, write and read: the two exchanges and its own
     queues (declare, bind, publish, consume, dead-letter), nothing of the other services."""
     own = f"{service}\\.events|{service}\\.events\\.dlq"
-    return f"^(tandem\\.events|tandem\\.dlx|{own})$"
+    return f"^(tandem\\.events|tandem\\.dlx|tandem\\.unroutable|{own})$"
 
 
 def rabbitmq_definitions() -> dict[str, Any]:
@@ -109,8 +123,14 @@ def rabbitmq_definitions() -> dict[str, Any]:
          "auto_delete": False, "internal": False, "arguments": {}},
         {"name": settings.dead_letter_exchange, "vhost": VHOST, "type": "direct", "durable": True,
          "auto_delete": False, "internal": False, "arguments": {}},
+        {"name": PARKING_EXCHANGE, "vhost": VHOST, "type": "fanout", "durable": True,
+         "auto_delete": False, "internal": False, "arguments": {}},
     ]
-    queues, bindings, policies = [], [], []
+    queues = [{"name": PARKING_QUEUE, "vhost": VHOST, "durable": True, "auto_delete": False,
+               "arguments": {"x-queue-type": "quorum"}}]
+    bindings = [{"source": PARKING_EXCHANGE, "vhost": VHOST, "destination": PARKING_QUEUE,
+                 "destination_type": "queue", "routing_key": "", "arguments": {}}]
+    policies = [{"vhost": VHOST, **_unroutable_policy()}]
     for service in SERVICES:
         specs = service_topology(service)
         if not specs:

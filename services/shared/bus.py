@@ -1,8 +1,29 @@
 """The event bus: topology, confirming publishers and the idempotent consumer.
 
 One durable topic exchange carries every event, routed by its versioned type. Each service
-consumes from its own durable quorum queue with a delivery limit and a dead-letter queue. The
-embedded mode runs the same code on kombu's in-memory transport.
+consumes from its own durable quorum queue with a dead-letter queue. The embedded mode runs the
+same code on kombu's in-memory transport.
+
+Who decides that an event is dead. A quorum queue counts a delivery every time a message comes
+back unacknowledged — also when the consumer crashed or lost its connection while holding it —
+and with a prefetch of hundreds a crash-looping worker charges every held event at once. So the
+broker's count cannot tell a bad event from a bad moment, and the consumer does not use it. The
+consumer counts handler failures itself: a failing handler is retried in place, holding its
+message (so the next events of its aggregate cannot overtake it), ``delivery_limit`` times
+within one delivery, and is then dead-lettered with its reason (``x-tandem-reason``). A crash
+costs no attempt: the event simply comes again and the inbox skips it if it was applied. The
+broker's delivery limit stays only as a last-resort guard against a message that kills the
+worker itself: ``REDELIVERY_GUARD``, far above any crash count, set by policy (deploy/, generated
+by services.ops) and not as a queue argument, because an argument can never change on an
+existing queue (a redeclare with another value fails) while a policy can change at any time.
+A queue declared by an older Tandem with ``x-delivery-limit`` keeps that argument (the broker
+applies the lower of argument and policy); the consumer still attaches to it, and warns, until
+it is re-created.
+
+An event no queue is bound for is not lost: the events exchange has an alternate exchange (set
+by policy) that parks it in ``tandem.unroutable``; where no such policy exists the publisher gets
+it back (``mandatory``) and parks it there itself before the relay marks it sent. The embedded
+transport parks it in the same (in-memory) queue.
 """
 
 from __future__ import annotations
@@ -18,6 +39,7 @@ from datetime import UTC, datetime
 
 import pika
 import sqlalchemy as sa
+from amqp.exceptions import PreconditionFailed
 from kombu import Connection, Exchange, Producer, Queue, binding
 from pika.spec import Basic
 from sqlalchemy.engine import Connection as DbConnection
@@ -81,6 +103,14 @@ def _known(event_type: str) -> None:
 # --- topology ---------------------------------------------------------------------------------
 
 
+# The broker's delivery limit: a guard against a message that kills its consumer every time, never
+# reached by crashes alone (handler failures are counted by the consumer, see above).
+REDELIVERY_GUARD = 1000
+# Where events that no queue takes are kept, with the alternate exchange that leads there.
+PARKING_QUEUE = "tandem.unroutable"
+PARKING_EXCHANGE = "tandem.unroutable"
+
+
 def events_exchange(settings: Settings) -> Exchange:
     return Exchange(settings.exchange, type="topic", durable=True)
 
@@ -97,9 +127,9 @@ def service_queues(settings: Settings, routing_keys: list[str]) -> tuple[Queue, 
         settings.queue,
         bindings=[binding(exchange, routing_key=key) for key in routing_keys],
         durable=True,
+        # no x-delivery-limit: the guard is a policy (see the module docstring)
         queue_arguments={
             "x-queue-type": "quorum",
-            "x-delivery-limit": settings.delivery_limit,
             "x-dead-letter-exchange": dlx.name,
             "x-dead-letter-routing-key": settings.queue,
         },
@@ -118,8 +148,8 @@ def connection(settings: Settings, name: str, confirm: bool = False) -> Connecti
     options = {"client_properties": {"connection_name": f"tandem-{settings.service}-{name}"}}
     if confirm:
         options["confirm_publish"] = True
-    if settings.embedded:
-        options = {"polling_interval": 0.01}
+    if settings.embedded:  # an event no queue takes is kept in the in-memory parking queue
+        options = {"polling_interval": 0.01, "deadletter_queue": PARKING_QUEUE}
     return Connection(settings.amqp_url, heartbeat=30 if not settings.embedded else 0, transport_options=options)
 
 
@@ -128,16 +158,28 @@ def declare(settings: Settings, routing_keys: list[str], channel) -> tuple[Queue
     dead_letter_exchange(settings)(channel).declare()
     queue, dead = service_queues(settings, routing_keys)
     dead(channel).declare()
-    queue(channel).declare()
+    try:
+        queue(channel).declare()
+    except PreconditionFailed as exc:
+        # Declared by an older Tandem with other arguments (x-delivery-limit): they cannot change
+        # on a live queue. Attach to it as it is (the broker closed the channel: take another).
+        log.warning("%s keeps the arguments it was declared with (%s); re-create it to drop them",
+                    queue.name, exc.reply_text)
+        channel = channel.connection.channel()
+        existing = queue(channel)
+        existing.queue_declare(passive=True)
+        for b in existing.bindings:
+            b.bind(existing, channel=channel)
     return queue, dead
 
 
 def queue_depths(settings: Settings) -> dict[str, int]:
-    """Messages ready in the service's queue and its dead-letter queue (declared if missing)."""
+    """Messages ready in the service's queue, its dead-letter queue and the parking queue of
+    unroutable events."""
     depths = {}
     with connection(settings, "monitor") as conn:
         channel = conn.channel()
-        for name in (settings.queue, f"{settings.queue}.dlq"):
+        for name in (settings.queue, f"{settings.queue}.dlq", PARKING_QUEUE):
             try:
                 depths[name] = channel.queue_declare(queue=name, passive=True).message_count
             except conn.channel_errors:  # not declared yet: nothing waiting
@@ -172,8 +214,9 @@ class PikaConfirmPublisher:
 
     The whole batch is written to the socket, then the broker's (often ``multiple``) acks are
     collected: thousands of persistent messages a second where a per-message confirm manages
-    about a thousand. ``mandatory`` makes the broker return an unroutable event, which is
-    counted and logged.
+    about a thousand. ``mandatory`` makes the broker return an unroutable event (where no
+    alternate exchange takes it): it is counted, logged and parked in ``tandem.unroutable``, and
+    counts as confirmed only once the parked copy is.
     """
 
     def __init__(self, settings: Settings, timeout: float = 30.0, name: str = "relay"):
@@ -183,6 +226,7 @@ class PikaConfirmPublisher:
         self._closed_reason: str | None = None
         self._outcome: dict[int, bool] = {}
         self._next_tag = 1
+        self._returned: dict[str, str] = {}  # event id -> routing key, given back as unroutable
         self._waiting_for: Callable[[], bool] | None = None
         params = pika.URLParameters(settings.amqp_url)
         params.client_properties = {"connection_name": f"tandem-{settings.service}-{name}"}
@@ -215,10 +259,10 @@ class PikaConfirmPublisher:
         self._channel = channel
         channel.add_on_close_callback(self._on_channel_closed)
         channel.add_on_return_callback(self._on_return)
-        channel.exchange_declare(
-            self.settings.exchange, exchange_type="topic", durable=True,
-            callback=lambda _f: channel.confirm_delivery(self._on_confirm, callback=self._on_confirm_mode),
-        )
+        confirm = lambda _f: channel.confirm_delivery(self._on_confirm, callback=self._on_confirm_mode)  # noqa: E731
+        park = lambda _f: channel.queue_declare(  # noqa: E731
+            PARKING_QUEUE, durable=True, arguments={"x-queue-type": "quorum"}, callback=confirm)
+        channel.exchange_declare(self.settings.exchange, exchange_type="topic", durable=True, callback=park)
 
     def _on_confirm_mode(self, _frame) -> None:
         self._ready = True
@@ -231,10 +275,12 @@ class PikaConfirmPublisher:
         self._wake()
 
     def _on_return(self, _channel, method, properties, _body) -> None:
+        # The broker sends the return before the confirm of the same message.
         metrics.EVENTS_UNROUTABLE.labels(self.settings.service, method.routing_key).inc()
+        self._returned[properties.message_id] = method.routing_key
         log.warning(
-            "event %s (%s) is unroutable: no queue is bound for it",
-            properties.message_id, method.routing_key,
+            "event %s (%s) is unroutable: no queue is bound for it; parked in %s",
+            properties.message_id, method.routing_key, PARKING_QUEUE,
         )
 
     def _on_confirm(self, frame) -> None:
@@ -267,22 +313,42 @@ class PikaConfirmPublisher:
     # public ----------------------------------------------------------------------------------
 
     def publish_batch(self, items: list[Item]) -> list[bool]:
-        """Publish ``items``; return, per item, whether the broker confirmed it."""
+        """Publish ``items``; return, per item, whether the broker confirmed it (an unroutable
+        one: whether its parked copy was confirmed)."""
         if self._closed_reason:
             raise PublishError(self._closed_reason)
+        self._returned.clear()
+        result = self._confirmed([(self.settings.exchange, type_, tenant, event_id, body, {})
+                                  for type_, tenant, event_id, body in items])
+        parked = [i for i, item in enumerate(items) if result[i] and item[2] in self._returned]
+        if parked:
+            outcome = self._confirmed([
+                ("", PARKING_QUEUE, tenant, event_id, body, {
+                    "x-tandem-reason": f"unroutable: no queue is bound for {type_}",
+                    "x-tandem-routing-key": type_,
+                    "x-tandem-parked-at": datetime.now(UTC).isoformat(),
+                })
+                for type_, tenant, event_id, body in (items[i] for i in parked)
+            ])
+            for i, ok in zip(parked, outcome, strict=True):
+                result[i] = ok
+        return result
+
+    def _confirmed(self, messages: list[tuple[str, str, str, str, str, dict]]) -> list[bool]:
+        """Publish (exchange, routing key, tenant, event id, body, headers) and wait for the confirms."""
         tags = []
-        for type_, tenant, event_id, body in items:
+        for exchange, key, tenant, event_id, body, headers in messages:
             self._channel.basic_publish(
-                self.settings.exchange,
-                type_,
+                exchange,
+                key,
                 body.encode(),
                 pika.BasicProperties(
                     message_id=event_id,
                     delivery_mode=pika.DeliveryMode.Persistent,
                     content_type="application/json",
                     content_encoding="utf-8",
-                    type=type_,
-                    headers={"tenant": tenant},
+                    type=headers.get("x-tandem-routing-key", key),
+                    headers={"tenant": tenant, **headers},
                 ),
                 mandatory=True,
             )
@@ -291,10 +357,8 @@ class PikaConfirmPublisher:
             self._next_tag += 1
         self._run_until(lambda: all(self._outcome[t] is not None for t in tags), self.timeout)
         if self._closed_reason and any(self._outcome[t] is None for t in tags):
-            reason = self._closed_reason
-            raise PublishError(reason)
-        result = [bool(self._outcome.pop(t)) for t in tags]
-        return result
+            raise PublishError(self._closed_reason)
+        return [bool(self._outcome.pop(t)) for t in tags]
 
     def idle(self, seconds: float) -> None:
         """Let the connection breathe (heartbeats) while there is nothing to publish."""
@@ -419,7 +483,8 @@ class EventConsumer:
                         queue, _dead = declare(self.settings, self.handlers.routing_keys, channel)
                         self._pending = []
                         consumer = conn.Consumer(
-                            [queue], on_message=self._pending_append, prefetch_count=self.settings.prefetch, no_ack=False
+                            [queue], on_message=self._pending_append, prefetch_count=self.settings.prefetch,
+                            no_ack=False, auto_declare=False,  # declared above, as it may already exist
                         )
                         batch_size = max(1, self.settings.prefetch // 2)
                         with consumer:
@@ -564,10 +629,10 @@ class EventConsumer:
 
     def _on_event(self, message, event: Event, handler: Handler, tried: int = 0) -> str:
         # A failing handler is retried here, holding the message, so that the next events of
-        # the same aggregate (already prefetched) cannot overtake it; a redelivery after a
-        # crash counts the broker's earlier deliveries too.
+        # the same aggregate (already prefetched) cannot overtake it. The broker's
+        # x-delivery-count is not an attempt: it also counts crashes (see the module docstring).
         service = self.settings.service
-        attempts = int((message.headers or {}).get("x-delivery-count") or 0) + tried
+        attempts = tried
         while True:
             attempts += 1
             try:

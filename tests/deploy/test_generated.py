@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from services.ops import generated_files, rabbitmq_definitions, routing_keys
-from services.shared.bus import service_queues
+from services.shared.bus import PARKING_EXCHANGE, PARKING_QUEUE, service_queues
 from services.shared.config import SERVICES, Settings
 
 from .conftest import DEPLOY, ROOT
@@ -28,7 +28,9 @@ def test_the_definitions_are_what_the_services_declare():
     definitions = rabbitmq_definitions()
     queues = {q["name"]: q["arguments"] for q in definitions["queues"]}
     bindings = {(b["source"], b["destination"], b["routing_key"]) for b in definitions["bindings"]}
-    expected_queues, expected_bindings = {}, set()
+    # and the parking queue of events no queue is bound for, behind its alternate exchange
+    expected_queues = {PARKING_QUEUE: {"x-queue-type": "quorum"}}
+    expected_bindings = {(PARKING_EXCHANGE, PARKING_QUEUE, "")}
     for service in SERVICES:
         keys = routing_keys(service)
         if not keys:
@@ -42,7 +44,8 @@ def test_the_definitions_are_what_the_services_declare():
                 expected_bindings.add((queue.exchange.name, queue.name, queue.routing_key))
     assert queues == expected_queues
     assert bindings == expected_bindings
-    assert {(x["name"], x["type"]) for x in definitions["exchanges"]} == {("tandem.events", "topic"), ("tandem.dlx", "direct")}
+    assert {(x["name"], x["type"]) for x in definitions["exchanges"]} == {
+        ("tandem.events", "topic"), ("tandem.dlx", "direct"), (PARKING_EXCHANGE, "fanout")}
     assert "users" not in definitions, "no credentials in the repository"
 
 

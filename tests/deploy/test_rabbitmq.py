@@ -16,6 +16,9 @@ import pytest
 
 from services.ops import permission_pattern, rabbitmq_definitions, routing_keys
 from services.shared.bus import (
+    PARKING_EXCHANGE,
+    PARKING_QUEUE,
+    REDELIVERY_GUARD,
     PikaConfirmPublisher,
     connection,
     declare,
@@ -101,8 +104,12 @@ def test_the_definitions_file_imports_and_matches_what_the_services_declare(amqp
         assert (dead.exchange.name, dead.name, dead.routing_key) in bindings
         definition = policies[f"tandem-{service}-events"]["definition"]
         definition = json.loads(definition) if isinstance(definition, str) else definition
-        assert definition["delivery-limit"] == queue.queue_arguments["x-delivery-limit"]
+        # the broker's delivery limit is a policy only (a queue argument could never change again),
+        # a last-resort guard far above any number of crashes
+        assert "x-delivery-limit" not in queue.queue_arguments
+        assert definition["delivery-limit"] == REDELIVERY_GUARD >= 100
         assert definition["dead-letter-exchange"] == queue.queue_arguments["x-dead-letter-exchange"]
+    assert PARKING_QUEUE in queues and (PARKING_EXCHANGE, PARKING_QUEUE, "") in bindings
 
     # and the services' own declarations agree with it (no PRECONDITION_FAILED)
     for service in SERVICES:
@@ -110,6 +117,29 @@ def test_the_definitions_file_imports_and_matches_what_the_services_declare(amqp
             s = settings(service, amqp_url)
             with connection(s, "deploy-test") as conn:
                 declare(s, routing_keys(service), conn.channel())
+
+    # an event no service is bound for is parked by the alternate exchange, not dropped
+    with pika.BlockingConnection(pika.URLParameters(amqp_url)) as conn:
+        channel = conn.channel()
+        channel.confirm_delivery()
+        channel.basic_publish("tandem.events", "cohort.renamed.v9", b"{}", mandatory=True)
+        method, _props, _body = channel.basic_get(PARKING_QUEUE, auto_ack=True)
+        assert method is not None and method.routing_key == "cohort.renamed.v9"
+
+
+def test_a_queue_declared_by_an_older_tandem_still_takes_its_consumer(amqp_url):
+    """Before the delivery limit became a policy, queues carried x-delivery-limit=5 as an argument;
+    that cannot change on a live queue, so the worker attaches to it as it is."""
+    notify = settings("notify", amqp_url)
+    with pika.BlockingConnection(pika.URLParameters(amqp_url)) as conn:
+        conn.channel().queue_declare("notify.events", durable=True, arguments={
+            "x-queue-type": "quorum", "x-delivery-limit": 5,
+            "x-dead-letter-exchange": "tandem.dlx", "x-dead-letter-routing-key": "notify.events"})
+    with connection(notify, "deploy-test") as conn:
+        queue, _dead = declare(notify, routing_keys("notify"), conn.channel())
+    bound = {(b["source_name"], b["routing_key"]) for b in table("list_bindings", "-p", vhost_of(amqp_url),
+             "source_name", "destination_name", "routing_key") if b["destination_name"] == queue.name}
+    assert {("tandem.events", key) for key in routing_keys("notify")} <= bound
 
 
 def test_a_service_user_with_the_kubernetes_permissions_does_its_work_and_no_more(amqp_url):
