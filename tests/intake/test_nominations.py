@@ -3,7 +3,10 @@
 from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlparse
 
+from services.notify.domain.messages import compose
+from services.notify.domain.rendering import render
 from services.shared import clock
+from services.shared.contract import parse_event
 from tests.intake.conftest import mentor
 from tests.skeleton import expect
 
@@ -80,3 +83,23 @@ def test_a_declined_nomination_gets_no_form(intake):
     expect(intake.send("POST", f"/intake/nominations/{nomination['id']}/decision", {"decision": "decline"}, coordinator), 200)
     assert [e["type"] for e in intake.events("nomination.")] == ["nomination.submitted.v1", "nomination.declined.v1"]
     expect(intake.send("POST", f"/intake/nominations/{nomination['id']}/decision", {"decision": "accept"}, coordinator), 409)
+
+
+def test_the_nomination_mail_names_the_organisation_as_people_know_it(intake):
+    """Not "skv har nominerat dig": the nominee reads the member organisation's own name."""
+    coordinator = intake.tenant("arbetsgivarverket")
+    programme = intake.programme(coordinator, member_organisations=[{"id": "skv", "name": "Skatteverket"}])
+    cohort = intake.cohort(coordinator, programme["id"], nomination_deadline="2027-01-11T22:59:00+00:00", open=False)
+    skv = intake.representative("arbetsgivarverket", "skv")
+    nomination = expect(intake.send("POST", f"/intake/cohorts/{cohort['id']}/nominations",
+                                    {"name": "Karin Berg", "email": "karin.berg@example.se", "rank": 1}, skv), 201)
+    expect(intake.send("POST", f"/intake/nominations/{nomination['id']}/decision", {"decision": "accept"}, coordinator), 200)
+    event = parse_event(intake.events("nomination.accepted")[0])
+    assert (event.loaded["organisation"], event.loaded["organisation_name"]) == ("skv", "Skatteverket")
+
+    [message] = compose(event.type, event.loaded)
+    for locale in ("sv", "en"):
+        mail = render(message.kind, {**message.context, "name": "Karin Berg", "time_zone": "Europe/Stockholm",
+                                     "unsubscribe_url": None, "contacts": []}, [locale])
+        assert "Skatteverket" in mail.text and "Skatteverket" in mail.html, mail.text
+        assert "skv " not in mail.text

@@ -70,11 +70,17 @@ def decide(conn: Connection, nomination, decision: str, cohort, programme, now: 
     return row
 
 
+def organisation_name(programme, organisation: str) -> str | None:
+    """The member organisation's name as people know it ("Skatteverket" for skatteverket)."""
+    return next((m["name"] for m in programme["member_organisations"] if m["id"] == organisation), None)
+
+
 def _publish(conn, event_type, row, cohort, programme, extra=None) -> None:
     data = {
         "nomination_id": row["id"], "cohort_id": cohort["id"],
         "programme_name": localized(programme["names"], row["locale"], programme["locale"]),
-        "cohort_name": cohort["name"], "organisation": row["organisation"], "name": row["name"], "email": row["email"],
+        "cohort_name": cohort["name"], "organisation": row["organisation"],
+        "organisation_name": organisation_name(programme, row["organisation"]), "name": row["name"], "email": row["email"],
         "locale": row["locale"], "time_zone": cohort["time_zone"], **(extra or {}),
     }
     store.publish(conn, new_event(event_type, source="intake", tenant=row["tenant"], subject=f"nomination/{row['id']}", data=data))

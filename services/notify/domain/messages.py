@@ -167,7 +167,8 @@ def nomination_accepted(data: dict, cohort: CohortInfo | None) -> list[Outgoing]
     nominee = Recipient(data["name"], data["email"], data["locale"], data["time_zone"], data["nomination_id"], "mentor")
     return [Outgoing("nomination_accepted", nominee, {
         "programme": data["programme_name"], "cohort": data["cohort_name"], "role": "mentor",
-        "organisation": data["organisation"], "form_link": data["form_link"], "link_expires_at": data["link_expires_at"],
+        "organisation": data["organisation"], "organisation_name": data.get("organisation_name"),
+        "form_link": data["form_link"], "link_expires_at": data["link_expires_at"],
     })]
 
 
