@@ -169,6 +169,18 @@ def test_grafana_gets_the_datasource_and_the_dashboard():
     assert mounts["./grafana/provisioning"] == "/etc/grafana/provisioning"
 
 
+def test_every_api_counts_public_requests_in_the_shipped_redis():
+    redis = SERVICES_IN_COMPOSE["redis"]
+    assert re.fullmatch(r"redis:\d+\.\d+\.\d+.*", redis["image"]), "pin Redis's version"
+    assert "redis-cli" in redis["healthcheck"]["test"]
+    assert "ports" not in redis, "only the APIs reach it, on the compose network"
+    for service in SERVICES:
+        env = SERVICES_IN_COMPOSE[f"{service}-api"]["environment"]
+        assert env["RATELIMIT_STORAGE_URI"] == "redis://redis:6379/0"
+        # the APIs are reached straight on their published ports: no proxy may name the client
+        assert env.get("TANDEM_TRUSTED_PROXIES", "0") == "0"
+
+
 def test_mail_goes_to_the_catcher():
     assert "mailpit" in SERVICES_IN_COMPOSE["mailpit"]["image"]
     assert SERVICES_IN_COMPOSE["notify-worker"]["environment"]["SMTP_HOST"] == "mailpit"

@@ -8,6 +8,7 @@ deploy/k8s/crds/.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 
 import jsonschema
@@ -168,13 +169,43 @@ def test_network_policies_cover_every_pod(rendered, overlay):
             expression = database["to"][0]["podSelector"]["matchExpressions"][0]
             assert expression["key"] == database_label
             assert expression["values"] == [f"tandem-{service}-db" if overlay == "prod" else "dev-postgres"]
-            extra = egress[3:]
+            if role == "api":
+                redis = egress[3]
+                assert redis["ports"] == [{"port": 6379, "protocol": "TCP"}]
+                assert redis["to"][0]["podSelector"]["matchExpressions"][0]["values"] == ["tandem-redis"]
+            extra = egress[4:] if role == "api" else egress[3:]
             assert not extra or (service, role) == ("notify", "worker"), "only notify's worker sends e-mail"
             sources = [peer["namespaceSelector"]["matchExpressions"][0]["values"][0]
                        for rule in policy["ingress"] for peer in rule["from"]]
             assert sources == (["ingress-nginx", "monitoring"] if role == "api" else ["monitoring"])
     migrate = policies["tandem-migrate"]["spec"]
     assert "ingress" not in migrate and "Ingress" in migrate["policyTypes"]
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_every_api_counts_public_requests_in_the_shared_redis_per_client_behind_the_ingress(rendered, overlay):
+    docs = rendered[overlay]
+    deployments, services = by_kind(docs, "Deployment"), by_kind(docs, "Service")
+    redis = deployments["tandem-redis"]
+    (container,) = pod_spec(redis)["containers"]
+    assert re.fullmatch(r"redis:\d+\.\d+\.\d+.*", container["image"]), "pin Redis's version"
+    assert pod_spec(redis)["securityContext"]["runAsNonRoot"] is True
+    assert container["securityContext"]["readOnlyRootFilesystem"] is True
+    service = services["tandem-redis"]["spec"]
+    assert service["selector"].items() <= redis["spec"]["template"]["metadata"]["labels"].items()
+    assert [p["port"] for p in service["ports"]] == [6379]
+    for name in SERVICES:
+        env = {e["name"]: e.get("value") for e in pod_spec(deployments[f"tandem-{name}-api"])["containers"][0]["env"]}
+        assert env["RATELIMIT_STORAGE_URI"] == "redis://tandem-redis:6379/0"
+        assert env["TANDEM_TRUSTED_PROXIES"] == "1", "the ingress controller is the one proxy hop"
+    # only the API pods reach Redis, and Redis reaches nothing
+    policy = by_kind(docs, "NetworkPolicy")["tandem-redis"]["spec"]
+    assert policy["podSelector"]["matchLabels"] == {"app.kubernetes.io/name": "tandem-redis"}
+    assert "egress" not in policy and "Egress" in policy["policyTypes"]
+    (rule,) = policy["ingress"]
+    admitted = {e["key"]: e["values"] for e in rule["from"][0]["podSelector"]["matchExpressions"]}
+    assert admitted == {"app.kubernetes.io/part-of": ["tandem"], "app.kubernetes.io/component": ["api"]}
+    assert rule["ports"] == [{"port": 6379, "protocol": "TCP"}]
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
