@@ -91,7 +91,7 @@ class ApplicationSubmitted(ApplicationPerson):
     capacity = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10))
     interests = Text(max_length=PARAGRAPH, multiline=True, load_default="")
     nomination_id = Id(allow_none=True, load_default=None)
-    arrival = fields.Integer(required=True, metadata={"description": "arrival order within the cohort and role"})
+    arrival = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1), metadata={"description": "arrival order within the cohort and role"})
 
 
 @event_type("application.accepted.v1", "intake", "An application was accepted (places, or the coordinator).")
