@@ -111,6 +111,8 @@ class WhyNotOut(Schema):
     mentor_id = fields.String()
     allowed = fields.Boolean()
     rule = fields.String(allow_none=True, metadata={"description": "the hard rule that forbids the pair"})
+    missing_languages = fields.List(fields.String(), metadata={
+        "description": "the languages the programme requires of every mentor that this mentor lacks"})
     proposed = fields.Boolean(allow_none=True, metadata={"description": "the run proposes this pair already"})
     score = fields.Float(allow_none=True, metadata={"description": "the pair's own score"})
     breakdown = fields.Dict(allow_none=True)

@@ -177,6 +177,21 @@ def test_a_coordinators_forbid_is_a_hard_rule():
     assert pair_rule(mentee(), mentor(), forbidden={("amira", "lars")}) is None
 
 
+def test_a_mentor_lacking_a_language_the_programme_requires_is_allowed_with_nobody():
+    agency = {"sv", "en"}  # the state agency's programme: every mentor speaks Swedish and English
+    swedish_only = mentor()
+    both = mentor("lars", spoken_languages=frozenset({"SV", "ar"}), mentoring_languages=frozenset({"sv", "en"}))
+    assert scoring.missing_languages(swedish_only, agency) == ["en"]
+    assert pair_rule(mentee(), swedish_only, required_languages=agency) == "missing_required_language"
+    assert pair_rule(mentee(), both, required_languages=agency) is None  # mentoring in English counts
+    assert pair_rule(mentee(), swedish_only) is None  # a programme without the rule
+    mentees = [mentee(), mentee("omar", mentoring_languages=frozenset({"sv", "en"}))]
+    scorer = CohortScorer(mentees, [swedish_only, both], required_languages=agency)
+    allowed = scorer.allowed(np.arange(2))
+    assert allowed.tolist() == [[False, True], [False, True]]
+    assert (scorer.scores(np.arange(2))[:, 0] == -1).all()
+
+
 # --- the vectorised path is the same arithmetic ---------------------------------------------------------
 
 def _random_people(seed: int, n: int, m: int):

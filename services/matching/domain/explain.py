@@ -1,8 +1,9 @@
 """Why a mentee was left unmatched, and what a coordinator's "why not this mentor?" would cost.
 
 Reasons come from the hard rules and the capacities only, never from scores: a mentee is unmatched
-because no mentor shares a mentoring language, because every mentor who does is excluded, or
-because every mentor who could take them is full. In the optimal mode the number of pairs is
+because no mentor shares a mentoring language, because every mentor who does is excluded (or lacks
+a language the programme requires of every mentor, which the reason names), or because every
+mentor who could take them is full. In the optimal mode the number of pairs is
 maximal, so one of these three always holds (a mentee with an allowed mentor who had a free seat
 would have been matched); so it does in the stable mode (it would be a blocking pair) and for the
 greedy baselines.
@@ -13,9 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from babel import Locale
 
 from .model import Problem, Solution
-from .scoring import employer_key, isco_code, pair_rule
+from .scoring import employer_key, isco_code, missing_languages, pair_rule
 from .solver import RULE_TEXTS, pair_points, prepare, propose_pairs, with_pin
 
 #: ISCO-08 major and sub-major groups (ILO's English titles), to name a mentee's field in a reason.
@@ -58,6 +60,8 @@ ISCO_GROUPS: dict[str, str] = {
 
 NO_SHARED_LANGUAGE = "no_shared_language"
 EXCLUDED = "excluded"
+#: Every mentor who shares a language with the mentee lacks a language the programme requires.
+MENTORS_LACK_REQUIRED_LANGUAGE = "mentors_lack_required_language"
 ALL_AT_CAPACITY = "all_at_capacity"
 #: Only for a solution made elsewhere (not by this package's solvers): a mentor who could take
 #: the mentee still has a seat.
@@ -75,6 +79,13 @@ class Reason:
 
 def _mentors(count: int) -> str:
     return f"{count} mentor" if count == 1 else f"{count} mentors"
+
+
+def language_names(codes) -> str:
+    """"Swedish (sv) and English (en)": the codes a reason names, readable by a coordinator."""
+    english = Locale("en").languages
+    named = [f"{english[c]} ({c})" if c in english else c for c in codes]
+    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
 
 
 def _group_phrase(wish: str | None, professions: list[str | None]) -> tuple[str, dict]:
@@ -123,16 +134,28 @@ def _reason(cohort, mentee, shares: np.ndarray, allowed: np.ndarray, full: np.nd
         return Reason(NO_SHARED_LANGUAGE, f"no mentor shares a mentoring language ({listed})",
                       {"languages": languages})
     if not allowed.any():
-        counts = {"same_employer": 0, "excluded_employer": 0, "forbidden": 0}
+        rules = cohort.problem.rules
+        counts = {"same_employer": 0, "excluded_employer": 0, "forbidden": 0, "missing_required_language": 0}
+        lacking: set[str] = set()
         for j in np.flatnonzero(shares).tolist():
-            rule = pair_rule(mentee, cohort.mentors[j], cohort.problem.rules.forbidden)
+            rule = pair_rule(mentee, cohort.mentors[j], rules.forbidden, rules.required_mentor_languages)
             if rule in counts:
                 counts[rule] += 1
+            if rule == "missing_required_language":
+                lacking.update(missing_languages(cohort.mentors[j], rules.required_mentor_languages))
+        if counts["missing_required_language"] == int(shares.sum()):
+            return Reason(
+                MENTORS_LACK_REQUIRED_LANGUAGE,
+                f"every mentor who shares a language with them lacks {language_names(sorted(lacking))}, "
+                "which the programme requires of every mentor",
+                {"mentors": int(shares.sum()), "missing_languages": sorted(lacking)},
+            )
         return Reason(
             EXCLUDED,
             "every mentor who shares a language is excluded: same employer, an excluded employer, "
-            "or forbidden by the coordinator",
-            {"mentors": int(shares.sum()), **counts,
+            "forbidden by the coordinator"
+            + (f", or lacking {language_names(sorted(lacking))} (required of every mentor)" if lacking else ""),
+            {"mentors": int(shares.sum()), **counts, "missing_languages": sorted(lacking),
              "employer": employer_key(mentee.employer) is not None},
         )
     candidates = np.flatnonzero(allowed)
@@ -166,7 +189,12 @@ def why_not(problem: Problem, solution: Solution, mentee_id: str, mentor_id: str
     points, breakdown = _pair_score(cohort, i, j)
     answer = {"mentee_id": mentee_id, "mentor_id": mentor_id, "score": points,
               "breakdown": {name: float(values[0]) for name, values in breakdown.items()}}
-    rule = pair_rule(mentee, mentor, problem.rules.forbidden)
+    rule = pair_rule(mentee, mentor, problem.rules.forbidden, problem.rules.required_mentor_languages)
+    if rule == "missing_required_language":
+        missing = missing_languages(mentor, problem.rules.required_mentor_languages)
+        return {**answer, "allowed": False, "rule": rule, "missing_languages": missing,
+                "text": f"not allowed: the mentor does not speak {language_names(missing)}, "
+                        "which the programme requires of every mentor"}
     if rule is not None:
         return {**answer, "allowed": False, "rule": rule, "text": f"not allowed: {RULE_TEXTS[rule]}"}
     current = {p.mentee_id: p.mentor_id for p in solution.pairs}

@@ -82,10 +82,12 @@ class Mentor:
 
 @dataclass(frozen=True)
 class Rules:
-    """The coordinator's decisions, as (mentee_id, mentor_id) pairs: never propose / always propose."""
+    """The coordinator's decisions, as (mentee_id, mentor_id) pairs: never propose / always propose;
+    and the programme's: languages (ISO 639 codes) every mentor must speak, or be proposed to nobody."""
 
     forbidden: frozenset[tuple[str, str]] = frozenset()
     pinned: frozenset[tuple[str, str]] = frozenset()
+    required_mentor_languages: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

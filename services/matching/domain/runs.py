@@ -110,8 +110,10 @@ def build_problem(conn: Connection, tenant: str, cohort, mode: str | None = None
     pinned = frozenset((r["mentee_id"], r["mentor_id"]) for r in overrides if r["kind"] == "pin"
                        and r["mentee_id"] in free_mentees and r["mentor_id"] in free_mentors)
     programme = cohort["programme"]
+    required = frozenset(programme.get("required_mentor_languages") or [])
     return Problem(
-        mentees=tuple(mentees), mentors=tuple(mentors), rules=Rules(forbidden=forbidden, pinned=pinned),
+        mentees=tuple(mentees), mentors=tuple(mentors),
+        rules=Rules(forbidden=forbidden, pinned=pinned, required_mentor_languages=required),
         weights={**DEFAULT_WEIGHTS, **(programme.get("matching_weights") or {})},
         mode=mode or programme.get("matching_mode", "optimal"),
     )
@@ -289,7 +291,7 @@ def check_problem(conn: Connection, tenant: str, cohort, problem: Problem) -> No
             raise RunCannotSucceed("pin_conflict", f"{names.get(mentee_id)} is pinned to two mentors ({names.get(pinned[mentee_id])} "
                                                    f"and {names.get(mentor_id)}); remove one of the pins")
         pinned[mentee_id] = mentor_id
-        rule = pair_rule(mentees[mentee_id], mentors[mentor_id], problem.rules.forbidden)
+        rule = pair_rule(mentees[mentee_id], mentors[mentor_id], problem.rules.forbidden, problem.rules.required_mentor_languages)
         if rule is not None:
             raise RunCannotSucceed("pin_breaks_rule", f"the pin of {names.get(mentee_id)} with {names.get(mentor_id)} breaks a hard "
                                                       f"rule ({RULE_TEXTS.get(rule, rule)}); remove the pin")
@@ -316,6 +318,7 @@ def _record_success(engine: Engine, run, worker: str, problem: Problem, solution
         parameters = {
             "weights": problem.weights, "mode": problem.mode, "pins": len(problem.rules.pinned),
             "forbids": len(problem.rules.forbidden), "mentor_seats": sum(m.capacity for m in problem.mentors),
+            "required_mentor_languages": sorted(problem.rules.required_mentor_languages),
         }
         _end(conn, run, worker, SUCCEEDED, parameters=parameters,
              timings={**{k: round(v, 4) for k, v in solution.timings.items()}, "total": round(elapsed, 4)},

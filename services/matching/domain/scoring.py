@@ -44,7 +44,8 @@ _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 _ISCO = re.compile(r"[0-9]{1,4}")
 
 #: Why a pair is not allowed, most fundamental first (the order explanations report them in).
-RULES = ("no_shared_language", "forbidden", "same_employer", "excluded_employer")
+#: "missing_required_language": the mentor lacks a language the programme requires of every mentor.
+RULES = ("missing_required_language", "no_shared_language", "forbidden", "same_employer", "excluded_employer")
 
 
 # --- normalisation --------------------------------------------------------------------------
@@ -202,9 +203,18 @@ def interest_similarity(a: dict[int, float], b: dict[int, float]) -> float:
 
 # --- hard rules and the score of one pair -------------------------------------------------------
 
-def pair_rule(mentee: Mentee, mentor: Mentor, forbidden: Iterable[tuple[str, str]] = ()) -> str | None:
+def missing_languages(mentor: Mentor, required: Iterable[str]) -> list[str]:
+    """The required languages (normalised, sorted) the mentor neither speaks nor mentors in."""
+    speaks = language_keys(mentor.spoken_languages) | language_keys(mentor.mentoring_languages)
+    return sorted(language_keys(required) - speaks)
+
+
+def pair_rule(mentee: Mentee, mentor: Mentor, forbidden: Iterable[tuple[str, str]] = (),
+              required_languages: Iterable[str] = ()) -> str | None:
     """The first hard rule (of ``RULES``) that forbids this pair, or None if it is allowed.
     Capacity is not a property of a pair and is left to the solver."""
+    if missing_languages(mentor, required_languages):
+        return "missing_required_language"
     if not (language_keys(mentee.mentoring_languages) & language_keys(mentor.mentoring_languages)):
         return "no_shared_language"
     if (mentee.id, mentor.id) in (forbidden if isinstance(forbidden, (set, frozenset)) else set(forbidden)):
@@ -327,6 +337,7 @@ class CohortScorer:
         weights: Mapping[str, float] | None = None,
         forbidden: Iterable[tuple[str, str]] = (),
         scale: int = 1_000_000,
+        required_languages: Iterable[str] = (),
     ) -> None:
         self.mentees = tuple(mentees)
         self.mentors = tuple(mentors)
@@ -347,6 +358,11 @@ class CohortScorer:
         self._mentor_langs = _bitmasks(mentor_teach, self.languages)
         self._mentee_tongues = _bitmasks(mentee_tongues, self.languages)
         self._mentor_spoken = _bitmasks(mentor_spoken, self.languages)
+
+        # The programme's required languages rule a mentor out for everyone: one column mask.
+        self.required_languages = language_keys(required_languages)
+        self.missing = [missing_languages(r, self.required_languages) for r in self.mentors]
+        self._mentors_ruled_out = np.array([j for j, m in enumerate(self.missing) if m], dtype=np.int64)
 
         # Hard rules that are rare per mentee (forbids, own and excluded employers) as a sparse
         # list of banned mentors per mentee, applied to each block by fancy indexing.
@@ -451,6 +467,8 @@ class CohortScorer:
         mask = self.shares_language(rows, work)
         local, cols = self._banned_coords(rows)
         mask[local, cols] = False
+        if len(self._mentors_ruled_out):
+            mask[:, self._mentors_ruled_out] = False
         return mask
 
     def raw_scores(self, rows: np.ndarray, work: Buffers | None = None) -> np.ndarray:

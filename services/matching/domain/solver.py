@@ -88,6 +88,7 @@ EXACT_LIMIT = 2**62
 BOUND_LEVELS = 65534
 
 RULE_TEXTS = {
+    "missing_required_language": "the mentor lacks a language the programme requires of every mentor",
     "no_shared_language": "they share no mentoring language",
     "forbidden": "the coordinator forbade this pair",
     "same_employer": "the mentor works at the mentee's employer",
@@ -197,7 +198,7 @@ def prepare(problem: Problem) -> PreparedCohort:
         if i in pins:
             raise ValueError(
                 f"mentee {mentee_id} is pinned to two mentors ({mentors[pins[i]].id} and {mentor_id})")
-        rule = pair_rule(mentees[i], mentors[j], problem.rules.forbidden)
+        rule = pair_rule(mentees[i], mentors[j], problem.rules.forbidden, problem.rules.required_mentor_languages)
         if rule is not None:
             raise ValueError(f"pin ({mentee_id}, {mentor_id}) breaks a hard rule: {RULE_TEXTS[rule]}")
         pins[i] = j
@@ -210,7 +211,8 @@ def prepare(problem: Problem) -> PreparedCohort:
 
     probe = CohortScorer((), (), problem.weights)  # validates the weights, gives the best score
     scale = resolution(min(len(open_rows), int(free.sum())), probe.max_score)
-    scorer = CohortScorer(mentees, mentors, problem.weights, problem.rules.forbidden, scale=scale)
+    scorer = CohortScorer(mentees, mentors, problem.weights, problem.rules.forbidden, scale=scale,
+                          required_languages=problem.rules.required_mentor_languages)
     return PreparedCohort(problem, mentees, mentors, scorer, pins, free, open_rows, over,
                           seconds=time.perf_counter() - started)
 
