@@ -148,8 +148,8 @@ def connection(settings: Settings, name: str, confirm: bool = False) -> Connecti
     options = {"client_properties": {"connection_name": f"tandem-{settings.service}-{name}"}}
     if confirm:
         options["confirm_publish"] = True
-    if settings.embedded:  # an event no queue takes is kept in the in-memory parking queue
-        options = {"polling_interval": 0.01, "deadletter_queue": PARKING_QUEUE}
+    if settings.embedded:
+        options = {"polling_interval": 0.01}
     return Connection(settings.amqp_url, heartbeat=30 if not settings.embedded else 0, transport_options=options)
 
 
@@ -373,22 +373,35 @@ class PikaConfirmPublisher:
 
 
 class KombuPublisher:
-    """Publishes through kombu; used on the in-memory transport of the embedded mode."""
+    """Publishes through kombu; used on the in-memory transport of the embedded mode, where an
+    event no queue is bound for is parked in ``tandem.unroutable`` as on RabbitMQ."""
 
     def __init__(self, settings: Settings, name: str = "relay"):
         self.settings = settings
         self._conn = connection(settings, name)
         self._producer = Producer(self._conn.channel(), exchange=events_exchange(settings))
+        self._parking = Producer(self._producer.channel)  # the default exchange: straight to a queue
         events_exchange(settings)(self._producer.channel).declare()
+
+    def _routable(self, routing_key: str) -> bool:
+        channel, exchange = self._producer.channel, self.settings.exchange
+        return bool(channel.typeof(exchange).lookup(channel.get_table(exchange), exchange, routing_key, None))
 
     def publish_batch(self, items: list[Item]) -> list[bool]:
         for type_, tenant, event_id, body in items:
-            self._producer.publish(
+            headers, producer, key = {"tenant": tenant}, self._producer, type_
+            if not self._routable(type_):
+                metrics.EVENTS_UNROUTABLE.labels(self.settings.service, type_).inc()
+                log.warning("event %s (%s) is unroutable: no queue is bound for it; parked in %s",
+                            event_id, type_, PARKING_QUEUE)
+                headers["x-tandem-reason"] = f"unroutable: no queue is bound for {type_}"
+                producer, key = self._parking, PARKING_QUEUE
+            producer.publish(
                 body,
-                routing_key=type_,
+                routing_key=key,
                 message_id=event_id,
                 type=type_,
-                headers={"tenant": tenant},
+                headers=headers,
                 delivery_mode=2,
                 content_type="application/json",
                 content_encoding="utf-8",

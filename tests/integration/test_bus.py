@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from prometheus_client import REGISTRY
 
 from services.shared import outbox
-from services.shared.bus import HandlerTable, publisher_factory
+from services.shared.bus import PARKING_QUEUE, HandlerTable, publisher_factory
 from services.shared.config import Settings
 from services.shared.contract import Event, new_event, parse_event
 from services.shared.db import add_messaging_tables, create_engine, ensure_database
@@ -536,3 +536,27 @@ def test_an_event_retried_after_a_transient_failure_is_still_applied_before_the_
     assert backbone.attempts[flaky.id] == 2, "the first attempt failed, the retry succeeded"
     order = [name for _id, _t, _s, name in backbone.applications()]
     assert order == ["flaky first", "second"], f"agg applied out of order: {order}"
+
+
+def test_an_event_no_queue_is_bound_for_is_parked_not_lost(backbone):
+    """No alternate exchange here (no deployment policy): the publisher gets the event back and
+    parks it itself before the relay marks the row sent."""
+    backbone.start()
+    nobody = new_event(
+        "notification.sent.v1", source="tests", tenant="acme", subject="delivery-1",
+        data={"delivery_id": "d1", "cause_event_id": "e1", "cause_event_type": EVENT,
+              "message": "application_received", "channel": "email", "attempts": 1},
+    )
+    after = tenant_created("after-unroutable")
+    backbone.write(nobody, after)
+    backbone.wait_applied([after])
+    wait_for(lambda: not backbone.pending_ids(), 10, "the outbox was not drained")
+
+    parked = backbone.take_all(PARKING_QUEUE)
+    assert [p.message_id for p, _b, _rk in parked] == [nobody.id], "the unroutable event is kept"
+    props, body, _rk = parked[0]
+    assert parse_event(body) == nobody, "the parked copy is the event as written"
+    assert "no queue is bound for notification.sent.v1" in text(props.headers["x-tandem-reason"])
+    assert text(props.headers["x-tandem-routing-key"]) == "notification.sent.v1"
+    assert REGISTRY.get_sample_value(
+        "tandem_events_unroutable_total", {"service": SERVICE, "type": "notification.sent.v1"}) >= 1
