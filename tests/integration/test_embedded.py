@@ -71,8 +71,9 @@ def test_another_tenant_sees_nothing_of_it(platform, send, operator):
     expect(send("GET", f"/intake/cohorts/{cohort}/applications", None, other), 404)
     expect(send("POST", f"/intake/programmes/{programme}/cohorts", {"name": "x", "starts_on": "2027-01-01", "ends_on": "2027-06-01"}, other), 404)
     assert expect(send("GET", "/intake/programmes", None, other), 200) == []
-    assert expect(send("GET", f"/matching/cohorts/{cohort}/candidates", None, other), 200) == []
-    assert expect(send("GET", f"/scheduling/cohorts/{cohort}/participants", None, other), 200) == []
+    expect(send("GET", f"/matching/cohorts/{cohort}/candidates", None, other), 404)
+    expect(send("GET", f"/scheduling/cohorts/{cohort}/participants", None, other), 404)
+    expect(send("GET", f"/notify/deliveries?cohort_id={cohort}", None, other), 404)
     assert expect(send("GET", "/notify/deliveries", None, other), 200) == []
 
 

@@ -31,6 +31,7 @@ class Candidates(MethodView):
         """The cohort's mentors and mentees as matching has recorded them, in arrival order."""
         t = store.applications
         with service().engine.connect() as conn:
+            cohort_or_404(conn, cohort_id)
             return conn.execute(
                 sa.select(t).where(t.c.tenant == current_tenant(), t.c.cohort_id == cohort_id).order_by(t.c.role, t.c.arrival)
             ).mappings().all()

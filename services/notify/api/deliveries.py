@@ -27,7 +27,8 @@ class Deliveries(MethodView):
         """The tenant's deliveries, as a log (oldest first, or ``order=newest``): by person
         (application id or address), event, kind of message, channel, status, cohort and time."""
         t = store.deliveries
-        where = [t.c.tenant == tenant_of(query)]
+        tenant = tenant_of(query)
+        where = [t.c.tenant == tenant]
         if query["person"]:
             person = query["person"].strip()
             where.append(t.c.recipient == person.lower() if "@" in person else t.c.person_id == person)
@@ -41,9 +42,21 @@ class Deliveries(MethodView):
         if query["until"]:
             where.append(t.c.created_at < query["until"])
         with service().engine.connect() as conn:
+            # a cohort or a person named by id is the tenant's, or not there at all (404)
+            if query["cohort_id"]:
+                found(store.one(conn, store.cohorts, tenant, query["cohort_id"]), "cohort")
+            if query["person"] and "@" not in query["person"]:
+                found(_known_person(conn, tenant, query["person"].strip()), "person")
             order = (t.c.created_at.desc(), t.c.id.desc()) if query["order"] == "newest" else (t.c.created_at, t.c.id)
             return conn.execute(sa.select(t).where(*where).order_by(*order)
                                 .limit(query["limit"]).offset(query["offset"])).mappings().all()
+
+
+def _known_person(conn, tenant: str, person_id: str):
+    """A person notify has heard of in the tenant: a cohort's participant, or someone written to."""
+    r, d = store.recipients, store.deliveries
+    return (conn.execute(sa.select(r.c.id).where(r.c.tenant == tenant, r.c.id == person_id)).first()
+            or conn.execute(sa.select(d.c.id).where(d.c.tenant == tenant, d.c.person_id == person_id).limit(1)).first())
 
 
 @blp.route("/<delivery_id>")
