@@ -88,6 +88,24 @@ class GaugeCollector:
         return [family]
 
 
+class MergedCollectors:
+    """Several collectors as one: families of the same name (each service's outbox backlog, in the
+    embedded process that serves all four) become one family, with one HELP and one TYPE line."""
+
+    def __init__(self, collectors: Iterable):
+        self.collectors = list(collectors)
+
+    def collect(self) -> Iterable:
+        families = {}
+        for collector in self.collectors:
+            for family in collector.collect():
+                if family.name in families:
+                    families[family.name].samples.extend(family.samples)
+                else:
+                    families[family.name] = family
+        return list(families.values())
+
+
 def registry(extra_collectors: Iterable = ()) -> CollectorRegistry:
     """This process's metrics (or, in multiprocess mode, all processes'), plus ``extra_collectors``."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
@@ -99,8 +117,7 @@ def registry(extra_collectors: Iterable = ()) -> CollectorRegistry:
         result = CollectorRegistry()
         for collector in list(REGISTRY._collector_to_names):  # the process's default metrics
             result.register(collector)
-    for collector in extra_collectors:
-        result.register(collector)
+    result.register(MergedCollectors(extra_collectors))
     return result
 
 
