@@ -33,6 +33,11 @@ class NotifySettings:
     dispatch_interval: float = 0.5
     unsubscribe_ttl: int = 400 * 24 * 3600  # the one-click link in a message keeps working this long
     previous_secret_hours: float = 24.0  # after a rotation the old webhook secret still signs this long
+    # a tenant's own template renders in a limited subprocess: this long (wall clock and CPU), this
+    # much memory, in a pool of this many processes
+    template_seconds: float = 2.0
+    template_memory_mb: int = 256
+    template_workers: int = 2
 
     @property
     def smtp_configured(self) -> bool:
@@ -54,6 +59,9 @@ def notify_settings(base: Settings | None = None, **overrides) -> NotifySettings
         webhook_allow_http_loopback=_env("NOTIFY_WEBHOOK_ALLOW_HTTP_LOOPBACK", "false").lower() in ("1", "true", "yes"),
         dispatch_interval=float(_env("NOTIFY_DISPATCH_INTERVAL", "0.5")),
         previous_secret_hours=float(_env("NOTIFY_WEBHOOK_PREVIOUS_SECRET_HOURS", "24")),
+        template_seconds=float(_env("NOTIFY_TEMPLATE_SECONDS", "2")),
+        template_memory_mb=int(_env("NOTIFY_TEMPLATE_MEMORY_MB", "256")),
+        template_workers=int(_env("NOTIFY_TEMPLATE_WORKERS", "2")),
     )
     values.update(overrides)
     return NotifySettings(**values)

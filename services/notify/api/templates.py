@@ -1,5 +1,6 @@
 """A tenant's own wording of a message in a language: checked (it must parse, and render in the
-sandbox against sample data) before it is used; previewed against the samples."""
+sandbox against sample data, within limits of time and memory) before it is used; previewed
+against the samples."""
 
 from __future__ import annotations
 
@@ -123,12 +124,14 @@ class TemplatePreview(MethodView):
         sample = next((c for c in samples.contexts(message) if c.get("role") == body["role"]), samples.contexts(message)[0])
         if any(body.get(p) is not None for p in ("subject", "text", "html")):
             override = Override(body.get("subject"), body.get("text"), body.get("html"))
-            errors = validate_override(message, locale, override, [sample])
-            if errors:
-                abort(422, message="The template does not render.", errors={"json": errors})
         else:
             with service().engine.connect() as conn:
                 row = _override(conn, tenant_of(), message, locale)
             override = Override(row["subject"], row["text"], row["html"]) if row is not None else None
+        if override is not None:
+            # checked as for a save, the stored wording too (saved before the limits were)
+            errors = validate_override(message, locale, override, [sample])
+            if errors:
+                abort(422, message="The template does not render.", errors={"json": errors})
         rendered = preview(message, locale, override, sample)
         return {"locale": rendered.locale, "subject": rendered.subject, "text": rendered.text, "html": rendered.html}

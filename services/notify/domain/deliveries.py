@@ -152,7 +152,7 @@ def queue_messages(
                 "sender_name": sender_name,
                 "reply_to": _reply_to(cohort), "unsubscribe_url": unsubscribe, "calendar_method": method,
             },
-            status="suppressed" if reason else "pending", attempts=0, last_error=reason,
+            status="suppressed" if reason else "pending", attempts=0, last_error=reason or rendered.fallback,
             created_at=now, updated_at=now, next_attempt_at=now,
         ))
         queued.append(delivery_id)

@@ -2,17 +2,22 @@
 dates, times and numbers formatted by Babel for the reader's locale and time zone.
 
 The language is the recipient's, else the programme's, else English — the first of them that has
-the template. A tenant's own version of a template (an override) is rendered in Jinja's sandbox
-and, should it fail on real data, the default is used: a message is never lost to a template.
+the template. A tenant's own version of a template (an override) is rendered in Jinja's sandbox,
+which also counts its calls and refuses what would grow without bound, inside a subprocess
+limited in time and memory (``services.notify.sandbox``). Should it fail or run over on real
+data, the platform's template is used and the delivery says why: a message is never lost to a
+template, and one tenant's template never holds up anyone else's mail.
 """
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import logging
 import re
+import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -26,14 +31,17 @@ from jinja2 import (
     Environment,
     FileSystemLoader,
     StrictUndefined,
-    TemplateError,
     TemplateNotFound,
     TemplateSyntaxError,
     nodes,
     pass_context,
 )
+from jinja2.filters import do_center, do_indent
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.utils import Namespace, generate_lorem_ipsum
 
+from .. import sandbox
+from ..settings import current
 from .messages import KINDS, Localized
 
 log = logging.getLogger(__name__)
@@ -67,6 +75,7 @@ class Rendered:
     html: str
     calendar: str | None = None  # the calendar entry's title, for invitations
     overridden: bool = False
+    fallback: str | None = None  # why the tenant's own template was not used, when it was not
 
 
 # --- formatting for the reader ------------------------------------------------------------------
@@ -186,6 +195,12 @@ def _environment(cls: type[Environment], autoescape) -> Environment:
 
 MAX_RANGE = 1000
 MAX_LOOP_DEPTH = 2
+MAX_CALLS = 100_000  # macro, function and method calls in one rendering of a tenant's template
+MAX_WIDTH = 1_000  # padding and indentation
+MAX_LIPSUM = 10  # paragraphs of placeholder text
+
+# The calls made so far in the rendering under way (a list of one, set by ``_bounded``).
+_calls: contextvars.ContextVar[list[int]] = contextvars.ContextVar("template_calls")
 
 
 def _small_range(*args: int) -> range:
@@ -196,11 +211,54 @@ def _small_range(*args: int) -> range:
     return steps
 
 
+def _small_lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:  # noqa: A002 — Jinja's names
+    if n > MAX_LIPSUM or max > 200:
+        raise SecurityError(f"lipsum() is limited to {MAX_LIPSUM} paragraphs of at most 200 words")
+    return generate_lorem_ipsum(n, html, min, max)
+
+
+def _width(width) -> None:
+    if isinstance(width, int) and width > MAX_WIDTH or isinstance(width, str) and len(width) > MAX_WIDTH:
+        raise SecurityError(f"widths above {MAX_WIDTH} are not allowed in a message template")
+
+
+def _small_center(value, width: int = 80) -> str:
+    _width(width)
+    return do_center(value, width)
+
+
+def _small_indent(value, width=4, first: bool = False, blank: bool = False) -> str:
+    _width(width)
+    return do_indent(value, width, first, blank)
+
+
+class _SmallNamespace(Namespace):
+    """``namespace()`` whose values stay within a message's size (no doubling a string until
+    memory runs out)."""
+
+    def __setitem__(self, name: str, value) -> None:
+        if isinstance(value, str | list | tuple | dict) and len(value) > MAX_OUTPUT_CHARS:
+            raise SecurityError(f"a value longer than {MAX_OUTPUT_CHARS} is not allowed in a message template")
+        super().__setitem__(name, value)
+
+
 class _TemplateSandbox(SandboxedEnvironment):
     """Jinja's sandbox, also refusing the arithmetic that would exhaust memory or time
-    (``"x" * 10**9``)."""
+    (``"x" * 10**9``), huge numbers passed to functions and methods (``'a'.ljust(10**8)``), and
+    more than ``MAX_CALLS`` calls in one rendering (a macro recursing wildly)."""
 
     intercepted_binops = frozenset({"*", "**"})
+
+    def call(self, context, obj, /, *args, **kwargs):
+        calls = _calls.get(None)
+        if calls is not None:
+            calls[0] += 1
+            if calls[0] > MAX_CALLS:
+                raise SecurityError(f"the template makes more than {MAX_CALLS} calls")
+        for value in (*args, *kwargs.values()):
+            if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_OUTPUT_CHARS:
+                raise SecurityError(f"numbers above {MAX_OUTPUT_CHARS} are not allowed as arguments")
+        return super().call(context, obj, *args, **kwargs)
 
     def call_binop(self, context, operator, left, right):
         if operator == "**" and (not isinstance(right, int | float) or abs(right) > 64):
@@ -219,7 +277,8 @@ _defaults = _environment(Environment, lambda name: bool(name and name.endswith("
 _sandbox_text = _environment(_TemplateSandbox, False)
 _sandbox_html = _environment(_TemplateSandbox, True)
 for _sandbox in (_sandbox_text, _sandbox_html):
-    _sandbox.globals["range"] = _small_range
+    _sandbox.globals.update(range=_small_range, lipsum=_small_lipsum, namespace=_SmallNamespace)
+    _sandbox.filters.update(center=_small_center, indent=_small_indent)
 
 
 def _loop_depth(node) -> int:
@@ -285,13 +344,18 @@ def _subject_line(text: str) -> str:
 
 
 def _bounded(template, context: dict) -> str:
-    """Render, refusing output beyond a sane size (a tenant's template looping wild)."""
+    """Render, refusing output beyond a sane size and more than ``MAX_CALLS`` calls (a tenant's
+    template looping or recursing wild)."""
     parts, size = [], 0
-    for chunk in template.generate(context):
-        size += len(chunk)
-        if size > MAX_OUTPUT_CHARS:
-            raise SecurityError(f"the message grew beyond {MAX_OUTPUT_CHARS} characters")
-        parts.append(chunk)
+    token = _calls.set([0])
+    try:
+        for chunk in template.generate(context):
+            size += len(chunk)
+            if size > MAX_OUTPUT_CHARS:
+                raise SecurityError(f"the message grew beyond {MAX_OUTPUT_CHARS} characters")
+            parts.append(chunk)
+    finally:
+        _calls.reset(token)
     return "".join(parts)
 
 
@@ -311,12 +375,47 @@ def _render_default(kind: str, locale: str, context: dict) -> Rendered:
     return Rendered(locale, subject, text, html, _subject_line(calendar) if calendar else None)
 
 
+def _render_part(part: str, source: str, context: dict) -> str:
+    """One part of a tenant's template, in the sandbox (run in a limited process)."""
+    rendered = _bounded(_compiled(part, source), context)
+    return _subject_line(rendered) if part == "subject" else tidy_text(rendered) if part == "text" else rendered
+
+
+def _render_parts(context: dict, override: Override, default_subject: str) -> dict[str, str]:
+    """Every part the tenant overrides (run in a limited process)."""
+    done: dict[str, str] = {}
+    for part in ("subject", "text", "html"):
+        source = getattr(override, part)
+        if source:
+            done[part] = _render_part(part, source, {**context, "subject": done.get("subject", default_subject)}
+                                      if part == "html" else context)
+    return done
+
+
+def limits() -> sandbox.Limits:
+    settings = current()
+    return sandbox.Limits(settings.template_seconds, settings.template_memory_mb, settings.template_workers)
+
+
 def _render_override(kind: str, locale: str, context: dict, override: Override) -> Rendered:
     default = _render_default(kind, locale, context)
-    subject = _subject_line(_bounded(_compiled("subject", override.subject), context)) if override.subject else default.subject
-    text = tidy_text(_bounded(_compiled("text", override.text), context)) if override.text else default.text
-    html = _bounded(_compiled("html", override.html), {**context, "subject": subject}) if override.html else default.html
-    return Rendered(locale, subject, text, html, default.calendar, overridden=True)
+    done = sandbox.run(_render_parts, (context, override, default.subject), limits())
+    return Rendered(locale, done.get("subject", default.subject), done.get("text", default.text),
+                    done.get("html", default.html), default.calendar, overridden=True)
+
+
+# A tenant's template that ran over its limits is not tried again for a while by this process:
+# each try would cost the consumer the whole limit again.
+OVER_LIMIT_PAUSE = 600.0
+_over_limit: dict[Override, tuple[float, str]] = {}
+
+
+def _fallback(kind: str, locale: str, values: dict, reason: str, label: str) -> Rendered:
+    log.warning("the tenant's %s/%s template is not used (%s); the platform's is", locale, kind, reason,
+                extra={"template": f"{locale}/{kind}", "template_fallback": reason})
+    sandbox.TEMPLATE_FALLBACKS.labels("notify", kind, label).inc()
+    return replace(_render_default(kind, locale, values),
+                   fallback=f"the tenant's template {reason}; the platform's template was used")
 
 
 def render(
@@ -332,10 +431,19 @@ def render(
         values = {**localize(context, locale_chain(locale, *chain)), "locale": locale}
         override = override_for(locale) if override_for else None
         if override is not None:
+            paused = _over_limit.get(override)
+            if paused is not None and paused[0] > time.monotonic():
+                return _fallback(kind, locale, values, paused[1], "paused")
             try:
                 return _render_override(kind, locale, values, override)
-            except (TemplateError, SecurityError, TypeError, ValueError) as exc:
-                log.warning("the tenant's %s/%s template failed (%s); the default is used", locale, kind, exc)
+            except sandbox.TemplateOverLimit as exc:
+                now = time.monotonic()
+                for stale in [o for o, (until, _) in _over_limit.items() if until <= now]:
+                    del _over_limit[stale]
+                _over_limit[override] = (now + OVER_LIMIT_PAUSE, exc.reason)
+                return _fallback(kind, locale, values, exc.reason, exc.kind)
+            except Exception as exc:  # whatever the template did, the message goes out in the platform's words
+                return _fallback(kind, locale, values, f"failed: {_describe(exc)}", "error")
         return _render_default(kind, locale, values)
     raise LookupError(f"no template for {kind!r} in {', '.join(chain)}")
 
@@ -359,12 +467,17 @@ def _describe(exc: Exception) -> str:
         return f"line {exc.lineno}: {exc.message}"
     if isinstance(exc, SecurityError):
         return f"not allowed: {exc}"
+    if isinstance(exc, sandbox.TemplateOverLimit):
+        return f"too costly to render: it {exc.reason}"
+    if isinstance(exc, RecursionError):
+        return "it calls itself too deeply"
     return str(exc) or type(exc).__name__
 
 
 def validate_override(kind: str, locale: str, override: Override, samples: Sequence[dict]) -> dict[str, list[str]]:
     """Errors per part (``subject``, ``text``, ``html``): the template must parse and render,
-    in the sandbox, against every sample of the message (a mentee's and a mentor's)."""
+    in the sandbox and within the limits of time and memory, against every sample of the message
+    (a mentee's and a mentor's)."""
     errors: dict[str, list[str]] = {}
     if kind not in KINDS:
         return {"message": [f"unknown message {kind!r}"]}
@@ -386,33 +499,28 @@ def validate_override(kind: str, locale: str, override: Override, samples: Seque
             errors[part] = [_describe(exc)]
     if errors:
         return errors
+    bound = limits()
     for sample in samples:
         values = {**localize(sample, locale_chain(locale)), "locale": locale}
-        try:
-            rendered = _render_override(kind, locale, values, override)
-        except Exception as exc:  # every failure is the template's, reported by part
-            part = _failing_part(kind, locale, values, override)
-            errors.setdefault(part, []).append(_describe(exc))
-            break
-        if override.subject is not None and not rendered.subject:
-            errors.setdefault("subject", []).append("renders empty")
-            break
+        subject = _render_default(kind, locale, values).subject
+        # part by part, each in its own limited run, so that a refusal names the part at fault
+        for part in ("subject", "text", "html"):
+            source = getattr(override, part)
+            if source is None:
+                continue
+            try:
+                rendered = sandbox.run(_render_part, (part, source, {**values, "subject": subject} if part == "html" else values), bound)
+            except Exception as exc:  # every failure is the template's, reported by part
+                errors.setdefault(part, []).append(_describe(exc))
+                return errors
+            if part == "subject":
+                if not rendered:
+                    errors.setdefault("subject", []).append("renders empty")
+                    return errors
+                subject = rendered
     return errors
-
-
-def _failing_part(kind: str, locale: str, values: dict, override: Override) -> str:
-    for part in ("subject", "text", "html"):
-        source = getattr(override, part)
-        if source is None:
-            continue
-        try:
-            _bounded(_compiled(part, source), {**values, "subject": ""})
-        except Exception:  # the part that fails is the one to name
-            return part
-    return "text"
 
 
 def preview(kind: str, locale: str, override: Override | None, sample: dict) -> Rendered:
     values = {**localize(sample, locale_chain(locale)), "locale": locale}
     return _render_override(kind, locale, values, override) if override else _render_default(kind, locale, values)
-
