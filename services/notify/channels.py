@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import mailbox
+import re
 import smtplib
+import socket
 import ssl
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from email.charset import QP, Charset
@@ -45,6 +47,30 @@ class PermanentFailure(Exception):
 class ChannelDown(Exception):
     """The SMTP server cannot be reached or will not talk to us: nothing is sent, nothing is
     charged to the messages; everything waits for the server."""
+
+
+class Withheld(Exception):
+    """The sender said no (``ready``) just before the message's content would have gone out:
+    nothing was sent."""
+
+
+# ``ready`` is asked when all of a message but its end has gone to the server (envelope and
+# content, not the final "."), which is when the message counts as sent: the dispatcher waits
+# there for the previous message to be on record, so that wait overlaps the whole exchange with
+# the server instead of adding to it. Said no, the connection is dropped and the server discards
+# the unfinished message.
+Ready = Callable[[], bool]
+
+
+def _ask(ready: Ready | None) -> None:
+    if ready is None:
+        return
+    try:
+        go = ready()
+    except Exception as exc:
+        raise Withheld(f"{type(exc).__name__}: {exc}") from exc
+    if not go:
+        raise Withheld("the sender withdrew the message")
 
 
 # --- building the e-mail ------------------------------------------------------------------------
@@ -123,6 +149,34 @@ def build_email(settings: NotifySettings, letter: Letter, now: datetime) -> Mess
 # --- SMTP ---------------------------------------------------------------------------------------
 
 
+class _Client(smtplib.SMTP):
+    """smtplib's client, asking ``ready`` before it ends each message's content."""
+
+    ready: Ready | None = None
+
+    def connect(self, *args, **kwargs):
+        answer = super().connect(*args, **kwargs)
+        # a message's end goes on its own, right after its content: with Nagle's algorithm it
+        # would wait for the server's (delayed) acknowledgement of the content
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return answer
+
+    def data(self, msg: bytes):
+        """smtplib's DATA (RFC 5321 4.1.1.4), with ``ready`` asked before the final ".";
+        ``send_message`` hands the message over as bytes with CRLF line ends."""
+        if self.ready is None:
+            return super().data(msg)
+        self.putcmd("data")
+        code, reply = self.getreply()
+        if code != 354:
+            raise smtplib.SMTPDataError(code, reply)
+        content = re.sub(rb"(?m)^\.", b"..", msg)  # a line that starts with a dot gets another
+        self.send(content if content.endswith(b"\r\n") else content + b"\r\n")
+        _ask(self.ready)
+        self.send(b".\r\n")
+        return self.getreply()
+
+
 def _classify(code: int, text: str) -> Exception:
     return TransientFailure(text) if 400 <= code < 500 else PermanentFailure(text)
 
@@ -137,7 +191,7 @@ class SmtpSession:
     def open(self) -> None:
         s = self.settings.base
         try:
-            smtp = smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=self.settings.smtp_timeout)
+            smtp = _Client(s.smtp_host, s.smtp_port, timeout=self.settings.smtp_timeout)
             try:
                 smtp.ehlo()
                 if s.smtp_starttls:
@@ -154,12 +208,20 @@ class SmtpSession:
             raise ChannelDown(f"SMTP server {s.smtp_host}:{s.smtp_port}: {type(exc).__name__}: {exc}") from exc
         self.smtp = smtp
 
-    def send(self, msg: Message) -> None:
+    def send(self, msg: Message, ready: Ready | None = None) -> None:
         for again in (False, True):
             if self.smtp is None:
                 self.open()
+            self.smtp.ready = ready
             try:
                 refused = self.smtp.send_message(msg)
+            except Withheld:
+                # mid-message: the connection is dropped (no QUIT, which would go as content), and
+                # the server discards what it had of the message
+                with contextlib.suppress(Exception):
+                    self.smtp.close()
+                self.smtp = None
+                raise
             except smtplib.SMTPRecipientsRefused as exc:
                 (code, text), = exc.recipients.values()
                 raise _classify(code, f"SMTP {code} recipient refused: {_text(text)}") from exc
@@ -227,7 +289,7 @@ class MboxSession:
     def __init__(self, path: Path):
         self.path = path
 
-    def send(self, msg: Message) -> None:
+    def send(self, msg: Message, ready: Ready | None = None) -> None:
         """Append the message as a reader of the mbox sees it best: the text as the message
         (readable with ``cat``), the HTML version and any invitation beside it in
         ``mail/parts/<delivery id>.html`` and ``.ics``."""
@@ -241,6 +303,7 @@ class MboxSession:
                 out[key] = str(make_header(decode_header(value))) if isinstance(value, str) else str(value)
         out.set_content(parts.get("text/plain", ""), cte="8bit")
         out["Content-Language"] = msg["Content-Language"]
+        _ask(ready)
         with self._lock:
             if "text/html" in parts or "text/calendar" in parts:
                 parts_dir.mkdir(parents=True, exist_ok=True)

@@ -4,7 +4,8 @@ records what became of each — sent, to be retried, or failed — with its even
 Each delivery is recorded as sent right after the channel accepts it, durably, before the next
 one goes out: a worker killed mid-batch leaves at most the one message it had in flight to be sent
 again (with the same Message-ID). The recording runs on a thread of its own while the next message
-is built, which keeps most of its cost off the path of the mail.
+is built and its envelope goes to the server; only its content waits for the record (``ready``),
+which keeps the commit off the path of the mail.
 
 Safe with several worker replicas: claims are taken with SKIP LOCKED on PostgreSQL and belong to
 a dispatcher that is alive (``store.ClaimOwner``), so a restarted or second worker takes over a
@@ -39,10 +40,11 @@ from .channels import (
     PermanentFailure,
     TransientFailure,
     WebhookChannel,
+    Withheld,
     build_email,
     email_channel,
 )
-from .domain.deliveries import Outcome, RetryPolicy, Settled, claim, renew, settle
+from .domain.deliveries import Outcome, RetryPolicy, Settled, claim, record_sent, renew, settle
 from .domain.webhooks import SIGNATURE_HEADER, signature_header, url_refusal
 from .settings import NotifySettings
 
@@ -115,7 +117,14 @@ class Dispatcher:
         renewing: Sequence[str] = ()
         if still_to_send and time.monotonic() >= self._renew_at:
             renewing, self._renew_at = still_to_send, time.monotonic() + self.lease.total_seconds() / 3
-        return bool(self._settle([outcome], renewing))
+        if outcome.result != "sent" or renewing:
+            return bool(self._settle([outcome], renewing))
+        with self.engine.connect() as conn:  # the common case: one statement, committed as it runs
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            sent = record_sent(conn, outcome.delivery, clock.now(), self.policy, self.worker)
+            conn.commit()  # (SQLite, not in autocommit there)
+        self._count([sent] if sent else [])
+        return sent is not None
 
     def _still_mine(self, rows: Sequence[dict]) -> list[dict]:
         t = store.deliveries
@@ -130,6 +139,11 @@ class Dispatcher:
         with self.engine.begin() as conn:
             settled = settle(conn, outcomes, clock.now(), self.policy, self.worker)
             renew(conn, still_to_send, clock.now(), self.lease, self.worker)
+        self._count(settled)
+        return settled
+
+    @staticmethod
+    def _count(settled: list[Settled]) -> None:
         for s in settled:  # counted once the transaction holds them
             row = s.delivery
             if s.status == "sent":
@@ -141,7 +155,6 @@ class Dispatcher:
             elif s.error:
                 log.warning("delivery %s (%s, %s) will be tried again: %s", row["id"], row["message"], row["channel"],
                             s.error, extra={"tenant": row["tenant"], "delivery": row["id"]})
-        return settled
 
     # -- e-mail ------------------------------------------------------------------------------------
 
@@ -152,26 +165,37 @@ class Dispatcher:
         if not claimed:
             return 0
         sent, pending = 0, deque(claimed)
-        recording: Future | None = None  # the outcome before, recorded while this message is built
+        recording: list[Future] = []  # outcomes being recorded while the next message is prepared
+
+        def ready() -> bool:
+            """Are the messages before on record, and still this dispatcher's? (asked before the
+            content of the next one goes out)"""
+            held = all([f.result() for f in recording])
+            recording.clear()
+            return held
+
         down: ChannelDown | None = None
         try:
             with self.email.session() as session:
                 while pending:
                     row = pending[0]
-                    message = self._build(row)
-                    if recording is not None and not recording.result():
-                        # that one was taken from this dispatcher: go on with what is still its own
-                        recording, pending = None, deque(self._still_mine(pending))
-                        continue
-                    outcome = message if isinstance(message, Outcome) else self._send(session, row, message)
+                    outcome = self._build(row)
+                    if not isinstance(outcome, Outcome):
+                        try:
+                            outcome = self._send(session, row, outcome, ready)
+                        except Withheld:
+                            ready()  # a failure to record surfaces here
+                            # one before was taken from this dispatcher: go on with what is still its own
+                            pending = deque(self._still_mine(pending))
+                            continue
                     pending.popleft()
                     sent += outcome.result == "sent"
-                    recording = self._recorder.submit(self._record, outcome, [r["id"] for r in pending])
+                    recording.append(self._recorder.submit(self._record, outcome, [r["id"] for r in pending]))
         except ChannelDown as exc:
             down = exc
         finally:
-            if recording is not None:
-                recording.result()  # a failure to record surfaces here (the next claim takes the rest again)
+            for future in recording:
+                future.result()  # a failure to record surfaces here (the next claim takes the rest again)
         if down is not None:
             self._settle([Outcome(row, "deferred", str(down)) for row in pending])
             self._outage(down)
@@ -192,15 +216,15 @@ class Dispatcher:
             return Outcome(row, "retry", f"{type(exc).__name__}: {exc}")
 
     @staticmethod
-    def _send(session, row: dict, message: Message) -> Outcome:
+    def _send(session, row: dict, message: Message, ready) -> Outcome:
         try:
-            session.send(message)
+            session.send(message, ready)
             return Outcome(row, "sent")
         except PermanentFailure as exc:
             return Outcome(row, "failed", str(exc))
         except TransientFailure as exc:
             return Outcome(row, "retry", str(exc), exc.retry_after)
-        except ChannelDown:
+        except (ChannelDown, Withheld):
             raise
         except Exception as exc:  # a fault of ours with this one message: it must not stop the rest
             log.exception("delivery %s could not be sent", row["id"])
