@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
+from tenacity import RetryCallState, Retrying, stop_when_event_set, wait_exponential
 
 from . import metrics
 from .contract import Event
@@ -21,18 +22,14 @@ from .contract import Event
 log = logging.getLogger(__name__)
 
 
-def add(conn: Connection, table: sa.Table, event: Event) -> None:
-    """Write ``event`` to the outbox inside the caller's transaction."""
-    conn.execute(
-        table.insert().values(
-            event_id=event.id,
-            type=event.type,
-            tenant=event.tenant,
-            aggregate=event.subject,
-            body=event.to_json(),
-            created_at=datetime.now(UTC),
-        )
-    )
+def add(conn: Connection, table: sa.Table, *events: Event) -> None:
+    """Write ``events`` to the outbox inside the caller's transaction, in one statement."""
+    now = datetime.now(UTC)
+    rows = [{"event_id": event.id, "type": event.type, "tenant": event.tenant, "aggregate": event.subject,
+             "body": event.to_json(), "created_at": now} for event in events]
+    if rows:
+        # one multi-row INSERT: its rows keep their order, so the relay publishes them in it
+        conn.execute(table.insert().values(rows))
 
 
 def backlog(engine: Engine, table: sa.Table) -> int:
@@ -119,25 +116,35 @@ class OutboxRelay:
         return len(done)
 
     def run(self, stop: threading.Event) -> None:
-        """Relay until ``stop`` is set, surviving broker and database outages."""
-        delay = self.interval
+        """Relay until ``stop`` is set, surviving broker and database outages: a failed step is
+        tried again after a pause that doubles up to 10 s, and is short again once a step works."""
+        step = Retrying(
+            wait=wait_exponential(multiplier=self.interval, max=10.0),
+            stop=stop_when_event_set(stop),
+            sleep=stop.wait,
+            before_sleep=self._recover,
+            retry_error_callback=lambda _state: 0,  # stopping during an outage
+        )
         while not stop.is_set():
+            sent = step(self.run_once)
+            if sent >= self.batch or stop.is_set():
+                continue
             try:
-                sent = self.run_once()
-                delay = self.interval
-                if sent >= self.batch:
-                    continue
                 if self.publisher is not None:
                     self.publisher.idle(self.interval)
                 else:
                     stop.wait(self.interval)
-            except Exception as exc:
-                log.warning("outbox relay: %s; retrying in %.1fs", exc, delay, extra={"service": self.service})
-                self._close_publisher()
-                self._step_down()
-                stop.wait(delay)
-                delay = min(delay * 2, 10.0)
+            except Exception as exc:  # the broker went away while idle: the next step reconnects
+                self._recover_from(exc, self.interval)
         self.close()
+
+    def _recover(self, state: RetryCallState) -> None:
+        self._recover_from(state.outcome.exception(), state.upcoming_sleep)
+
+    def _recover_from(self, exc: BaseException | None, delay: float) -> None:
+        log.warning("outbox relay: %s; retrying in %.1fs", exc, delay, extra={"service": self.service})
+        self._close_publisher()
+        self._step_down()
 
     def close(self) -> None:
         """Let go of the broker connection and of the relay's leadership."""
