@@ -26,7 +26,7 @@ from pathlib import Path
 import click
 
 from services.shared import logs
-from services.shared.config import DEFAULT_PORTS, SERVICES, settings_for
+from services.shared.config import DEFAULT_PORTS, SERVICES, public_url_serving, settings_for
 from services.shared.db import create_engine, migrate
 from services.shared.tenancy import ROLES, issue_token
 
@@ -90,7 +90,7 @@ def run(host: str, port: int) -> None:
 
     os.environ.setdefault("AMQP_URL", "memory://")
     logs.configure("tandem")
-    platform = embedded.build()
+    platform = embedded.build(public_url=public_url_serving(host, port))
     platform.start_workers()
     base = f"http://{host}:{port}"
     settings = settings_for("intake")
@@ -141,7 +141,9 @@ def up(port_base: int, api_workers: int) -> None:
     run_dir = Path(settings_for("intake").data_dir) / "run"
     procs: list[subprocess.Popen] = []
     for i, name in enumerate(SERVICES, start=1):
-        env = dict(os.environ, TANDEM_SERVICE=name, PROMETHEUS_MULTIPROC_DIR=str(_fresh_dir(run_dir / f"metrics-{name}")))
+        # each service links to its own pages in e-mail: on its own port here, unless told otherwise
+        env = dict(os.environ, TANDEM_SERVICE=name, PROMETHEUS_MULTIPROC_DIR=str(_fresh_dir(run_dir / f"metrics-{name}")),
+                   TANDEM_PUBLIC_URL=public_url_serving("127.0.0.1", port_base + i))
         tandem = [sys.executable, "-m", "services.cli"]
         procs.append(subprocess.Popen([*tandem, "api", name, "--port", str(port_base + i), "--workers", str(api_workers)], env=env))
         procs.append(subprocess.Popen([*tandem, "worker", name], env=env))

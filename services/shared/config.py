@@ -73,6 +73,16 @@ class Settings:
         return f"{self.service}.events"
 
 
+def public_url_serving(host: str, port: int) -> str:
+    """Where people reach what this process serves: ``TANDEM_PUBLIC_URL`` when it is set, else the
+    address and port it listens on, so that links in e-mail lead back to it."""
+    if host in ("", "0.0.0.0", "::"):
+        host = "127.0.0.1"  # listening everywhere: loopback at least reaches it
+    elif ":" in host:
+        host = f"[{host}]"
+    return (_env("TANDEM_PUBLIC_URL") or f"http://{host}:{port}").rstrip("/")
+
+
 def settings_for(service: str, **overrides) -> Settings:
     """Read one service's settings: `<SERVICE>_DATABASE_URL`, then `DATABASE_URL` as a template
     (``{service}`` is replaced), then a SQLite file in the data directory."""

@@ -3,10 +3,12 @@
 import mailbox
 
 import pytest
+from click.testing import CliRunner
 from kombu.transport import memory
 from werkzeug.test import Client
 
-from services import embedded
+from services import cli, embedded
+from services.shared.config import settings_for
 from services.shared.tenancy import issue_token
 from tests.skeleton import (
     applicant,
@@ -124,3 +126,32 @@ def test_metrics_count_requests_and_events(platform, send, operator):
     assert 'tandem_events_consumed_total{service="notify",tenant="saco",type="application.submitted.v1"}' in text
     assert 'tandem_outbox_backlog{service="matching"} 0.0' in text
     assert Client(platform.wsgi).get("/intake/metrics").status_code == 200
+
+
+def test_tandem_run_on_another_port_links_to_that_port_in_its_mail(tmp_path, monkeypatch):
+    monkeypatch.setenv("TANDEM_DATA_DIR", str(tmp_path))
+    for name in ("SMTP_HOST", "DATABASE_URL", "TANDEM_PUBLIC_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AMQP_URL", "memory://")
+    mailed = []
+
+    def serve(host, port, wsgi, **_options):
+        """Instead of listening: walk the skeleton over what `tandem run` would serve."""
+        operator = issue_token(settings_for("intake").signing_key, tenant="*", role="operator", sub="ops")
+        walk(over_test_client(Client(wsgi)), operator)
+
+        def in_the_mailbox():
+            box = mailbox.mbox(tmp_path / "mail" / "outbox.mbox")
+            return [m.get_payload(decode=True).decode() for m in box if m["To"] == "amira.haddad@example.se"]
+
+        mailed.extend(eventually(in_the_mailbox, what="the acknowledgement in the mailbox"))
+
+    monkeypatch.setattr("werkzeug.serving.run_simple", serve)
+    try:
+        result = CliRunner().invoke(cli.main, ["run", "--port", "8300"], catch_exceptions=False)
+    finally:
+        memory.Channel.queues.clear()
+        memory.Transport.global_state.clear()
+    assert result.exit_code == 0, result.output
+    assert "http://127.0.0.1:8300/intake/applications/mine?token=" in mailed[0]
+    assert "127.0.0.1:8000" not in mailed[0]
