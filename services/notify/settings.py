@@ -20,11 +20,13 @@ class NotifySettings:
 
     base: Settings
     max_attempts: int = 8  # tries of one delivery before it is failed
-    retry_base_seconds: float = 30.0  # the first retry waits up to this long (full jitter)
+    retry_base_seconds: float = 30.0  # the first retry waits between half of this and this long
     retry_max_seconds: float = 3600.0  # no wait between tries is longer than this
     outage_max_seconds: float = 60.0  # while the SMTP server is unreachable, probe at least this often
     batch: int = 200  # deliveries one dispatcher claims at a time
-    lease_seconds: float = 300.0  # a claim not finished by then (a crashed worker) is taken again
+    # A claim of a dispatcher that runs but has not renewed it for this long is taken again (a dead
+    # dispatcher's claims are taken over at once: they are tied to its life, see store.ClaimOwner).
+    lease_seconds: float = 300.0
     smtp_timeout: float = 15.0
     webhook_timeout: float = 5.0
     # Plain http:// webhooks only to a loopback address, for tests and development; never in
