@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 
 from flask import request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 MAX_DEPTH = 32  # the deepest Tandem schema nests 4 levels; 32 leaves room and stops the C parser's recursion
 INT_LIMIT = 2**63  # what a BIGINT (and SQLite's INTEGER) holds
@@ -41,10 +42,15 @@ class _TooLong:
 
 def check_json_body() -> None:
     """Raise a ``Refusal`` if this request's JSON body is malformed, too deep or holds values
-    nothing downstream can take. Reading the body here applies the request's size limit (413)."""
+    nothing downstream can take. Reading the body here applies the request's size limit
+    (``RequestEntityTooLarge``, 413), whether the body comes with a length or in chunks."""
     if not request.is_json:
         return
     data = request.get_data(cache=True)
+    limit = request.max_content_length
+    if request.content_length is None and limit is not None and len(data) >= limit:
+        # a chunked body is cut at the limit rather than refused: refuse it here
+        raise RequestEntityTooLarge()
     if not data.strip():
         return  # no body: the view's schema says whether one was needed
     try:

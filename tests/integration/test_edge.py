@@ -3,6 +3,7 @@ over the limit 413, a database outage 503 with Retry-After — never a 500, a ha
 
 from __future__ import annotations
 
+import io
 import json
 import time
 
@@ -84,6 +85,16 @@ def test_an_application_over_256_kib_gets_413_but_a_coordinator_may_send_more(op
     # a forged token does not buy the larger limit
     assert post_raw(intake, "/intake/programmes", json.dumps(programme | {"description": {"sv": "x" * 300_000}}),
                     "forged.token")[0] == 413
+
+
+def test_an_application_sent_in_chunks_is_held_to_the_same_limit(open_cohort):
+    intake, _, path = open_cohort
+    big = json.dumps(mentee(interests="x" * 300_000)).encode()
+    response = Client(intake.app).post(path, input_stream=io.BytesIO(big), content_type="application/json",
+                                       headers={"Transfer-Encoding": "chunked"},
+                                       environ_overrides={"wsgi.input_terminated": True})  # as gunicorn says
+    assert response.status_code == 413, response.get_data(as_text=True)
+    assert response.get_json()["code"] == 413
 
 
 def test_a_huge_offset_in_the_delivery_log_is_refused(tmp_path):
