@@ -222,6 +222,10 @@ def test_the_ingress_routes_each_prefix_to_its_api(rendered, overlay):
         target = services[backend["name"]]
         assert backend["port"]["name"] in {p["name"] for p in target["spec"]["ports"]}
     assert ("tls" in ingress["spec"]) == (overlay == "prod")
+    # the links in e-mail lead through this ingress
+    (config,) = [d for d in docs if d["kind"] == "ConfigMap" and d["metadata"]["name"].startswith("tandem-config")]
+    scheme = "https" if overlay == "prod" else "http"
+    assert config["data"]["TANDEM_PUBLIC_URL"] == f"{scheme}://{rule['host']}"
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
