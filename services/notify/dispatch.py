@@ -119,10 +119,11 @@ class Dispatcher:
             renewing, self._renew_at = still_to_send, time.monotonic() + self.lease.total_seconds() / 3
         if outcome.result != "sent" or renewing:
             return bool(self._settle([outcome], renewing))
-        with self.engine.connect() as conn:  # the common case: one statement, committed as it runs
-            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        with self.engine.connect() as conn:  # the common case: on PostgreSQL one statement, committed as it runs
+            if conn.dialect.name == "postgresql":
+                conn.execution_options(isolation_level="AUTOCOMMIT")
             sent = record_sent(conn, outcome.delivery, clock.now(), self.policy, self.worker)
-            conn.commit()  # (SQLite, not in autocommit there)
+            conn.commit()
         self._count([sent] if sent else [])
         return sent is not None
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parseaddr
-from functools import cached_property
+from functools import cache, cached_property
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -379,19 +379,29 @@ def record_sent(conn: Connection, delivery: dict, now: datetime, policy: RetryPo
     transaction and one round trip): it runs once per e-mail, between two messages."""
     if conn.dialect.name != "postgresql":
         return next(iter(settle(conn, [Outcome(delivery, "sent")], now, policy, worker)), None)
-    t, o = store.deliveries, store.OUTBOX
     sent = Settled(delivery, "sent", delivery["attempts"] + 1, None)
     event = _outcome_event(sent)
-    done = t.update().where(t.c.id == delivery["id"], t.c.claimed_by == worker).values(
+    found = conn.execute(_recording_sent(), {
+        "p_delivery": delivery["id"], "p_worker": worker, "p_now": now, "p_event": event.id, "p_type": event.type,
+        "p_tenant": event.tenant, "p_aggregate": event.subject, "p_body": event.to_json(),
+    }).first()
+    return sent if found is not None else None
+
+
+@cache
+def _recording_sent() -> sa.Insert:
+    """``record_sent``'s statement, built once (building it costs more than running it)."""
+    t, o = store.deliveries, store.OUTBOX
+    now = sa.bindparam("p_now", type_=t.c.updated_at.type)
+    done = t.update().where(t.c.id == sa.bindparam("p_delivery"), t.c.claimed_by == sa.bindparam("p_worker")).values(
         status="sent", sent_at=now, attempts=t.c.attempts + 1, last_error=None, body_text=None, body_html=None,
         calendar=None, payload=None, headers=None, claimed_by=None, claimed_until=None, updated_at=now,
     ).returning(t.c.id).cte("done")
-    announce = o.insert().from_select(
+    return o.insert().from_select(
         ["event_id", "type", "tenant", "aggregate", "body", "created_at"],
-        sa.select(sa.literal(event.id), sa.literal(event.type), sa.literal(event.tenant), sa.literal(event.subject),
-                  sa.literal(event.to_json()), sa.literal(now, o.c.created_at.type)).select_from(done),
+        sa.select(*(sa.bindparam(name, type_=sa.String) for name in ("p_event", "p_type", "p_tenant", "p_aggregate", "p_body")),
+                  now).select_from(done),
     ).returning(o.c.event_id)
-    return sent if conn.execute(announce).first() is not None else None
 
 
 def _outcome_event(s: Settled) -> Event:
