@@ -322,6 +322,42 @@ def test_near_misses_only_save_rounds_and_change_no_answer(monkeypatch):
     assert with_near_misses.stats["certificate"]["verified"] and without.stats["certificate"]["verified"]
 
 
+@PROPERTY
+@given(st.data())
+def test_only_mentees_some_maximum_matching_leaves_out_get_a_column_for_staying_unmatched(data):
+    # A mentee can be left out of some maximum matching exactly when the maximum matching
+    # without them is as large: checked one mentee at a time with networkx.
+    n, m = data.draw(st.integers(1, 8)), data.draw(st.integers(1, 6))
+    pairs = sorted(data.draw(st.sets(st.tuples(st.integers(0, n - 1), st.integers(0, m - 1)), min_size=1)))
+    rows, cols = (np.array(side, dtype=np.int64) for side in zip(*pairs, strict=True))
+    graph = solver.csr_array((np.ones(len(pairs)), (rows, cols)), shape=(n, m))
+
+    def largest(without=None):
+        g = nx.Graph()
+        g.add_nodes_from([("e", i) for i in range(n) if i != without] + [("r", j) for j in range(m)])
+        g.add_edges_from((("e", i), ("r", j)) for i, j in pairs if i != without)
+        top = [("e", i) for i in range(n) if i != without]
+        return len(nx.bipartite.maximum_matching(g, top_nodes=top)) // 2
+
+    expected = [i for i in range(n) if largest(without=i) == largest()]
+    assert solver._may_stay_unmatched(graph).tolist() == expected
+
+
+def test_a_round_that_adds_a_few_pairs_is_solved_again_only_where_they_reach(monkeypatch):
+    # Every round is first re-solved locally (the whole shortlist again only when that is not
+    # proven optimal): the same optimum as whole re-solves and the reference, certified.
+    problems = [_random_cohort(seed, 70, 30) for seed in range(20, 26)]
+    whole = [solver.solve(problem, candidates=2) for problem in problems]
+    monkeypatch.setattr(solver, "LOCAL_SHARE", 1.0)
+    solved_locally = 0
+    for problem, answer in zip(problems, whole, strict=True):
+        local = solver.solve(problem, candidates=2)
+        assert local.stats["certificate"]["verified"]
+        assert _rank(local) == _rank(answer) == reference_optimum(problem, _scale(local))
+        solved_locally += local.stats["rounds_solved_locally"]
+    assert solved_locally > 0
+
+
 def _random_cohort(seed: int, n: int, m: int) -> Problem:
     """A plain random cohort, for tests that need a fixed one (also in another process)."""
     rng = random.Random(seed)
