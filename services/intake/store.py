@@ -173,5 +173,5 @@ erasures = sa.Table(
 )
 
 
-def publish(conn: Connection, event: Event) -> None:
-    outbox.add(conn, OUTBOX, event)
+def publish(conn: Connection, *events: Event) -> None:
+    outbox.add(conn, OUTBOX, *events)

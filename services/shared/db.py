@@ -157,6 +157,21 @@ def rows(conn, table: sa.Table, tenant: str, *where, order_by=None):
     return conn.execute(query).mappings().all()
 
 
+def insert_new(conn, table: sa.Table, row: dict) -> bool:
+    """Insert ``row`` unless it collides with a unique constraint; True when it was inserted.
+
+    No savepoint and no exception: a duplicate is an answer, not an error (PostgreSQL and SQLite
+    both take ``ON CONFLICT DO NOTHING``).
+    """
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    # RETURNING, not rowcount: the driver may report -1 for an INSERT it did carry out
+    key = list(table.primary_key.columns)[0]
+    return conn.execute(insert(table).values(**row).on_conflict_do_nothing().returning(key)).first() is not None
+
+
 def update(conn, table: sa.Table, tenant: str, id_: str, **values) -> None:
     """Change the tenant's row ``id_``; another tenant's row is never touched."""
     conn.execute(table.update().where(_key(table) == id_, table.c.tenant == tenant).values(**values))

@@ -3,7 +3,6 @@
 import sqlalchemy as sa
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
-from sqlalchemy.exc import IntegrityError
 
 from services.shared import clock
 from services.shared.api import service
@@ -142,29 +141,29 @@ class CohortApplications(MethodView):
             cohort, programme = cohort_and_programme(conn, current_tenant(), cohort_id)
             if cohort["status"] == "finished":
                 abort(409, message="The cohort has finished.")
-            return submit(conn, cohort, programme, body)
+            row = submit(conn, cohort, programme, body)
+        return admitted(row, cohort, programme)
 
 
 def submit(conn, cohort, programme, body) -> dict:
-    """Take an application in, or answer 409 with the id of the one this e-mail made already."""
+    """Take an application in, in the caller's transaction, or answer 409 with the id of the one
+    this e-mail made already. Once the caller has committed, ``admitted`` decides it."""
     refusal = mentor_language_refusal(programme["required_mentor_languages"], body["role"], body["languages"])
     if refusal:
         abort(422, message=refusal.reason, errors={"json": {"languages": [refusal.reason]}})
-    t = store.applications
-    existing = conn.execute(sa.select(t.c.id).where(
-        t.c.tenant == cohort["tenant"], t.c.cohort_id == cohort["id"], t.c.role == body["role"],
-        t.c.email == body["email"].lower())).scalar()
-    if existing:
-        abort(409, message=f"This e-mail has applied to this cohort as {body['role']} already.",
-              errors={"email": ["already applied"], "existing_id": existing})
-    settings = service().settings
     try:
-        with conn.begin_nested():
-            row = apps.submit_application(conn, cohort, programme, body, clock.now(), settings)
-    except IntegrityError:
-        abort(409, message="This e-mail has applied to this cohort already.", errors={"email": ["already applied"]})
-    token = row["manage_link"].split("token=", 1)[1]
-    return {**application_out(conn, row), "manage_token": token}
+        return apps.take_in(conn, cohort, programme, body, clock.now())
+    except apps.AlreadyApplied as already:
+        abort(409, message=f"This e-mail has applied to this cohort as {body['role']} already.",
+              errors={"email": ["already applied"], "existing_id": already.existing_id})
+
+
+def admitted(row, cohort, programme) -> dict:
+    """The committed application numbered and decided (with any others waiting), as answered."""
+    with service().engine.begin() as conn:
+        decided = apps.admit(conn, row["id"], cohort, programme, clock.now(), service().settings)
+    token = decided["manage_link"].split("token=", 1)[1]
+    return {**decided, "manage_token": token}
 
 
 @blp.route("/applications/<application_id>")

@@ -26,7 +26,7 @@ from ..schemas import (
     PublicProgrammeOut,
     SubmittedOut,
 )
-from .cohorts import submit
+from .cohorts import admitted, submit
 from .common import asked_locale, cohort_and_programme
 from .nominations import nomination_of_link
 
@@ -55,11 +55,16 @@ def refuse_unless_open(programme) -> None:
 
 def public_cohort(conn, cohort_id):
     """A cohort as the public may see it: any tenant's, but never a draft."""
-    c = store.cohorts
-    row = conn.execute(sa.select(c.c.tenant).where(c.c.id == cohort_id, c.c.status != "draft")).first()
-    if row is None:
+    c, p = store.cohorts, store.programmes
+    found = conn.execute(sa.select(c, p).join_from(
+        c, p, sa.and_(p.c.id == c.c.programme_id, p.c.tenant == c.c.tenant)
+    ).where(c.c.id == cohort_id, c.c.status != "draft")).first()
+    if found is None:
         abort(404, message="No such cohort.")
-    return cohort_and_programme(conn, row.tenant, cohort_id)
+    # one read for both: the cohort's columns come first, then the programme's
+    values = list(found)
+    return (dict(zip(c.c.keys(), values[:len(c.c)], strict=True)),
+            dict(zip(p.c.keys(), values[len(c.c):], strict=True)))
 
 
 @blp.route("/programmes/<programme_id>")
@@ -130,7 +135,8 @@ class PublicApplications(MethodView):
             if body["consent"]["text_version"] != CONSENT_VERSION:
                 abort(422, message="Please agree to the current consent text.",
                       errors={"json": {"consent": {"text_version": [f"the current version is {CONSENT_VERSION}"]}}})
-            return submit(conn, cohort, programme, body)
+            row = submit(conn, cohort, programme, body)
+        return admitted(row, cohort, programme)
 
 
 @blp.route("/mentor-form")
@@ -173,4 +179,4 @@ class MentorForm(MethodView):
                     "nomination_id": nomination["id"]}
             row = submit(conn, cohort, programme, body)
             store.update(conn, store.nominations, nomination["tenant"], nomination["id"], application_id=row["id"])
-            return row
+        return admitted(row, cohort, programme)

@@ -4,6 +4,7 @@ coordinator's decisions, withdrawals and the promotion of the first on the waiti
 from __future__ import annotations
 
 import uuid
+import zlib
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -11,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from services.shared.contract import new_event
+from services.shared.db import insert_new
 from services.shared.tenancy import participant_token
 
 from .. import store
@@ -55,15 +57,19 @@ def waitlist_position(conn: Connection, application) -> int | None:
     return ahead + 1
 
 
-def submit_application(conn: Connection, cohort, programme, body: dict, now: datetime, settings) -> dict:
-    """Take an application in; under first come, first served decide it at once, in arrival order.
+class AlreadyApplied(Exception):
+    """This e-mail has applied to this cohort in this role already (``existing_id``)."""
 
-    The cohort row is locked for the rest of the transaction, so concurrent submissions get
-    their arrival numbers, and their places, one at a time.
+    def __init__(self, existing_id: str | None):
+        super().__init__(existing_id)
+        self.existing_id = existing_id
+
+
+def take_in(conn: Connection, cohort, programme, body: dict, now: datetime) -> dict:
+    """Write the application, not yet numbered nor decided (the caller commits it, then ``admit``).
+
+    Raises ``AlreadyApplied`` (without writing) when this e-mail applied in this role already.
     """
-    locked = store.one(conn, store.cohorts, cohort["tenant"], cohort["id"], for_update=True)
-    arrival = locked["arrivals"] + 1
-    store.update(conn, store.cohorts, cohort["tenant"], cohort["id"], arrivals=arrival)
     consent = body.get("consent") or {}
     row = {
         "id": str(uuid.uuid4()), "tenant": cohort["tenant"], "cohort_id": cohort["id"],
@@ -77,18 +83,95 @@ def submit_application(conn: Connection, cohort, programme, body: dict, now: dat
         "capacity": (body.get("capacity") or 1), "interests": body.get("interests") or "",
         "referral": body.get("referral"), "referral_note": body.get("referral_note"),
         "consent_version": consent.get("text_version"), "consent_at": now, "retention_months": consent.get("retention_months"),
-        "nomination_id": body.get("nomination_id"), "arrival": arrival, "status": "submitted", "submitted_at": now, "decided_at": None,
+        "nomination_id": body.get("nomination_id"), "arrival": None, "status": "submitted", "submitted_at": now, "decided_at": None,
     }
-    conn.execute(store.applications.insert().values(**row))
-    link = f"{settings.public_url}/intake/applications/mine?token={manage_token(settings.signing_key, row)}"
-    _publish(conn, "application.submitted.v1", row, cohort, programme, link, extra=_profile(row))
-    if cohort["admission"] == "first_come":
+    if not insert_new(conn, store.applications, row):
+        raise AlreadyApplied(_existing(conn, row))
+    return row
+
+
+def admit(conn: Connection, application_id: str, cohort, programme, now: datetime, settings) -> dict:
+    """Number and decide every application of the cohort still waiting for it, in the order they
+    came in; return ``application_id``'s row, decided, with its personal link and queue position.
+
+    A national call opens with a rush, and an exact arrival number and an exact count of places
+    need the cohort to be decided on one at a time. Taking an application in (``take_in``) needs no
+    lock, so applicants commit side by side; then whoever gets the cohort's admission lock first
+    decides all who are waiting, in one transaction, and the others find theirs decided already.
+    On PostgreSQL that lock is an advisory one (waiting for it writes nothing, so a waiter whose
+    application was decided by another commits nothing); the cohort's row is then locked as well,
+    which is what a coordinator's decision takes, so the two never count places at once.
+    """
+    t = store.applications
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(zlib.crc32(f"admission:{cohort['id']}".encode()))))
+    waiting = [dict(r) for r in conn.execute(sa.select(t).where(
+        t.c.tenant == cohort["tenant"], t.c.cohort_id == cohort["id"], t.c.arrival.is_(None),
+    ).order_by(t.c.submitted_at, t.c.id)).mappings()]
+    decided = {row["id"]: row for row in _decide_in_order(conn, waiting, cohort, programme, now, settings)}
+    # decided by whoever held the lock before: read back as it is now
+    row = decided.get(application_id) or dict(store.one(conn, t, cohort["tenant"], application_id))
+    position = row.get("waitlist_position", 0) or waitlist_position(conn, row)
+    return {**row, "manage_link": _link(settings, row), "waitlist_position": position}
+
+
+def _decide_in_order(conn: Connection, waiting: list[dict], cohort, programme, now: datetime, settings) -> list[dict]:
+    """Number ``waiting`` in order and, under first come, first served, decide each; publish."""
+    if not waiting:
+        return []
+    c = store.cohorts
+    last = conn.execute(
+        c.update().where(c.c.id == cohort["id"], c.c.tenant == cohort["tenant"])
+        .values(arrivals=c.c.arrivals + len(waiting)).returning(c.c.arrivals)).scalar_one()
+    held = {role: _counts(conn, cohort["id"], cohort["tenant"], role)
+            for role in {r["role"] for r in waiting}} if cohort["admission"] == "first_come" else {}
+    events = []
+    for arrival, row in enumerate(waiting, start=last - len(waiting) + 1):
+        row["arrival"] = arrival
+        link = _link(settings, row)
+        events.append(_event("application.submitted.v1", row, cohort, programme, link, extra=_profile(row)))
+        if row["role"] not in held:
+            continue
+        accepted, queued = held[row["role"]]
         places = _places(cohort, row["role"])
-        if places is None or _count(conn, cohort["id"], cohort["tenant"], row["role"], "accepted") < places:
-            row = _set_status(conn, row, "accepted", now, cohort, programme, link)
+        if places is None or accepted < places:
+            row.update(status="accepted", decided_at=now)
+            held[row["role"]] = (accepted + 1, queued)
+            events.append(_event("application.accepted.v1", row, cohort, programme, link))
         else:
-            row = _set_status(conn, row, "waitlisted", now, cohort, programme, link)
-    return {**row, "manage_link": link}
+            # every waitlisted application arrived earlier: this one is last in the queue
+            row.update(status="waitlisted", decided_at=now, waitlist_position=queued + 1)
+            held[row["role"]] = (accepted, queued + 1)
+            events.append(_event("application.waitlisted.v1", row, cohort, programme, link,
+                                 {"waitlist_position": queued + 1}))
+    t = store.applications
+    conn.execute(
+        t.update().where(t.c.id == sa.bindparam("row_id"), t.c.tenant == cohort["tenant"])
+        .values(arrival=sa.bindparam("arrival"), status=sa.bindparam("status"), decided_at=sa.bindparam("decided_at")),
+        [{"row_id": r["id"], "arrival": r["arrival"], "status": r["status"], "decided_at": r["decided_at"]}
+         for r in waiting])
+    store.publish(conn, *events)
+    return waiting
+
+
+def _link(settings, row) -> str:
+    return f"{settings.public_url}/intake/applications/mine?token={manage_token(settings.signing_key, row)}"
+
+
+def _existing(conn: Connection, row) -> str | None:
+    t = store.applications
+    return conn.execute(sa.select(t.c.id).where(
+        t.c.tenant == row["tenant"], t.c.cohort_id == row["cohort_id"], t.c.role == row["role"],
+        t.c.email == row["email"])).scalar()
+
+
+def _counts(conn: Connection, cohort_id: str, tenant: str, role: str) -> tuple[int, int]:
+    """How many of ``role`` are accepted and how many waitlisted, in one read."""
+    t = store.applications
+    return tuple(conn.execute(sa.select(
+        sa.func.count().filter(t.c.status == "accepted"), sa.func.count().filter(t.c.status == "waitlisted"),
+    ).where(t.c.tenant == tenant, t.c.cohort_id == cohort_id, t.c.role == role,
+            t.c.status.in_(("accepted", "waitlisted")))).one())
 
 
 def decide(conn: Connection, application, status: str, now: datetime, cohort, programme, settings) -> dict:
@@ -99,7 +182,7 @@ def decide(conn: Connection, application, status: str, now: datetime, cohort, pr
         places = _places(cohort, application["role"])
         if places is not None and _count(conn, cohort["id"], cohort["tenant"], application["role"], "accepted") >= places:
             raise DecisionRefused(f"all {places} {application['role']} places are taken")
-    link = f"{settings.public_url}/intake/applications/mine?token={manage_token(settings.signing_key, application)}"
+    link = _link(settings, application)
     previous = application["status"]
     row = _set_status(conn, application, status, now, cohort, programme, link, previous=previous)
     if previous == "accepted" and status in ("withdrawn", "rejected"):
@@ -124,7 +207,7 @@ def promote_next(conn: Connection, cohort, programme, role: str, now: datetime, 
     ).order_by(t.c.arrival).limit(1)).mappings().first()
     if first is None:
         return None
-    link = f"{settings.public_url}/intake/applications/mine?token={manage_token(settings.signing_key, first)}"
+    link = _link(settings, first)
     return _set_status(conn, first, "accepted", now, cohort, programme, link, event_type="application.promoted.v1")
 
 
@@ -148,6 +231,10 @@ def _profile(row) -> dict:
 
 
 def _publish(conn, event_type, row, cohort, programme, link, extra=None) -> None:
+    store.publish(conn, _event(event_type, row, cohort, programme, link, extra))
+
+
+def _event(event_type, row, cohort, programme, link, extra=None):
     data = {
         "application_id": row["id"], "cohort_id": cohort["id"], "programme_id": programme["id"],
         "programme_name": localized(programme["names"], row["locale"], programme["locale"]),
@@ -155,4 +242,4 @@ def _publish(conn, event_type, row, cohort, programme, link, extra=None) -> None
         "locale": row["locale"], "time_zone": cohort["time_zone"], "status": row["status"], "manage_link": link,
         **(extra or {}),
     }
-    store.publish(conn, new_event(event_type, source="intake", tenant=row["tenant"], subject=f"application/{row['id']}", data=data))
+    return new_event(event_type, source="intake", tenant=row["tenant"], subject=f"application/{row['id']}", data=data)
