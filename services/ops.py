@@ -24,8 +24,16 @@ from typing import Any
 import click
 import pika
 
-from services.shared.bus import PARKING_EXCHANGE, PARKING_QUEUE, REDELIVERY_GUARD, service_queues
+from services.shared.bus import (
+    PARKING_EXCHANGE,
+    PARKING_QUEUE,
+    RECORD_LENGTH,
+    RECORD_QUEUE,
+    REDELIVERY_GUARD,
+    service_queues,
+)
 from services.shared.config import SERVICES, Settings, settings_for
+from services.shared.contract import EVENT_TYPES
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -130,6 +138,12 @@ def rabbitmq_definitions() -> dict[str, Any]:
                "arguments": {"x-queue-type": "quorum"}}]
     bindings = [{"source": PARKING_EXCHANGE, "vhost": VHOST, "destination": PARKING_QUEUE,
                  "destination_type": "queue", "routing_key": "", "arguments": {}}]
+    # events no service consumes yet, kept (the newest RECORD_LENGTH) so that none is "unroutable"
+    queues.append({"name": RECORD_QUEUE, "vhost": VHOST, "durable": True, "auto_delete": False,
+                   "arguments": {"x-queue-type": "quorum", "x-max-length": RECORD_LENGTH, "x-overflow": "drop-head"}})
+    bindings += [{"source": settings.exchange, "vhost": VHOST, "destination": RECORD_QUEUE,
+                  "destination_type": "queue", "routing_key": name, "arguments": {}}
+                 for name, known in sorted(EVENT_TYPES.items()) if known.record]
     policies = [{"vhost": VHOST, **_unroutable_policy()}]
     for service in SERVICES:
         specs = service_topology(service)
@@ -162,7 +176,8 @@ def _k8s(kind: str, name: str, spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def _k8s_name(text: str) -> str:
-    return text.replace(".", "-").replace("_", "-").lower()
+    # a binding with no routing key (the parking queue's) would otherwise end in "--"
+    return text.replace(".", "-").replace("_", "-").lower().strip("-")
 
 
 def k8s_topology() -> list[dict[str, Any]]:

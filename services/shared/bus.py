@@ -49,6 +49,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from . import inbox, logs, metrics
 from .config import Settings
 from .contract import ContractError, Event, parse_event
+from .contract.registry import for_the_record
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +109,8 @@ def _known(event_type: str) -> None:
 REDELIVERY_GUARD = 1000
 # Where events that no queue takes are kept, with the alternate exchange that leads there.
 PARKING_QUEUE = "tandem.unroutable"
+RECORD_QUEUE = "tandem.record"  # events published for the record, bounded (the newest are kept)
+RECORD_LENGTH = 100_000
 PARKING_EXCHANGE = "tandem.unroutable"
 
 
@@ -276,6 +279,8 @@ class PikaConfirmPublisher:
 
     def _on_return(self, _channel, method, properties, _body) -> None:
         # The broker sends the return before the confirm of the same message.
+        if for_the_record(method.routing_key):
+            return  # nobody consumes it yet: the outbox row is its record
         metrics.EVENTS_UNROUTABLE.labels(self.settings.service, method.routing_key).inc()
         self._returned[properties.message_id] = method.routing_key
         log.warning(
@@ -391,6 +396,8 @@ class KombuPublisher:
         for type_, tenant, event_id, body in items:
             headers, producer, key = {"tenant": tenant}, self._producer, type_
             if not self._routable(type_):
+                if for_the_record(type_):
+                    continue  # nobody consumes it yet: the outbox row is its record
                 metrics.EVENTS_UNROUTABLE.labels(self.settings.service, type_).inc()
                 log.warning("event %s (%s) is unroutable: no queue is bound for it; parked in %s",
                             event_id, type_, PARKING_QUEUE)

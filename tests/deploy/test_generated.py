@@ -9,8 +9,15 @@ import pytest
 import yaml
 
 from services.ops import generated_files, rabbitmq_definitions, routing_keys
-from services.shared.bus import PARKING_EXCHANGE, PARKING_QUEUE, service_queues
+from services.shared.bus import (
+    PARKING_EXCHANGE,
+    PARKING_QUEUE,
+    RECORD_LENGTH,
+    RECORD_QUEUE,
+    service_queues,
+)
 from services.shared.config import SERVICES, Settings
+from services.shared.contract import EVENT_TYPES
 
 from .conftest import DEPLOY, ROOT
 
@@ -29,8 +36,11 @@ def test_the_definitions_are_what_the_services_declare():
     queues = {q["name"]: q["arguments"] for q in definitions["queues"]}
     bindings = {(b["source"], b["destination"], b["routing_key"]) for b in definitions["bindings"]}
     # and the parking queue of events no queue is bound for, behind its alternate exchange
-    expected_queues = {PARKING_QUEUE: {"x-queue-type": "quorum"}}
+    expected_queues = {PARKING_QUEUE: {"x-queue-type": "quorum"},
+                       RECORD_QUEUE: {"x-queue-type": "quorum", "x-max-length": RECORD_LENGTH, "x-overflow": "drop-head"}}
     expected_bindings = {(PARKING_EXCHANGE, PARKING_QUEUE, "")}
+    # and the bounded record queue of events no service consumes yet
+    expected_bindings |= {("tandem.events", RECORD_QUEUE, name) for name, known in EVENT_TYPES.items() if known.record}
     for service in SERVICES:
         keys = routing_keys(service)
         if not keys:

@@ -256,9 +256,9 @@ def test_rabbitmq_and_its_topology(rendered, overlay):
     assert cluster["metadata"]["name"] == "tandem-rabbitmq"
     assert cluster["spec"]["replicas"] == (3 if overlay == "prod" else 1)
     kinds = Counter(d["kind"] for d in docs if d["apiVersion"] == "rabbitmq.com/v1beta1")
-    assert kinds["Exchange"] == 2 and kinds["Policy"] >= 1 and kinds["User"] == len(SERVICES)
+    assert kinds["Exchange"] == 3 and kinds["Policy"] >= 1 and kinds["User"] == len(SERVICES)
     exchanges = {d["spec"]["name"]: d["spec"]["type"] for d in by_kind(docs, "Exchange").values()}
-    assert exchanges == {"tandem.events": "topic", "tandem.dlx": "direct"}
+    assert exchanges == {"tandem.events": "topic", "tandem.dlx": "direct", "tandem.unroutable": "fanout"}
     for doc in docs:
         if doc["apiVersion"] == "rabbitmq.com/v1beta1" and doc["kind"] != "RabbitmqCluster":
             assert doc["spec"]["rabbitmqClusterReference"] == {"name": "tandem-rabbitmq"}
@@ -266,7 +266,10 @@ def test_rabbitmq_and_its_topology(rendered, overlay):
     for permission in by_kind(docs, "Permission").values():
         assert permission["spec"]["userReference"]["name"] in users
     for policy in by_kind(docs, "Policy").values():
-        assert {"delivery-limit", "dead-letter-exchange"} <= set(policy["spec"]["definition"])
+        if policy["spec"]["applyTo"] == "exchanges":  # the events exchange's parking of unroutable events
+            assert policy["spec"]["definition"] == {"alternate-exchange": "tandem.unroutable"}
+        else:
+            assert {"delivery-limit", "dead-letter-exchange"} <= set(policy["spec"]["definition"])
     # the Secrets the Deployments read are the ones the topology operator writes
     credentials = {f"{name}-user-credentials" for name in users}
     for deployment in by_kind(docs, "Deployment").values():

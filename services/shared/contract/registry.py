@@ -14,13 +14,17 @@ class EventType:
     schema: type[Schema]
     producer: str  # the service that publishes it
     summary: str
+    # Published for the record: no service acts on it yet. The producer's outbox keeps it, and the
+    # deployment binds it to a bounded record queue, so having no consumer is not an alarm.
+    record: bool = False
 
 
 EVENT_TYPES: dict[str, EventType] = {}
 
 
-def event_type(name: str, producer: str, summary: str):
-    """Class decorator declaring ``name`` (with its version) as published by ``producer``."""
+def event_type(name: str, producer: str, summary: str, record: bool = False):
+    """Class decorator declaring ``name`` (with its version) as published by ``producer``;
+    ``record=True`` for an event no service is expected to consume (yet)."""
     parts = name.rsplit(".", 1)
     if len(parts) != 2 or not parts[1].startswith("v") or not parts[1][1:].isdigit():
         raise ValueError(f"event type {name!r} must end with its version, e.g. '.v1'")
@@ -28,7 +32,7 @@ def event_type(name: str, producer: str, summary: str):
     def register(schema: type[Schema]) -> type[Schema]:
         if name in EVENT_TYPES:
             raise ValueError(f"event type {name!r} is declared twice")
-        EVENT_TYPES[name] = EventType(name, schema, producer, summary)
+        EVENT_TYPES[name] = EventType(name, schema, producer, summary, record)
         return schema
 
     return register
@@ -44,3 +48,9 @@ def schema_for(name: str) -> Schema:
         from .envelope import ContractError
 
         raise ContractError(f"unknown event type {name!r}") from None
+
+
+def for_the_record(name: str) -> bool:
+    """Whether ``name`` is published for the record only (see ``EventType.record``)."""
+    known = EVENT_TYPES.get(name)
+    return bool(known and known.record)

@@ -22,7 +22,7 @@ PHONE_LENGTH = 40
 ORGANISATION_LENGTH = 64
 
 
-@event_type("tenant.created.v1", "intake", "An operator created a tenant (an organisation).")
+@event_type("tenant.created.v1", "intake", "An operator created a tenant (an organisation).", record=True)
 class TenantCreated(Schema):
     slug = fields.String(required=True, validate=validate.Length(min=1, max=64))
     name = Text(max_length=NAME, required=True)

@@ -17,12 +17,12 @@ class DeliveryOutcome(Schema):
     attempts = fields.Integer(required=True)
 
 
-@event_type("notification.sent.v1", "notify", "A message was delivered (accepted by the SMTP server or the tenant's webhook).")
+@event_type("notification.sent.v1", "notify", "A message was delivered (accepted by the SMTP server or the tenant's webhook).", record=True)
 class NotificationSent(DeliveryOutcome):
     pass
 
 
-@event_type("notification.failed.v1", "notify", "A message could not be delivered: a permanent failure, or the attempts ran out.")
+@event_type("notification.failed.v1", "notify", "A message could not be delivered: a permanent failure, or the attempts ran out.", record=True)
 class NotificationFailed(DeliveryOutcome):
     error = fields.String(required=True, metadata={"description": "the last error, without the recipient's address"})
     permanent = fields.Boolean(load_default=True, metadata={"description": "true: refused for good (e.g. SMTP 550); false: the attempts ran out"})
