@@ -10,14 +10,16 @@ only a shortlist of pairs is ever handed to a solver. The design, step by step:
    always outweighs any gain in score, since an augmenting path that adds a pair removes at most
    K - 1 others, each worth at most S. The proof is integer arithmetic in int64, with room.
 2. One scan. Every open mentee is scored against every mentor in blocks of
-   ``scoring.BLOCK_ROWS`` rows, on two threads. Kept: each mentee's ``CANDIDATES`` best mentors with exact points (the shortlist),
-   and an upper bound of every allowed pair's points in 2 bytes (0 = not allowed): 110 MB for
-   10,000 × 5,500, instead of the 440 MB the exact scores would take, or the time to rescore.
+   ``scoring.BLOCK_ROWS`` rows, on two threads. Kept: an upper bound of every allowed pair's
+   points in 2 bytes (0 = not allowed), written straight from the float scores: 110 MB for
+   10,000 × 5,500, instead of the 440 MB the exact scores would take, or the time to rescore;
+   and each mentee's ``CANDIDATES`` highest bounds, scored exactly (the shortlist).
 3. Solve the shortlist. A greedy matching seeds it (so that the first round can already match
    as many as the optimum), then a maximum-weight full matching (SciPy's
-   ``min_weight_full_bipartite_matching``) of mentees against mentor seats, with a "stays
-   unmatched" column per mentee and ``B + points`` per pair, gives the most pairs and, among
-   those, the best total on the shortlist. NumPy and SciPy only: no solver library at run time.
+   ``min_weight_full_bipartite_matching``) of mentees against mentor seats, with ``B + points``
+   per pair and a "stays unmatched" column for each mentee some maximum matching leaves out
+   (usually none), gives the most pairs and, among those, the best total on the shortlist.
+   NumPy and SciPy only: no solver library at run time.
 4. Prove it on the whole cohort. Duals (u per mentee, v per mentor) come from the matching by a
    vectorised Bellman-Ford: the smallest mentor duals of all optimal ones, the easiest to pass.
    On the shortlist: u, v >= 0, ``B + points <= u_i + v_j`` on every pair and
@@ -29,7 +31,9 @@ only a shortlist of pairs is ever handed to a solver. The design, step by step:
    mentee) join the shortlist, and 3-4 repeat until none does. In the first two rounds pairs
    within ``NEAR_MISS_POINTS`` of breaking it join as well, since each round is a whole re-solve:
    three rounds for the benchmark's 10,000 mentees instead of five. Only a check without that
-   slack ends the loop, so the proof is the same.
+   slack ends the loop, so the proof is the same. A round that adds only a few pairs (at most
+   ``LOCAL_SHARE`` of the mentees) first re-solves just the parts of the tight pairs they reach;
+   the exact duals of step 4 accept that matching or a whole re-solve follows.
 
 "Exact" is about the points the solver sees: scores rounded to 1e-6 (``Pair.score`` is that
 rounded value, so totals add up). The benchmark confirms the optimum with OR-Tools on the full
