@@ -124,6 +124,11 @@ applications = sa.Table(
     sa.Column("submitted_at", UtcDateTime(), nullable=False),
     sa.Column("decided_at", UtcDateTime(), nullable=True),
     sa.UniqueConstraint("tenant", "cohort_id", "role", "email", name="uq_application_email"),
+    # places and the waiting list are counted per cohort, role and status on every decision
+    sa.Index("ix_applications_cohort_role_status", "tenant", "cohort_id", "role", "status"),
+    # the applications taken in and not yet numbered: a handful, however large the cohort
+    sa.Index("ix_applications_waiting", "cohort_id",
+             postgresql_where=sa.text("arrival IS NULL"), sqlite_where=sa.text("arrival IS NULL")),
 )
 
 nominations = sa.Table(

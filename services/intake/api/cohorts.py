@@ -160,8 +160,7 @@ def submit(conn, cohort, programme, body) -> dict:
 
 def admitted(row, cohort, programme) -> dict:
     """The committed application numbered and decided (with any others waiting), as answered."""
-    with service().engine.begin() as conn:
-        decided = apps.admit(conn, row["id"], cohort, programme, clock.now(), service().settings)
+    decided = apps.admit(service().engine.begin, row["id"], cohort, programme, clock.now(), service().settings)
     token = decided["manage_link"].split("token=", 1)[1]
     return {**decided, "manage_token": token}
 

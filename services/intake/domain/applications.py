@@ -3,8 +3,11 @@ coordinator's decisions, withdrawals and the promotion of the first on the waiti
 
 from __future__ import annotations
 
+import threading
 import uuid
 import zlib
+from collections.abc import Callable
+from contextlib import AbstractContextManager as ContextManager
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -90,17 +93,69 @@ def take_in(conn: Connection, cohort, programme, body: dict, now: datetime) -> d
     return row
 
 
-def admit(conn: Connection, application_id: str, cohort, programme, now: datetime, settings) -> dict:
+class _Round:
+    """One reading of a cohort's waiting list by this process, and what it decided."""
+
+    def __init__(self):
+        self.done = threading.Event()
+        self.decided: dict[str, dict] = {}
+        self.error: BaseException | None = None
+
+
+_rounds = threading.Lock()
+_forming: dict[str, _Round] = {}  # cohort id -> the round that reads the waiting list next
+_running: dict[str, threading.Lock] = {}  # cohort id -> held while this process's round runs
+
+
+def admit(begin: Callable[[], ContextManager[Connection]], application_id: str, cohort, programme,
+          now: datetime, settings) -> dict:
     """Number and decide every application of the cohort still waiting for it, in the order they
     came in; return ``application_id``'s row, decided, with its personal link and queue position.
 
     A national call opens with a rush, and an exact arrival number and an exact count of places
-    need the cohort to be decided on one at a time. Taking an application in (``take_in``) needs no
-    lock, so applicants commit side by side; then whoever gets the cohort's admission lock first
-    decides all who are waiting, in one transaction, and the others find theirs decided already.
-    On PostgreSQL that lock is an advisory one (waiting for it writes nothing, so a waiter whose
-    application was decided by another commits nothing); the cohort's row is then locked as well,
-    which is what a coordinator's decision takes, so the two never count places at once.
+    need the cohort to be decided one round at a time. Taking an application in (``take_in``)
+    needs no lock, so applicants commit side by side. Then, in each process, the first to ask
+    leads a round and those who ask meanwhile join it: the round reads every application still
+    waiting (theirs were committed before they joined) and decides them all in one transaction
+    (``begin``), so a rush costs a round per batch of applicants, not a lock per applicant. Rounds
+    of several processes or replicas take turns under the cohort's admission lock.
+    """
+    key = cohort["id"]
+    with _rounds:
+        round_ = _forming.get(key)
+        leading = round_ is None
+        if leading:
+            round_ = _forming[key] = _Round()
+        running = _running.setdefault(key, threading.Lock())
+    if leading:
+        with running:  # this process's previous round of the cohort ends first
+            with _rounds:
+                del _forming[key]  # whoever asks from now on joins the next round
+            try:
+                with begin() as conn:
+                    round_.decided = _admission_round(conn, cohort, programme, now, settings)
+            except BaseException as exc:
+                round_.error = exc
+            finally:
+                round_.done.set()
+    else:
+        round_.done.wait()
+    if round_.error is not None:
+        raise round_.error
+    row = round_.decided.get(application_id)
+    if row is None:  # another process's round decided it before ours read the list
+        with begin() as conn:
+            row = dict(store.one(conn, store.applications, cohort["tenant"], application_id))
+            row["waitlist_position"] = waitlist_position(conn, row)
+    return {**row, "manage_link": _link(settings, row), "waitlist_position": row.get("waitlist_position")}
+
+
+def _admission_round(conn: Connection, cohort, programme, now: datetime, settings) -> dict[str, dict]:
+    """Under the cohort's admission lock, decide every application still waiting; by id.
+
+    On PostgreSQL the lock is an advisory one, so that rounds of several processes take turns;
+    the cohort's row is then locked as well (``_decide_in_order``), as coordinators' decisions
+    do, so the two never count places at once.
     """
     t = store.applications
     if conn.dialect.name == "postgresql":
@@ -108,11 +163,7 @@ def admit(conn: Connection, application_id: str, cohort, programme, now: datetim
     waiting = [dict(r) for r in conn.execute(sa.select(t).where(
         t.c.tenant == cohort["tenant"], t.c.cohort_id == cohort["id"], t.c.arrival.is_(None),
     ).order_by(t.c.submitted_at, t.c.id)).mappings()]
-    decided = {row["id"]: row for row in _decide_in_order(conn, waiting, cohort, programme, now, settings)}
-    # decided by whoever held the lock before: read back as it is now
-    row = decided.get(application_id) or dict(store.one(conn, t, cohort["tenant"], application_id))
-    position = row.get("waitlist_position", 0) or waitlist_position(conn, row)
-    return {**row, "manage_link": _link(settings, row), "waitlist_position": position}
+    return {row["id"]: row for row in _decide_in_order(conn, waiting, cohort, programme, now, settings)}
 
 
 def _decide_in_order(conn: Connection, waiting: list[dict], cohort, programme, now: datetime, settings) -> list[dict]:
