@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import logging
 import os
-import random
 import socket
 import time
 import uuid
@@ -32,6 +31,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from services.shared import clock, metrics
+from services.shared.retry import backoff
 
 from . import store
 from .channels import (
@@ -76,7 +76,7 @@ class Dispatcher:
         self.owner = store.ClaimOwner(engine, self.worker)
         self.owner.hold()
         self._down_until: datetime | None = None
-        self._outage_wait = 0.0
+        self._outages = 0  # failed attempts to reach the SMTP server in a row
         self._handled: dict[str, int] = {"email": 0, "webhook": 0}  # claimed in the last round, per channel
         self._recorder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="notify-recorder")
 
@@ -232,17 +232,19 @@ class Dispatcher:
             return Outcome(row, "retry", f"{type(exc).__name__}: {exc}")
 
     def _outage(self, exc: Exception) -> None:
-        first = self._outage_wait == 0
-        self._outage_wait = min(self.settings.outage_max_seconds, max(0.5, self._outage_wait * 2))
-        wait = self._outage_wait / 2 + random.uniform(0, self._outage_wait / 2)
+        first = self._outages == 0
+        self._outages += 1
+        # half the ceiling for sure, a random share of the other half: replicas do not retry in step
+        ceiling = backoff(self._outages, 0.5, self.settings.outage_max_seconds)
+        wait = ceiling / 2 + backoff(self._outages, 0.25, self.settings.outage_max_seconds / 2, jitter=True)
         self._down_until = clock.now() + timedelta(seconds=wait)
         (log.error if first else log.warning)(
             "e-mail cannot be sent (%s); everything waits, next try in %.1fs", exc, wait)
 
     def _recovered(self) -> None:
-        if self._outage_wait:
+        if self._outages:
             log.warning("the SMTP server answers again; the waiting messages go out")
-        self._outage_wait, self._down_until = 0.0, None
+        self._outages, self._down_until = 0, None
 
     # -- webhooks ----------------------------------------------------------------------------------
 

@@ -50,6 +50,7 @@ from . import inbox, logs, metrics
 from .config import Settings
 from .contract import ContractError, Event, parse_event
 from .contract.registry import for_the_record
+from .retry import backoff
 
 log = logging.getLogger(__name__)
 
@@ -489,7 +490,7 @@ class EventConsumer:
 
     def run(self, stop: threading.Event) -> None:
         self._stop = stop
-        delay = 0.5
+        failures = 0  # connection failures in a row
         # One applier thread writes to the database while this thread reads the next batch from
         # the broker; batches are applied strictly one after another, in delivery order.
         applier = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"{self.settings.service}-applier")
@@ -510,7 +511,7 @@ class EventConsumer:
                         with consumer:
                             self.connected.set()
                             metrics.CONSUMER_UP.labels(self.settings.service).set(1)
-                            delay = 0.5
+                            failures = 0
                             while not stop.is_set():
                                 try:
                                     conn.drain_events(timeout=0.005 if self._pending or in_flight else 0.5)
@@ -537,10 +538,11 @@ class EventConsumer:
                     in_flight.clear()
                     if stop.is_set():
                         break
+                    failures += 1
+                    delay = backoff(failures, 0.5, 10.0)
                     log.warning("consumer %s: %s; reconnecting in %.1fs", self.settings.queue, exc, delay)
                     self._close_dead_letter_conn()
                     stop.wait(delay)
-                    delay = min(delay * 2, 10.0)
         finally:
             applier.shutdown(wait=True)
             self.connected.clear()
@@ -669,7 +671,7 @@ class EventConsumer:
                     self._dead_letter(message, f"handler failed {attempts} times: {exc!r}", event.type)
                     return "ack"
                 log.warning("handler for %s failed (attempt %d): %r", event.type, attempts, exc)
-                if self._stop.wait(min(0.1 * 2**attempts, 5.0)):
+                if self._stop.wait(backoff(attempts + 1, 0.1, 5.0)):
                     return "requeue"
         self._count(event, applied)
         return "ack"
@@ -696,7 +698,7 @@ class EventConsumer:
         """Run ``work(conn)`` in one transaction. While the database is unreachable the messages
         are held and the attempt repeated (an outage is nobody's fault and must not dead-letter
         anything); anything else raises."""
-        delay = 0.5
+        failures = 0
         while True:
             try:
                 with self.engine.begin() as conn:
@@ -704,10 +706,11 @@ class EventConsumer:
             except OperationalError as exc:
                 if not _database_unreachable(exc):
                     raise
+                failures += 1
+                delay = backoff(failures, 0.5, 10.0)
                 log.warning("database unreachable while applying %s; retrying in %.1fs", event.id, delay)
                 if self._stop.wait(delay):
                     raise _Stopping() from exc
-                delay = min(delay * 2, 10.0)
 
     def _already_applied(self, event: Event) -> bool:
         with self.engine.connect() as conn:

@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from services.shared import clock
+from services.shared.retry import backoff
 
 from .. import store
 from . import agenda, links, messages, pairs, projection, timing
@@ -80,7 +81,7 @@ def _do(conn: Connection, job: dict, now: datetime, worker: str) -> str:
         conn.execute(t.update().where(t.c.id == job["id"]).values(
             attempts=attempts, last_error=repr(exc)[:2000], status="failed" if failed else "pending",
             # later, so that it does not hold up the queue behind it
-            due_at=job["due_at"] if failed else now + timedelta(minutes=2 ** attempts)))
+            due_at=job["due_at"] if failed else now + timedelta(seconds=backoff(attempts, 120, 3600))))
         return "failed"
     conn.execute(t.update().where(t.c.id == job["id"]).values(status="done", outcome=outcome, done_at=now, done_by=worker))
     return outcome
