@@ -202,13 +202,6 @@ class CohortFields(Schema):
     group_events = fields.List(fields.Nested(GroupEventIn), metadata={"description": "replaces the cohort's group events"})
 
     @validates_schema
-    def _not_past(self, data, **_):
-        """A deadline or a start already past would open a cohort no one can apply or be nominated to."""
-        errors = past_dates(data, clock.now())
-        if errors:
-            raise ValidationError(errors)
-
-    @validates_schema
     def _dates(self, data, **_):
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] <= data["starts_on"]:
             raise ValidationError("must be after starts_on", "ends_on")
@@ -221,6 +214,21 @@ class CohortIn(CohortFields):
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(required=True)
     open = fields.Boolean(load_default=False, metadata={"description": "open for applications at once"})
+
+    @validates_schema
+    def _not_past(self, data, **_):
+        """A deadline or a start already past would open a cohort no one can apply or be nominated
+        to. (An edit is checked against what it changes: see ``changed_past_dates``.)"""
+        errors = past_dates(data, clock.now())
+        if errors:
+            raise ValidationError(errors)
+
+
+def changed_past_dates(cohort, changes: dict, now: datetime) -> dict[str, list[str]]:
+    """The deadlines and the start an edit moves into the past. A date the cohort has already,
+    sent again unchanged (a form sends every field), is no change and no refusal."""
+    moved = {name: value for name, value in changes.items() if value != cohort.get(name)}
+    return past_dates({**moved, "time_zone": changes.get("time_zone", cohort.get("time_zone"))}, now)
 
 
 class CohortOut(CohortFields):

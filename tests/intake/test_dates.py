@@ -35,3 +35,16 @@ def test_a_cohort_may_start_today_in_its_own_time_zone(intake):
     clock.set(datetime(2027, 1, 31, 23, 30, tzinfo=UTC))  # already 1 February in Stockholm
     cohort = intake.cohort(coordinator, intake.programme(coordinator)["id"], starts_on="2027-02-01")
     assert cohort["starts_on"] == "2027-02-01"
+
+
+def test_a_running_cohort_can_be_edited_with_its_past_dates_sent_again_unchanged(intake):
+    # a form sends every field: the start and deadline that have passed are no change
+    coordinator = intake.tenant("saco")
+    cohort = intake.cohort(coordinator, intake.programme(coordinator)["id"],
+                           application_deadline="2027-01-10T22:59:00+00:00")
+    clock.set(datetime(2027, 3, 1, 9, 0, tzinfo=UTC))
+    edited = expect(intake.send("PATCH", f"/intake/cohorts/{cohort['id']}", {
+        "name": "Våren 2027 (förlängd)", "starts_on": cohort["starts_on"], "ends_on": "2027-07-31",
+        "application_deadline": cohort["application_deadline"], "time_zone": cohort["time_zone"],
+    }, coordinator), 200)
+    assert (edited["name"], edited["ends_on"]) == ("Våren 2027 (förlängd)", "2027-07-31")

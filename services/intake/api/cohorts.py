@@ -23,6 +23,7 @@ from ..schemas import (
     DecisionIn,
     OutcomeReportOut,
     SubmittedOut,
+    changed_past_dates,
 )
 from .common import cohort_and_programme, found
 
@@ -83,6 +84,9 @@ class Cohort(MethodView):
             cohort = found(conn, store.cohorts, current_tenant(), cohort_id)
             if cohort["status"] == "finished":
                 abort(409, message="A finished cohort does not change.")
+            past = changed_past_dates(cohort, body, clock.now())
+            if past:
+                abort(422, message="A deadline or the start would be in the past.", errors={"json": past})
             return cohort_out(conn, domain.update_cohort(conn, cohort, body, clock.now()))
 
 
