@@ -29,6 +29,7 @@ from services.shared.contract import Event, new_event, parse_event
 from services.shared.db import add_messaging_tables, create_engine, ensure_database
 from services.shared.worker import ServiceWorker
 from tests.conftest import rabbitmqctl
+from tests.unit.test_contract import SAMPLES
 
 from .tcp_proxy import TcpProxy
 
@@ -542,13 +543,14 @@ def test_an_event_no_queue_is_bound_for_is_parked_not_lost(backbone):
     """No alternate exchange here (no deployment policy): the publisher gets the event back and
     parks it itself before the relay marks the row sent."""
     backbone.start()
-    nobody = new_event(
-        "notification.sent.v1", source="tests", tenant="acme", subject="delivery-1",
-        data={"delivery_id": "d1", "cause_event_id": "e1", "cause_event_type": EVENT,
-              "message": "application_received", "channel": "email", "attempts": 1},
-    )
+    # matching's services consume match.ended, but none of them is bound on this scratch broker
+    nobody = new_event("match.ended.v1", source="tests", tenant="acme", subject="pair-1",
+                       data=SAMPLES["match.ended.v1"])
+    # nobody consumes notification.sent yet either, but it is declared for the record: not parked
+    record = new_event("notification.sent.v1", source="tests", tenant="acme", subject="delivery-1",
+                       data=SAMPLES["notification.sent.v1"])
     after = tenant_created("after-unroutable")
-    backbone.write(nobody, after)
+    backbone.write(nobody, record, after)
     backbone.wait_applied([after])
     wait_for(lambda: not backbone.pending_ids(), 10, "the outbox was not drained")
 
@@ -556,7 +558,7 @@ def test_an_event_no_queue_is_bound_for_is_parked_not_lost(backbone):
     assert [p.message_id for p, _b, _rk in parked] == [nobody.id], "the unroutable event is kept"
     props, body, _rk = parked[0]
     assert parse_event(body) == nobody, "the parked copy is the event as written"
-    assert "no queue is bound for notification.sent.v1" in text(props.headers["x-tandem-reason"])
-    assert text(props.headers["x-tandem-routing-key"]) == "notification.sent.v1"
+    assert "no queue is bound for match.ended.v1" in text(props.headers["x-tandem-reason"])
+    assert text(props.headers["x-tandem-routing-key"]) == "match.ended.v1"
     assert REGISTRY.get_sample_value(
-        "tandem_events_unroutable_total", {"service": SERVICE, "type": "notification.sent.v1"}) >= 1
+        "tandem_events_unroutable_total", {"service": SERVICE, "type": "match.ended.v1"}) >= 1
