@@ -47,7 +47,7 @@ import sqlalchemy as sa  # noqa: E402
 
 PG_BASE = os.environ.get("TANDEM_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
 TARGET = 0.5  # Tandem's rate at least half the bare endpoint's
-GUNICORN_WORKERS = 2
+GUNICORN_WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", "2"))
 GUNICORN_THREADS = 8
 
 
