@@ -69,6 +69,11 @@ class ProfessionIn(Schema):
             raise ValidationError(f"{value!r} is not an ISCO-08 group code")
 
 
+class ProfessionOut(Schema):
+    code = fields.String(metadata={"description": "ISCO-08 unit group code"})
+    label = fields.String(metadata={"description": "in the asked language (English where there is none)"})
+
+
 class MemberOrganisation(Schema):
     id = fields.String(required=True, validate=validate.Regexp(ORGANISATION_ID, error="lowercase letters, digits and dashes"))
     name = Text(required=True, min_length=1, max_length=NAME, metadata={"description": "as people know it, e.g. Skatteverket"})

@@ -16,12 +16,13 @@ from services.shared.api import service
 from services.shared.tenancy import require
 
 from .. import store
-from ..domain import application_refusal
+from ..domain import application_refusal, taxonomy
 from ..domain.programmes import localized, public_notice
 from ..schemas import (
     ApplicationIn,
     MentorFormIn,
     MentorFormOut,
+    ProfessionOut,
     PublicCohortOut,
     PublicProgrammeOut,
     SubmittedOut,
@@ -113,6 +114,16 @@ class PublicCohort(MethodView):
                 "languages": programme["languages"], "professions": programme["professions"],
                 "consent_version": CONSENT_VERSION, "consent_text": localized(CONSENT_TEXT, locale, programme["locale"]),
                 "group_events": events}
+
+
+@blp.route("/professions")
+class Professions(MethodView):
+    @blp.response(200, ProfessionOut(many=True))
+    def get(self):
+        """The ISCO-08 unit groups an applicant chooses their profession from, labelled in the
+        asked language (``?lang=`` or Accept-Language), in code order."""
+        locale = asked_locale() or "en"
+        return [{"code": o.code, "label": o.label(locale)} for o in taxonomy.occupations(level=4)]
 
 
 @blp.route("/cohorts/<cohort_id>/applications")
