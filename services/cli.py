@@ -143,7 +143,9 @@ def up(port_base: int, api_workers: int) -> None:
     for i, name in enumerate(SERVICES, start=1):
         # each service links to its own pages in e-mail: on its own port here, unless told otherwise
         env = dict(os.environ, TANDEM_SERVICE=name, PROMETHEUS_MULTIPROC_DIR=str(_fresh_dir(run_dir / f"metrics-{name}")),
-                   TANDEM_PUBLIC_URL=public_url_serving("127.0.0.1", port_base + i))
+                   TANDEM_PUBLIC_URL=public_url_serving("127.0.0.1", port_base + i),
+                   # and the people's pages are the web front's, on the base port
+                   TANDEM_WEB_URL=os.environ.get("TANDEM_WEB_URL") or public_url_serving("127.0.0.1", port_base))
         tandem = [sys.executable, "-m", "services.cli"]
         procs.append(subprocess.Popen([*tandem, "api", name, "--port", str(port_base + i), "--workers", str(api_workers)], env=env))
         procs.append(subprocess.Popen([*tandem, "worker", name], env=env))

@@ -56,6 +56,7 @@ class Settings:
     smtp_password: str | None = None
     mail_from: str = "Tandem <no-reply@tandem.example.org>"
     public_url: str = "http://127.0.0.1:8000"
+    web_url: str = "http://127.0.0.1:8000"  # the web front people open from their e-mail
     public_rate_limit: str = "30 per minute"
     rate_limit_storage: str = "memory://"
     rate_limit_prefix: str = "tandem"
@@ -120,4 +121,6 @@ def settings_for(service: str, **overrides) -> Settings:
         data_dir=data,
     )
     values.update(overrides)
+    # the web front is served beside the APIs unless told otherwise, so it follows the public URL
+    values["web_url"] = (overrides.get("web_url") or _env("TANDEM_WEB_URL") or values["public_url"]).rstrip("/")
     return Settings(**values)

@@ -59,7 +59,7 @@ def test_an_accepted_nominations_link_opens_the_prefilled_mentor_form(intake):
     assert accepted["status"] == "accepted"
     event = intake.events("nomination.accepted")[0]["data"]
     link = urlparse(event["form_link"])
-    assert link.path == "/intake/public/mentor-form"
+    assert link.path == "/mentor-form"  # the form on the web front
     token = parse_qs(link.query)["token"][0]
 
     form = expect(intake.send("GET", f"/intake/public/mentor-form?token={token}", None, None), 200)

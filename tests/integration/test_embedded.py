@@ -153,5 +153,5 @@ def test_tandem_run_on_another_port_links_to_that_port_in_its_mail(tmp_path, mon
         memory.Channel.queues.clear()
         memory.Transport.global_state.clear()
     assert result.exit_code == 0, result.output
-    assert "http://127.0.0.1:8300/intake/applications/mine?token=" in mailed[0]
+    assert "http://127.0.0.1:8300/applications/mine?token=" in mailed[0]  # the web front beside the APIs
     assert "127.0.0.1:8000" not in mailed[0]

@@ -147,7 +147,7 @@ def admit(begin: Callable[[], ContextManager[Connection]], application_id: str, 
         with begin() as conn:
             row = dict(store.one(conn, store.applications, cohort["tenant"], application_id))
             row["waitlist_position"] = waitlist_position(conn, row)
-    return {**row, "manage_link": _link(settings, row), "waitlist_position": row.get("waitlist_position")}
+    return {**row, "manage_link": manage_link(settings, row), "waitlist_position": row.get("waitlist_position")}
 
 
 def _admission_round(conn: Connection, cohort, programme, now: datetime, settings) -> dict[str, dict]:
@@ -179,7 +179,7 @@ def _decide_in_order(conn: Connection, waiting: list[dict], cohort, programme, n
     events = []
     for arrival, row in enumerate(waiting, start=last - len(waiting) + 1):
         row["arrival"] = arrival
-        link = _link(settings, row)
+        link = manage_link(settings, row)
         events.append(_event("application.submitted.v1", row, cohort, programme, link, extra=_profile(row)))
         if row["role"] not in held:
             continue
@@ -205,8 +205,9 @@ def _decide_in_order(conn: Connection, waiting: list[dict], cohort, programme, n
     return waiting
 
 
-def _link(settings, row) -> str:
-    return f"{settings.public_url}/intake/applications/mine?token={manage_token(settings.signing_key, row)}"
+def manage_link(settings, row) -> str:
+    """The applicant's personal link: their application on the web front."""
+    return f"{settings.web_url}/applications/mine?token={manage_token(settings.signing_key, row)}"
 
 
 def _existing(conn: Connection, row) -> str | None:
@@ -233,7 +234,7 @@ def decide(conn: Connection, application, status: str, now: datetime, cohort, pr
         places = _places(cohort, application["role"])
         if places is not None and _count(conn, cohort["id"], cohort["tenant"], application["role"], "accepted") >= places:
             raise DecisionRefused(f"all {places} {application['role']} places are taken")
-    link = _link(settings, application)
+    link = manage_link(settings, application)
     previous = application["status"]
     row = _set_status(conn, application, status, now, cohort, programme, link, previous=previous)
     if previous == "accepted" and status in ("withdrawn", "rejected"):
@@ -258,7 +259,7 @@ def promote_next(conn: Connection, cohort, programme, role: str, now: datetime, 
     ).order_by(t.c.arrival).limit(1)).mappings().first()
     if first is None:
         return None
-    link = _link(settings, first)
+    link = manage_link(settings, first)
     return _set_status(conn, first, "accepted", now, cohort, programme, link, event_type="application.promoted.v1")
 
 

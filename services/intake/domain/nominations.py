@@ -54,6 +54,12 @@ def form_token(key: str, nomination) -> tuple[str, datetime]:
     return token, datetime.fromtimestamp(int(time.time()) + FORM_LINK_TTL, UTC)
 
 
+def form_link(settings, nomination) -> tuple[str, datetime]:
+    """The nominated mentor's personal link to the prefilled form on the web front, and its expiry."""
+    token, expires = form_token(settings.signing_key, nomination)
+    return f"{settings.web_url}/mentor-form?token={token}", expires
+
+
 def decide(conn: Connection, nomination, decision: str, cohort, programme, now: datetime, settings) -> dict:
     if nomination["status"] != "nominated":
         raise NominationRefused(f"the nomination is {nomination['status']} already")
@@ -61,8 +67,7 @@ def decide(conn: Connection, nomination, decision: str, cohort, programme, now: 
     store.update(conn, store.nominations, nomination["tenant"], nomination["id"], status=status, decided_at=now)
     row = {**nomination, "status": status, "decided_at": now}
     if status == "accepted":
-        token, expires = form_token(settings.signing_key, row)
-        link = f"{settings.public_url}/intake/public/mentor-form?token={token}"
+        link, expires = form_link(settings, row)
         _publish(conn, "nomination.accepted.v1", row, cohort, programme, {"form_link": link, "link_expires_at": expires})
         row["form_link"] = link
     else:
