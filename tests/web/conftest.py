@@ -1,0 +1,195 @@
+"""The browser tests' surroundings: the embedded platform served on a local port, and Debian's
+Chromium driven by Playwright.
+
+Chromium is the distribution's (/usr/bin/chromium), never a browser Playwright downloads. Without
+it these tests skip on a workstation and fail in CI (``CI`` set, or TANDEM_REQUIRE_SERVICES=1),
+the rule tests/conftest.py applies to RabbitMQ and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import mailbox
+import os
+import re
+import threading
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from kombu.transport import memory
+from werkzeug.serving import make_server
+
+from tests.skeleton import Send, applicant, eventually, expect, over_urllib
+
+CHROMIUM = os.environ.get("TANDEM_TEST_CHROMIUM", "/usr/bin/chromium")
+REQUIRE = (
+    os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
+    or os.environ.get("TANDEM_REQUIRE_SERVICES") == "1"
+)
+# Quiet and self-contained: no sandbox (the tests run as root), nothing fetched in the background.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+
+
+def need_chromium() -> None:
+    message = None
+    if not os.access(CHROMIUM, os.X_OK):
+        message = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+    else:
+        try:
+            import axe_playwright_python  # noqa: F401
+            import playwright.sync_api  # noqa: F401
+        except ImportError as error:
+            message = f"{error.name} is not installed"
+    if message is None:
+        return
+    if REQUIRE:
+        pytest.fail(f"{message} and the browser tests are required here")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the session. Playwright's launch gives it a fresh user-data
+    directory of its own (removed when it closes); each test gets a new context, so no cookie
+    or storage carries from one test to the next."""
+    need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A new page on a desktop-sized screen; it records what the console says went wrong
+    (a script or style the Content-Security-Policy refused shows there)."""
+    from .browser import DESKTOP
+
+    context = browser.new_context(viewport=DESKTOP)
+    context.set_default_timeout(10_000)
+    opened = context.new_page()
+    opened.problems = []
+    opened.on("console", lambda m: m.type == "error" and opened.problems.append(m.text))
+    opened.on("pageerror", lambda e: opened.problems.append(str(e)))
+    yield opened
+    context.close()
+
+
+class _Deferred:
+    """The server listens (and so knows its port) before the platform is built with that URL."""
+
+    app = None
+
+    def __call__(self, environ, start_response):
+        return self.app(environ, start_response)
+
+
+@dataclass
+class Tandem:
+    """The embedded platform on a local port, and the calls a coordinator makes through the API
+    to set up what an applicant then meets in the browser."""
+
+    url: str
+    mbox: Path
+    operator: str
+    send: Send
+
+    def coordinator(self, slug: str | None = None) -> str:
+        """A new tenant and its coordinator's token."""
+        slug = slug or f"t{uuid.uuid4().hex[:8]}"
+        expect(self.send("POST", "/intake/tenants", {"slug": slug, "name": slug.title()}, self.operator), 201)
+        return expect(self.send("POST", f"/intake/tenants/{slug}/tokens",
+                                {"role": "coordinator", "sub": f"coordinator@{slug}.example.se"}, self.operator), 201)["token"]
+
+    def programme(self, coordinator: str, **fields) -> dict:
+        body = {"name": {"sv": "Mentorprogram för utrikes födda akademiker", "fi": "Mentorointiohjelma ulkomailla syntyneille akateemisille",
+                         "nb": "Mentorprogram for utenlandsfødte akademikere", "en": "Mentoring for foreign-born graduates"},
+                "locale": "sv", "languages": ["sv", "en"], **fields}
+        return expect(self.send("POST", "/intake/programmes", body, coordinator), 201)
+
+    def open_cohort(self, coordinator: str, programme: dict, mentee_places: int = 20, **fields) -> dict:
+        body = {"name": "Våren 2027", "open": True, "time_zone": "Europe/Stockholm", "starts_on": "2027-02-01",
+                "ends_on": "2027-08-31", "mentee_places": mentee_places, "admission": "first_come", **fields}
+        return expect(self.send("POST", f"/intake/programmes/{programme['id']}/cohorts", body, coordinator), 201)
+
+    def apply(self, cohort: dict, email: str, **fields) -> dict:
+        """An application sent straight to intake's API (someone who applied before)."""
+        body = {**applicant(email), **fields}
+        return expect(self.send("POST", f"/intake/public/cohorts/{cohort['id']}/applications", body, None), 201)
+
+    def mail_to(self, email: str, timeout: float = 20.0) -> list:
+        """The messages in the mailbox for one address, once there is at least one."""
+        def arrived():
+            if not self.mbox.exists():
+                return []
+            return [m for m in mailbox.mbox(self.mbox) if email in (m["To"] or "")]
+
+        return eventually(arrived, timeout, f"an e-mail to {email}")
+
+    def link_in_mail(self, email: str, path: str, timeout: float = 20.0) -> str:
+        """The first link to ``path`` on this server in an e-mail to ``email``."""
+        pattern = re.compile(re.escape(self.url + path) + r"[^\s\"'<>]*")
+
+        def found():
+            for message in self.mail_to(email, timeout):
+                for part in message.walk():
+                    if part.get_content_maintype() == "text":
+                        text = part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
+                        match = pattern.search(text.replace("&amp;", "&"))
+                        if match:
+                            return match.group(0)
+            return None
+
+        return eventually(found, timeout, f"a link to {path} in an e-mail to {email}")
+
+
+@pytest.fixture(scope="session")
+def tandem(tmp_path_factory):
+    """All four services and the web front in one process, as `tandem run` serves them, on a
+    free local port: the APIs answer under their prefixes, the pages at /, and the e-mail lands in
+    ``<data>/mail/outbox.mbox``."""
+    from services import embedded
+    from services.shared.tenancy import issue_token
+
+    data = tmp_path_factory.mktemp("platform")
+    deferred = _Deferred()
+    server = make_server("127.0.0.1", 0, deferred, threaded=True)
+    url = f"http://127.0.0.1:{server.server_port}"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TANDEM_DATA_DIR", str(data))
+        mp.setenv("AMQP_URL", "memory://")
+        mp.delenv("SMTP_HOST", raising=False)
+        mp.delenv("DATABASE_URL", raising=False)
+        mp.setenv("TANDEM_PUBLIC_RATE_LIMIT", "100000 per minute")
+        mp.setenv("TANDEM_PUBLIC_URL", url)
+        mp.setenv("TANDEM_WEB_URL", url)
+        for service in ("INTAKE", "MATCHING", "SCHEDULING", "NOTIFY"):
+            mp.setenv(f"TANDEM_{service}_URL", url)
+        platform = embedded.build(public_url=url)
+        deferred.app = platform.wsgi
+        platform.start_workers()
+        thread = threading.Thread(target=server.serve_forever, name="tandem-web-test-server", daemon=True)
+        thread.start()
+        try:
+            key = platform.apps["intake"].config["TANDEM_SETTINGS"].signing_key
+            yield Tandem(url=url, mbox=data / "mail" / "outbox.mbox",
+                         operator=issue_token(key, tenant="*", role="operator", sub="ops"), send=over_urllib(url))
+        finally:
+            server.shutdown()
+            thread.join(timeout=10)
+            platform.shutdown()
+            # the in-memory broker lives as long as the process: leave nothing for other tests
+            memory.Channel.queues.clear()
+            memory.Transport.global_state.clear()
