@@ -20,8 +20,10 @@ RULE_TESTS = sorted((DEPLOY / "prometheus" / "tests").glob("*.yaml")) + sorted((
 DASHBOARD = DEPLOY / "grafana" / "dashboards" / "tandem.json"
 # Names a query may use that the services do not export.
 FOREIGN = {"up"}
-METRIC = re.compile(r"\b(tandem_[a-z0-9_]+)\b")
-SELECTOR = re.compile(r"\b(tandem_[a-z0-9_]+)\s*\{([^}]*)\}")
+# the broker's own (rabbitmq_prometheus, per-object metrics on): the names and labels rules may use
+BROKER = {"rabbitmq_queue_messages": {"queue", "vhost"}}
+METRIC = re.compile(r"\b((?:tandem|rabbitmq)_[a-z0-9_]+)\b")
+SELECTOR = re.compile(r"\b((?:tandem|rabbitmq)_[a-z0-9_]+)\s*\{([^}]*)\}")
 MATCHER = re.compile(r"([a-zA-Z_][a-zA-Z0-9_]*)\s*(?:=~|!~|!=|=)")
 GROUPING = re.compile(r"\b(?:by|without)\s*\(([^)]*)\)")
 
@@ -83,11 +85,12 @@ def exported(tmp_path_factory):
             labels[name] = set(value._labelnames)
     for collector in collectors:
         labels[collector.name] = set(collector.labels)
+    labels.update(BROKER)
     return families, labels
 
 
 def family_of(name: str, families: dict[str, str]) -> str | None:
-    if name in families:
+    if name in families or name in BROKER:
         return name
     for suffix in ("_bucket", "_sum", "_count"):
         base = name.removesuffix(suffix)
