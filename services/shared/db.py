@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC
 from pathlib import Path
 
@@ -163,13 +164,18 @@ def insert_new(conn, table: sa.Table, row: dict) -> bool:
     No savepoint and no exception: a duplicate is an answer, not an error (PostgreSQL and SQLite
     both take ``ON CONFLICT DO NOTHING``).
     """
-    if conn.dialect.name == "postgresql":
+    return conn.execute(_insert_new_statement(table, conn.dialect.name), row).first() is not None
+
+
+@functools.cache
+def _insert_new_statement(table: sa.Table, dialect: str):
+    # built once, the values given as parameters: SQLAlchemy then reuses the compiled statement
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
     # RETURNING, not rowcount: the driver may report -1 for an INSERT it did carry out
-    key = list(table.primary_key.columns)[0]
-    return conn.execute(insert(table).values(**row).on_conflict_do_nothing().returning(key)).first() is not None
+    return insert(table).on_conflict_do_nothing().returning(*table.primary_key.columns)
 
 
 def update(conn, table: sa.Table, tenant: str, id_: str, **values) -> None:

@@ -28,8 +28,9 @@ def add(conn: Connection, table: sa.Table, *events: Event) -> None:
     rows = [{"event_id": event.id, "type": event.type, "tenant": event.tenant, "aggregate": event.subject,
              "body": event.to_json(), "created_at": now} for event in events]
     if rows:
-        # one multi-row INSERT: its rows keep their order, so the relay publishes them in it
-        conn.execute(table.insert().values(rows))
+        # one statement for them all (rows keep their order, so the relay publishes them in it);
+        # the values go as parameters, so SQLAlchemy reuses the compiled statement
+        conn.execute(table.insert(), rows)
 
 
 def backlog(engine: Engine, table: sa.Table) -> int:
