@@ -3,6 +3,7 @@
     tandem run                  all four services in one process (embedded default)
     tandem up                   each service as an API (gunicorn) and a worker process
     tandem api SERVICE          one service's API under gunicorn
+    tandem web                  the web front (applicants' pages) under gunicorn
     tandem worker SERVICE       one service's worker
     tandem migrate [SERVICE]    bring databases to the newest schema
     tandem tenant create SLUG NAME
@@ -130,23 +131,43 @@ def api(service: str, port: int | None, processes: int) -> None:
 
 
 @main.command()
-@click.option("--port-base", default=8000, show_default=True, help="intake on +1, matching +2, ...")
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--workers", "processes", type=int, default=2, show_default=True)
+def web(port: int, processes: int) -> None:
+    """Run the web front under gunicorn: the applicants' pages, over the four APIs
+    (TANDEM_INTAKE_URL, TANDEM_MATCHING_URL, TANDEM_SCHEDULING_URL, TANDEM_NOTIFY_URL)."""
+    os.environ.setdefault("TANDEM_SERVICE", "web")
+    os.execvp(sys.executable, [
+        sys.executable, "-m", "gunicorn", "--config", "python:services.shared.gunicorn_conf",
+        "--bind", f"0.0.0.0:{port}", "--workers", str(processes),
+        "services.web.app:create_app()",
+    ])
+
+
+@main.command()
+@click.option("--port-base", default=8000, show_default=True, help="the web front on it, intake on +1, matching +2, ...")
 @click.option("--api-workers", default=2, show_default=True, help="gunicorn workers per API")
 def up(port_base: int, api_workers: int) -> None:
-    """Every service as separate processes (API under gunicorn, worker) on RabbitMQ and PostgreSQL."""
+    """Every service as separate processes (API under gunicorn, worker) on RabbitMQ and PostgreSQL,
+    and the web front under gunicorn on the base port."""
     os.environ.setdefault("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672//")
     os.environ.setdefault("DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/tandem_{service}")
     for name in SERVICES:
         migrate(name, settings_for(name).database_url)
     run_dir = Path(settings_for("intake").data_dir) / "run"
     procs: list[subprocess.Popen] = []
+    tandem = [sys.executable, "-m", "services.cli"]
+    # the web front calls each API on its port here
+    web_env = dict(os.environ, TANDEM_SERVICE="web", PROMETHEUS_MULTIPROC_DIR=str(_fresh_dir(run_dir / "metrics-web")),
+                   **{f"TANDEM_{name.upper()}_URL": f"http://127.0.0.1:{port_base + i}" for i, name in enumerate(SERVICES, start=1)})
+    procs.append(subprocess.Popen([*tandem, "web", "--port", str(port_base), "--workers", str(api_workers)], env=web_env))
+    click.echo(f"\n  {'web':<11} http://127.0.0.1:{port_base}/   (the applicants' pages)")
     for i, name in enumerate(SERVICES, start=1):
         # each service links to its own pages in e-mail: on its own port here, unless told otherwise
         env = dict(os.environ, TANDEM_SERVICE=name, PROMETHEUS_MULTIPROC_DIR=str(_fresh_dir(run_dir / f"metrics-{name}")),
                    TANDEM_PUBLIC_URL=public_url_serving("127.0.0.1", port_base + i),
                    # and the people's pages are the web front's, on the base port
                    TANDEM_WEB_URL=os.environ.get("TANDEM_WEB_URL") or public_url_serving("127.0.0.1", port_base))
-        tandem = [sys.executable, "-m", "services.cli"]
         procs.append(subprocess.Popen([*tandem, "api", name, "--port", str(port_base + i), "--workers", str(api_workers)], env=env))
         procs.append(subprocess.Popen([*tandem, "worker", name], env=env))
         click.echo(f"  {name:<11} http://127.0.0.1:{port_base + i}/{name}/   docs http://127.0.0.1:{port_base + i}/{name}/docs")

@@ -4,6 +4,8 @@
 #   api SERVICE       the service's API under gunicorn on PORT (default: the service's port,
 #                     intake 8001, matching 8002, scheduling 8003, notify 8004) with
 #                     WEB_CONCURRENCY processes (default 2)
+#   web               the web front (the applicants' pages) under gunicorn on PORT (default
+#                     8000) with WEB_CONCURRENCY processes; TANDEM_<SERVICE>_URL name the APIs
 #   worker SERVICE    the service's worker; its /metrics on METRICS_PORT (default 9100)
 #   migrate [SERVICE] bring one service's database (or all four) to the newest schema
 #   tandem ARGS...    any other tandem command (dlq, tenant create, token, ...)
@@ -12,7 +14,7 @@ set -eu
 health_file="${TANDEM_HEALTH_FILE:-/tmp/tandem-health-url}"
 
 usage() {
-    sed -n '2,10s/^# \{0,1\}//p' "$0" >&2
+    sed -n '2,12s/^# \{0,1\}//p' "$0" >&2
 }
 
 service_port() {
@@ -36,6 +38,16 @@ case "$role" in
         fi
         printf 'http://127.0.0.1:%s/healthz\n' "$port" > "$health_file"
         exec tandem api "$service" --port "$port" --workers "${WEB_CONCURRENCY:-2}" "$@"
+        ;;
+    web)
+        port="${PORT:-8000}"
+        export TANDEM_SERVICE=web
+        if [ -n "${PROMETHEUS_MULTIPROC_DIR:-}" ]; then
+            mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
+            rm -f "$PROMETHEUS_MULTIPROC_DIR"/*.db
+        fi
+        printf 'http://127.0.0.1:%s/healthz\n' "$port" > "$health_file"
+        exec tandem web --port "$port" --workers "${WEB_CONCURRENCY:-2}" "$@"
         ;;
     worker)
         service="${1:?usage: worker SERVICE}"; shift

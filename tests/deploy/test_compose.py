@@ -186,3 +186,23 @@ def test_mail_goes_to_the_catcher():
     assert SERVICES_IN_COMPOSE["notify-worker"]["environment"]["SMTP_HOST"] == "mailpit"
     assert SERVICES_IN_COMPOSE["notify-worker"]["environment"]["SMTP_PORT"] == "1025"
     assert SERVICES_IN_COMPOSE["mailpit"]["ports"] == ["127.0.0.1:8025:8025"]
+
+
+def test_the_web_front_serves_applicants_over_the_four_apis():
+    web = SERVICES_IN_COMPOSE["web"]
+    assert web["command"] == ["web"]
+    assert web["build"]["dockerfile"] == "deploy/docker/Dockerfile"
+    assert web["read_only"] is True and "/tmp" in web["tmpfs"]
+    env = web["environment"]
+    for service in SERVICES:
+        assert env[f"TANDEM_{service.upper()}_URL"] == f"http://{service}-api:{DEFAULT_PORTS[service]}"
+        assert web["depends_on"][f"{service}-api"]["condition"] == "service_healthy"
+    assert env["PROMETHEUS_MULTIPROC_DIR"] in web["tmpfs"]
+    assert web["ports"] == ["127.0.0.1:8000:8000"]
+    # the web front holds no programme data and cannot sign tokens: no database, broker or signing key
+    assert not {"DATABASE_URL", "AMQP_URL", "TANDEM_SIGNING_KEY"} & set(env)
+    assert INTERPOLATION.fullmatch(env["TANDEM_WEB_SECRET"])
+    # the links in e-mail open it
+    assert SERVICES_IN_COMPOSE["intake-api"]["environment"]["TANDEM_WEB_URL"] == "http://127.0.0.1:8000"
+    config = yaml.safe_load((DEPLOY / "prometheus" / "prometheus.yml").read_text())
+    assert "web:8000" in {t for job in config["scrape_configs"] for sc in job["static_configs"] for t in sc["targets"]}
