@@ -73,6 +73,13 @@ def intake_news(conn, event: Event) -> None:
     forward(conn, event)
 
 
+@HANDLERS.on("person.links_requested.v1")  # the person's links again, one message per tenant
+def links_requested(conn, event: Event) -> None:
+    """Only the person hears of it: the links carry fresh personal tokens, no webhook's business."""
+    queue_messages(conn, tenant=event.tenant, event_id=event.id, event_type=event.type,
+                   outgoing=compose(event.type, event.loaded), cohort=None, now=clock.now())
+
+
 @HANDLERS.on("person.erasure_requested.v1")
 def person_erased(conn, event: Event) -> None:
     data = event.loaded

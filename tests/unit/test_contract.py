@@ -52,6 +52,12 @@ SAMPLES = {
     "nomination.declined.v1": NOMINEE,
     "survey.answered.v1": {"cohort_id": "c1", "application_id": "a1", "role": "mentee", "kind": "closing"},
     "person.erasure_requested.v1": {"erasure_id": "e1", "email_sha256": "0" * 64, "application_ids": ["a1"], "nomination_ids": []},
+    "person.links_requested.v1": {
+        "name": "Amira Haddad", "email": "amira@example.se", "locale": "sv", "time_zone": "Europe/Stockholm", "tenant_name": "Saco",
+        "links": [{"kind": "application", "id": "a1", "cohort_id": "c1", "cohort_name": "Hösten 2026",
+                   "programme_name": "Mentorprogrammet", "role": "mentee", "status": "accepted",
+                   "link": "https://tandem.example.org/applications/mine?token=x", "link_expires_at": None}],
+    },
 }
 MATCH_COHORT = {"cohort_id": "c1", "cohort_name": "Hösten 2026", "programme_id": "p1", "programme_name": {"sv": "Mentorprogrammet"},
                 "time_zone": "Europe/Stockholm", "starts_on": date(2026, 9, 1), "ends_on": date(2027, 3, 31)}

@@ -30,6 +30,7 @@ KINDS: dict[str, MessageKind] = {k.name: k for k in (
     MessageKind("application_promoted", True, "A freed place went to the applicant from the waiting list."),
     MessageKind("application_rejected", True, "The coordinator could not offer a place (said kindly)."),
     MessageKind("nomination_accepted", True, "A nominated mentor's personal link to the mentor form."),
+    MessageKind("links_requested", True, "A person who asked for them gets their personal links again, one message per tenant."),
     MessageKind("match_confirmed", True, "Mentor and mentee introduced to each other, with contact details and next steps."),
     MessageKind("match_unmatched", True, "A mentee without a mentor this round: why, and what happens next."),
     MessageKind("match_ended", True, "A pair ended early; what happens next for each."),
@@ -170,6 +171,15 @@ def nomination_accepted(data: dict, cohort: CohortInfo | None) -> list[Outgoing]
         "organisation": data["organisation"], "organisation_name": data.get("organisation_name"),
         "form_link": data["form_link"], "link_expires_at": data["link_expires_at"],
     })]
+
+
+@composes("person.links_requested.v1")
+def links_requested(data: dict, cohort: CohortInfo | None) -> list[Outgoing]:
+    person = Recipient(data["name"], data["email"], data["locale"], data["time_zone"])
+    programmes = {item["programme_name"] for item in data["links"]}
+    # signed by the one programme, or by the organisation when the links span several
+    sender = programmes.pop() if len(programmes) == 1 else data["tenant_name"]
+    return [Outgoing("links_requested", person, {"programme": sender, "links": data["links"]})]
 
 
 # --- matching -----------------------------------------------------------------------------------

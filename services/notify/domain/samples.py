@@ -35,7 +35,7 @@ def _application(role: str, **extra) -> dict:
     return {"application_id": person["application_id"], "cohort_id": COHORT.id, "programme_id": "p1",
             "programme_name": PROGRAMME[person["locale"]], "cohort_name": COHORT.name, "role": role,
             "name": person["name"], "email": person["email"], "locale": person["locale"], "time_zone": COHORT.time_zone,
-            "status": "accepted", "manage_link": "https://tandem.example.org/intake/applications/mine?token=sample", **extra}
+            "status": "accepted", "manage_link": "https://tandem.example.org/applications/mine?token=sample", **extra}
 
 
 def _pair(**extra) -> dict:
@@ -77,8 +77,18 @@ EVENTS: dict[str, dict] = {
     "nomination.accepted.v1": {
         "nomination_id": "n-1", "cohort_id": COHORT.id, "programme_name": PROGRAMME["fi"], "cohort_name": COHORT.name,
         "organisation": "Tullverket", "name": MENTOR["name"], "email": MENTOR["email"], "locale": "fi",
-        "time_zone": COHORT.time_zone, "form_link": "https://tandem.example.org/intake/public/mentor-form?token=sample",
+        "time_zone": COHORT.time_zone, "form_link": "https://tandem.example.org/mentor-form?token=sample",
         "link_expires_at": datetime(2027, 1, 11, 22, 59, tzinfo=UTC)},
+    "person.links_requested.v1": {
+        "name": MENTEE["name"], "email": MENTEE["email"], "locale": "sv", "time_zone": COHORT.time_zone, "tenant_name": "Saco",
+        "links": [
+            {"kind": "application", "id": MENTEE["application_id"], "cohort_id": COHORT.id, "cohort_name": COHORT.name,
+             "programme_name": PROGRAMME["sv"], "role": "mentee", "status": "waitlisted",
+             "link": "https://tandem.example.org/applications/mine?token=sample", "link_expires_at": None},
+            {"kind": "mentor_form", "id": "n-2", "cohort_id": "c-2", "cohort_name": "Hösten 2027",
+             "programme_name": "Mentorskap för jurister", "role": "mentor", "status": None,
+             "link": "https://tandem.example.org/mentor-form?token=sample2", "link_expires_at": datetime(2027, 9, 1, 21, 59, tzinfo=UTC)},
+        ]},
     "match.confirmed.v1": {
         "cohort_id": COHORT.id, "cohort_name": COHORT.name, "programme_id": "p1", "programme_name": PROGRAMME,
         "time_zone": COHORT.time_zone, "starts_on": COHORT.starts_on, "ends_on": COHORT.ends_on, "pair_id": "pair-1",
@@ -159,5 +169,9 @@ VARIANTS: dict[str, list[dict]] = {
     "event_reminder": [{"days_before": 3, "mandatory": False}],
     "survey_due": [{"survey": "closing"}, {"link": None}],
     "application_received": [{"manage_link": None}],
+    "links_requested": [{"links": [{"kind": "application", "id": "a-9", "cohort_id": COHORT.id, "cohort_name": COHORT.name,
+                                    "programme_name": PROGRAMME["sv"], "role": role, "status": status,
+                                    "link": "https://tandem.example.org/applications/mine?token=sample9", "link_expires_at": None}]}
+                        for role, status in (("mentor", "submitted"), ("mentee", "accepted"), ("mentee", "rejected"))],
     "application_accepted": [{"starts_on": None, "manage_link": None}],
 }

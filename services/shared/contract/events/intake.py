@@ -166,3 +166,31 @@ class ErasureRequested(Schema):
     nomination_ids = fields.List(Id(), load_default=list)
 
 
+
+
+class PersonalLink(Schema):
+    """One of a person's applications, or the mentor form they were nominated to fill in, with a
+    fresh personal link to it."""
+
+    kind = fields.String(required=True, validate=validate.OneOf(("application", "mentor_form")))
+    id = Id(required=True, metadata={"description": "the application's or the nomination's id"})
+    cohort_id = Id(required=True)
+    cohort_name = Text(max_length=NAME, required=True)
+    programme_name = Text(max_length=NAME, required=True, metadata={"description": "in the person's language"})
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    status = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(APPLICATION_STATUSES),
+                           metadata={"description": "the application's (none for a mentor form not filled in yet)"})
+    link = fields.String(required=True, validate=validate.Length(max=LINK_LENGTH))
+    link_expires_at = fields.AwareDateTime(load_default=None, allow_none=True, format="iso")
+
+
+@event_type("person.links_requested.v1", "intake",
+            "Someone asked for their personal links again: one event per tenant, with every application and "
+            "mentor form of that address in the tenant (none withdrawn or erased).")
+class LinksRequested(Schema):
+    name = Text(max_length=NAME, required=True)
+    email = Email(required=True)
+    locale = fields.String(required=True, validate=validate.OneOf(LOCALES))
+    time_zone = TimeZone(required=True, metadata={"description": "of the person's latest cohort"})
+    tenant_name = Text(max_length=NAME, required=True, metadata={"description": "the organisation the links are from"})
+    links = fields.List(fields.Nested(PersonalLink), required=True, validate=validate.Length(min=1, max=200))
