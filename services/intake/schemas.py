@@ -461,3 +461,13 @@ class ErasureOut(Schema):
     applications = fields.Integer()
     nominations = fields.Integer()
     requested_at = fields.AwareDateTime()
+
+
+class LinksRequestIn(Schema):
+    email = Email(required=True, metadata={"description": "the address the person applied (or was nominated) with"})
+    locale = fields.String(load_default=None, validate=validate.OneOf(LOCALES),
+                           metadata={"description": "language of the message (default: the person's own)"})
+
+
+class LinksRequestOut(Schema):
+    message = fields.String(metadata={"description": "the same whether the address is known or not"})

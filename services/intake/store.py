@@ -124,6 +124,8 @@ applications = sa.Table(
     sa.Column("submitted_at", UtcDateTime(), nullable=False),
     sa.Column("decided_at", UtcDateTime(), nullable=True),
     sa.UniqueConstraint("tenant", "cohort_id", "role", "email", name="uq_application_email"),
+    # "send me my links again" finds a person's applications by address, in every tenant
+    sa.Index("ix_applications_email", "email"),
     # places and the waiting list are counted per cohort, role and status on every decision
     sa.Index("ix_applications_cohort_role_status", "tenant", "cohort_id", "role", "status"),
     # the applications taken in and not yet numbered: a handful, however large the cohort
@@ -149,6 +151,7 @@ nominations = sa.Table(
     sa.Column("decided_at", UtcDateTime(), nullable=True),
     sa.Column("application_id", sa.String(36), nullable=True),
     sa.UniqueConstraint("tenant", "cohort_id", "email", name="uq_nomination_email"),
+    sa.Index("ix_nominations_email", "email"),
 )
 
 survey_responses = sa.Table(
@@ -175,6 +178,15 @@ erasures = sa.Table(
     sa.Column("requested_at", UtcDateTime(), nullable=False),
     sa.Column("applications", sa.Integer, nullable=False),
     sa.Column("nominations", sa.Integer, nullable=False),
+)
+
+# when each tenant last sent an address its links again, so that asking twice sends one mail
+link_requests = sa.Table(
+    "link_requests",
+    metadata,
+    sa.Column("tenant", sa.String(64), primary_key=True),
+    sa.Column("email_sha256", sa.String(64), primary_key=True),
+    sa.Column("sent_at", UtcDateTime(), nullable=False),
 )
 
 

@@ -2,6 +2,7 @@
 
 from .cohorts import blp as cohorts
 from .erasures import blp as erasures
+from .links import blp as links
 from .nominations import blp as nominations
 from .participants import blp as participants
 from .programmes import blp as programmes
@@ -9,6 +10,6 @@ from .public import blp as public
 from .public import limiter
 from .tenants import blp as tenants
 
-BLUEPRINTS = (tenants, programmes, cohorts, nominations, participants, erasures, public)
+BLUEPRINTS = (tenants, programmes, cohorts, nominations, participants, erasures, public, links)
 
 __all__ = ["BLUEPRINTS", "limiter"]

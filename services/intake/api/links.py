@@ -1,0 +1,36 @@
+"""'Send me my links again': a person who lost the e-mail with their personal link asks for it
+by address. Public and rate-limited; the answer is the same whether the address is known or not."""
+
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from services.shared import clock
+from services.shared.api import service
+
+from ..domain.links import RESEND_AFTER, request_links
+from ..schemas import LinksRequestIn, LinksRequestOut
+from .public import limiter
+
+blp = Blueprint("links", __name__, url_prefix="/public/links", description="Send a person their personal links again.")
+ANSWER = ("If this address has applied or been nominated, its personal links are on their way to it. "
+          f"Asking again within {RESEND_AFTER.seconds // 60} minutes sends nothing new.")
+
+
+def _rate() -> str:
+    return current_app.config["TANDEM_SETTINGS"].public_rate_limit
+
+
+@blp.route("")
+class LinksRequest(MethodView):
+    decorators = [limiter.limit(_rate)]
+
+    @blp.arguments(LinksRequestIn)
+    @blp.response(202, LinksRequestOut)
+    def post(self, body):
+        """E-mail the person a fresh link to each of their applications and mentor forms, one
+        message per organisation (tenant), in their language. Answers 202 whether the address is
+        known or not, so it tells nobody who has applied."""
+        with service().engine.begin() as conn:
+            request_links(conn, body["email"], body["locale"], clock.now(), service().settings)
+        return {"message": ANSWER}
