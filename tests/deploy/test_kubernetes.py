@@ -175,9 +175,10 @@ def test_network_policies_cover_every_pod(rendered, overlay):
                 assert redis["to"][0]["podSelector"]["matchExpressions"][0]["values"] == ["tandem-redis"]
             extra = egress[4:] if role == "api" else egress[3:]
             assert not extra or (service, role) == ("notify", "worker"), "only notify's worker sends e-mail"
-            sources = [peer["namespaceSelector"]["matchExpressions"][0]["values"][0]
+            sources = [peer["namespaceSelector"]["matchExpressions"][0]["values"][0] if "namespaceSelector" in peer
+                       else {e["key"]: e["values"] for e in peer["podSelector"]["matchExpressions"]}["app.kubernetes.io/component"][0]
                        for rule in policy["ingress"] for peer in rule["from"]]
-            assert sources == (["ingress-nginx", "monitoring"] if role == "api" else ["monitoring"])
+            assert sources == (["ingress-nginx", "monitoring", "web"] if role == "api" else ["monitoring"])
     migrate = policies["tandem-migrate"]["spec"]
     assert "ingress" not in migrate and "Ingress" in migrate["policyTypes"]
 
@@ -215,12 +216,12 @@ def test_the_ingress_routes_each_prefix_to_its_api(rendered, overlay):
     services = by_kind(docs, "Service")
     (rule,) = ingress["spec"]["rules"]
     routes = {p["path"]: p for p in rule["http"]["paths"]}
-    assert set(routes) == {f"/{s}" for s in SERVICES}
-    for service in SERVICES:
-        backend = routes[f"/{service}"]["backend"]["service"]
-        assert routes[f"/{service}"]["pathType"] == "Prefix"
-        target = services[backend["name"]]
-        assert backend["port"]["name"] in {p["name"] for p in target["spec"]["ports"]}
+    assert set(routes) == {f"/{s}" for s in SERVICES} | {"/"}
+    for path, backend in [(f"/{s}", f"tandem-{s}-api") for s in SERVICES] + [("/", "tandem-web")]:
+        assert routes[path]["pathType"] == "Prefix"
+        assert routes[path]["backend"]["service"]["name"] == backend
+        target = services[backend]
+        assert routes[path]["backend"]["service"]["port"]["name"] in {p["name"] for p in target["spec"]["ports"]}
     assert ("tls" in ingress["spec"]) == (overlay == "prod")
     # the links in e-mail lead through this ingress
     (config,) = [d for d in docs if d["kind"] == "ConfigMap" and d["metadata"]["name"].startswith("tandem-config")]
@@ -322,3 +323,65 @@ def test_the_migration_job_reaches_every_database(rendered):
         for service in SERVICES:
             assert env[f"{service.upper()}_DATABASE_URL"] == f"tandem-{service}-db-app"
         assert container["securityContext"]["readOnlyRootFilesystem"] is True
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_the_web_front_runs_over_the_four_apis_and_reaches_nothing_else(rendered, overlay):
+    docs = rendered[overlay]
+    deployments, services = by_kind(docs, "Deployment"), by_kind(docs, "Service")
+    web = deployments["tandem-web"]
+    spec = pod_spec(web)
+    (container,) = spec["containers"]
+    assert container["args"] == ["web"]
+    assert container["ports"] == [{"name": "http", "containerPort": 8000, "protocol": "TCP"}]
+    assert container["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "http"}
+    assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "http"}
+    assert spec["securityContext"]["runAsNonRoot"] is True and spec["automountServiceAccountToken"] is False
+    assert container["securityContext"]["readOnlyRootFilesystem"] is True
+    assert container["securityContext"]["capabilities"]["drop"] == ["ALL"]
+    assert {"cpu", "memory"} <= set(container["resources"]["requests"]) and "memory" in container["resources"]["limits"]
+    volumes = {v["name"]: v for v in spec["volumes"]}
+    mounts = {m["mountPath"]: m["name"] for m in container["volumeMounts"]}
+    env = {e["name"]: e for e in container["env"]}
+    assert "emptyDir" in volumes[mounts["/tmp"]]
+    assert volumes[mounts[env["PROMETHEUS_MULTIPROC_DIR"]["value"]]]["emptyDir"]["medium"] == "Memory"
+    # each API by its Service, on a port that Service serves
+    for service in SERVICES:
+        url = env[f"TANDEM_{service.upper()}_URL"]["value"]
+        name, _, port = url.removeprefix("http://").partition(":")
+        assert name == f"tandem-{service}-api"
+        assert int(port or 80) in {p["port"] for p in services[name]["spec"]["ports"]}
+    # no programme data and no power to sign tokens: its own session secret, nothing else
+    assert not {"DATABASE_URL", "AMQP_URL", "TANDEM_SIGNING_KEY"} & set(env)
+    assert not [n for n in env if n.endswith("_DATABASE_URL")]
+    assert env["TANDEM_WEB_SECRET"]["valueFrom"]["secretKeyRef"] == {"name": "tandem-web-secret", "key": "TANDEM_WEB_SECRET"}
+
+    labels = web["spec"]["template"]["metadata"]["labels"]
+    assert services["tandem-web"]["spec"]["selector"].items() <= labels.items()
+    assert [p["name"] for p in services["tandem-web"]["spec"]["ports"]] == ["http"]
+    hpa = by_kind(docs, "HorizontalPodAutoscaler")["tandem-web"]["spec"]
+    assert hpa["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": "tandem-web"}
+    assert "replicas" not in web["spec"], "the autoscaler owns the web front's replicas"
+    assert by_kind(docs, "PodDisruptionBudget")["tandem-web"]["spec"]["selector"]["matchLabels"].items() <= labels.items()
+    monitor = by_kind(docs, "ServiceMonitor")["tandem-web"]["spec"]
+    assert monitor["selector"]["matchLabels"].items() <= services["tandem-web"]["metadata"]["labels"].items()
+
+    policy = by_kind(docs, "NetworkPolicy")["tandem-web"]["spec"]
+    assert policy["podSelector"]["matchLabels"].items() <= labels.items() and policy["podSelector"]["matchLabels"]
+    assert policy["policyTypes"] == ["Ingress", "Egress"]
+    sources = [peer["namespaceSelector"]["matchExpressions"][0]["values"] for rule in policy["ingress"] for peer in rule["from"]]
+    assert sources == [["ingress-nginx"], ["monitoring"]]
+    dns, apis = policy["egress"]
+    assert {p["port"] for p in dns["ports"]} == {53}
+    assert apis["ports"] == [{"port": "http", "protocol": "TCP"}]
+    (peer,) = apis["to"]
+    assert set(peer) == {"podSelector"}, "only pods of this namespace"
+    selected = {e["key"]: e["values"] for e in peer["podSelector"]["matchExpressions"]}
+    assert selected == {"app.kubernetes.io/part-of": ["tandem"], "app.kubernetes.io/component": ["api"],
+                        "app.kubernetes.io/name": list(SERVICES)}
+    # and every API admits it
+    for service in SERVICES:
+        api_policy = by_kind(docs, "NetworkPolicy")[f"tandem-{service}-api"]["spec"]
+        admitted = [{e["key"]: e["values"] for e in peer["podSelector"]["matchExpressions"]}
+                    for rule in api_policy["ingress"] for peer in rule["from"] if set(peer) == {"podSelector"}]
+        assert {"app.kubernetes.io/part-of": ["tandem"], "app.kubernetes.io/component": ["web"]} in admitted
