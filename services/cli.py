@@ -84,18 +84,22 @@ def token(role: str, tenant_slug: str, sub: str | None, org: str | None, ttl: in
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True)
 def run(host: str, port: int) -> None:
-    """All four services in one process: in-memory transport, SQLite in the data directory."""
+    """All four services and the web front in one process: in-memory transport, SQLite in the data directory."""
     from werkzeug.serving import run_simple
 
     from services import embedded
 
     os.environ.setdefault("AMQP_URL", "memory://")
     logs.configure("tandem")
-    platform = embedded.build(public_url=public_url_serving(host, port))
+    # the web front calls the APIs on this same server (loopback when it listens everywhere)
+    loopback = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
+    own = f"http://{f'[{loopback}]' if ':' in loopback else loopback}:{port}"
+    platform = embedded.build(api_base=own, public_url=public_url_serving(host, port))
     platform.start_workers()
     base = f"http://{host}:{port}"
     settings = settings_for("intake")
     click.echo(f"\nTandem is running (embedded: {settings.amqp_url}, data in {settings.data_dir.resolve()})")
+    click.echo(f"  web front   {base}/")
     for name in SERVICES:
         click.echo(f"  {name:<11} {base}/{name}/   docs {base}/{name}/docs")
     click.echo(f"  metrics     {base}/metrics    health {base}/healthz")

@@ -1,6 +1,7 @@
 """The embedded default: all four services in one process, on kombu's in-memory transport and
 SQLite files in the data directory. Each API answers under its prefix; the workers run in
-background threads of the same process."""
+background threads of the same process. The web front answers at ``/`` and calls the APIs over
+HTTP on this same server, as it does when each runs on its own."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from services.shared import metrics
 from services.shared.config import SERVICES, settings_for
 from services.shared.db import create_engine, migrate
+from services.web.app import create_app as create_web_app
+from services.web.settings import web_settings
 
 
 @dataclass
@@ -34,8 +37,10 @@ class Platform:
                 thread.join(timeout=5)
 
 
-def build(**overrides) -> Platform:
-    """Migrate every service's database and build its API and worker, sharing one engine each."""
+def build(api_base: str | None = None, **overrides) -> Platform:
+    """Migrate every service's database and build its API and worker, sharing one engine each,
+    and the web front, which calls the APIs at ``api_base`` (this server's own address; default
+    the public URL)."""
     apps, workers = {}, {}
     for name in SERVICES:
         settings = settings_for(name, **overrides)
@@ -45,10 +50,6 @@ def build(**overrides) -> Platform:
         workers[name] = importlib.import_module(f"services.{name}.worker").create_worker(settings, engine)
 
     root = Flask("tandem")
-
-    @root.get("/")
-    def index():
-        return {name: {"api": f"/{name}/", "openapi": f"/{name}/openapi.json", "docs": f"/{name}/docs"} for name in SERVICES}
 
     @root.get("/healthz")
     def healthz():
@@ -66,8 +67,25 @@ def build(**overrides) -> Platform:
         body, content_type = metrics.render(collectors)
         return Response(body, content_type=content_type)
 
-    wsgi = DispatcherMiddleware(root, {f"/{name}": _Reprefix(app, f"/{name}") for name, app in apps.items()})
+    base = (api_base or settings_for("intake", **overrides).public_url).rstrip("/")
+    web = create_web_app(web_settings(**{f"{name}_url": base for name in SERVICES}))
+    wsgi = DispatcherMiddleware(_ProbesOrWeb(root, web),
+                                {f"/{name}": _Reprefix(app, f"/{name}") for name, app in apps.items()})
     return Platform(wsgi=wsgi, apps=apps, workers=workers, stop=threading.Event())
+
+
+class _ProbesOrWeb:
+    """The platform's probes at the root answer for all four services; every other path outside
+    the APIs' prefixes is the web front's."""
+
+    PROBES = frozenset({"/healthz", "/readyz", "/metrics"})
+
+    def __init__(self, probes, web):
+        self.probes, self.web = probes, web
+
+    def __call__(self, environ, start_response):
+        app = self.probes if environ.get("PATH_INFO") in self.PROBES else self.web
+        return app(environ, start_response)
 
 
 class _Reprefix:

@@ -1,0 +1,99 @@
+"""The web front's Flask app: pages for applicants in sv, fi, nb and en, over the four APIs.
+
+Every form carries a CSRF token (Flask-WTF); every answer forbids framing and any script, style
+or asset not served by Tandem (``Content-Security-Policy: default-src 'self'``), and pages opened
+from a personal link send no referrer, so the link's token stays with its owner.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import Flask, Response, g, jsonify, render_template, request
+from flask_babel import Babel
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from services.shared import metrics
+from services.shared.contract.events import LOCALES
+
+from . import i18n
+from .backends import ApiUnavailable, Backends
+from .settings import WebSettings, web_settings
+from .views import applications, cohorts, home, links, mentor_form
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def create_app(settings: WebSettings | None = None) -> Flask:
+    settings = settings or web_settings()
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.secret,
+        SESSION_COOKIE_NAME="tandem_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,  # a long form may take an evening; the token lives as long as the session
+        BABEL_DEFAULT_LOCALE=i18n.DEFAULT,
+        TANDEM_WEB_SETTINGS=settings,
+    )
+    app.extensions["tandem.web"] = Backends(settings)
+    Babel(app, locale_selector=i18n.select_locale)
+    CSRFProtect(app)
+    for module in (home, cohorts, applications, links, mentor_form):
+        app.register_blueprint(module.blp)
+
+    app.jinja_env.globals.update(locales=LOCALES, locale_names=i18n.NAMES, current_locale=i18n.locale, url_in=i18n.url_in)
+    app.jinja_env.filters.update(when=i18n.when, day=i18n.day, span=i18n.span, pick=i18n.pick,
+                                 language_name=i18n.language_name)
+
+    @app.before_request
+    def _start():
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def _answer(response: Response) -> Response:
+        response.headers.update(SECURITY_HEADERS)
+        if request.args.get("token"):
+            response.headers["Cache-Control"] = "no-store"
+        asked = request.args.get("lang")
+        if asked in LOCALES and request.cookies.get(i18n.COOKIE) != asked:
+            response.set_cookie(i18n.COOKIE, asked, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+        route = request.url_rule.rule if request.url_rule else "unmatched"
+        metrics.HTTP_REQUESTS.labels("web", route, request.method, str(response.status_code)).inc()
+        metrics.HTTP_DURATION.labels("web", route, request.method).observe(time.perf_counter() - g.get("started", time.perf_counter()))
+        return response
+
+    @app.errorhandler(ApiUnavailable)
+    def _unavailable(_exc):
+        return render_template("error.html", reason="unavailable"), 503
+
+    @app.errorhandler(CSRFError)
+    def _csrf(_exc):
+        return render_template("error.html", reason="expired"), 400
+
+    @app.errorhandler(404)
+    def _not_found(_exc):
+        return render_template("error.html", reason="not_found"), 404
+
+    @app.get("/healthz")
+    def healthz():
+        return {"status": "ok", "service": "web"}
+
+    @app.get("/readyz")
+    def readyz():
+        failing = app.extensions["tandem.web"].not_ready()
+        if failing:
+            return jsonify(status="unavailable", service="web", failing=failing), 503
+        return {"status": "ready", "service": "web"}
+
+    @app.get("/metrics")
+    def metrics_view():
+        body, content_type = metrics.render()
+        return Response(body, content_type=content_type)
+
+    return app

@@ -1,0 +1,118 @@
+"""The web front's client to the four APIs, over HTTP with the person's own credentials.
+
+An API's refusal becomes an ``ApiError`` carrying its status, message and field errors (the
+platform's one error shape, ``services/shared/api.py``), so a page can show each beside its field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import requests
+from flask import current_app, request
+
+from .settings import WebSettings
+
+
+@dataclass
+class ApiError(Exception):
+    status: int
+    message: str = ""
+    errors: dict = field(default_factory=dict)
+
+    @property
+    def field_errors(self) -> dict:
+        """The body's field errors (``errors.json``), nested as the fields are."""
+        found = self.errors.get("json") if isinstance(self.errors, dict) else None
+        return found if isinstance(found, dict) else {}
+
+    def __str__(self) -> str:
+        return f"{self.status} {self.message}"
+
+
+class ApiUnavailable(ApiError):
+    """The API did not answer at all (down, or too slow)."""
+
+
+class Api:
+    """One API's base URL and the calls the pages make; each call says what it is for."""
+
+    def __init__(self, session: requests.Session, name: str, base: str, timeout: float):
+        self.session, self.name, self.base, self.timeout = session, name, base, timeout
+
+    def call(self, method: str, path: str, *, token: str | None = None, json=None, params=None):
+        headers = {"Accept": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        if request:  # the API counts its rate limits per client: say who the client is
+            headers["X-Forwarded-For"] = request.remote_addr or ""
+            if request.headers.get("X-Correlation-ID"):
+                headers["X-Correlation-ID"] = request.headers["X-Correlation-ID"]
+        try:
+            answer = self.session.request(method, self.base + path, headers=headers, json=json,
+                                          params=params, timeout=self.timeout)
+        except requests.RequestException as exc:
+            raise ApiUnavailable(503, str(exc)) from exc
+        body = _json(answer)
+        if answer.status_code >= 400:
+            raise ApiError(answer.status_code, (body or {}).get("message", "") if isinstance(body, dict) else "",
+                           (body or {}).get("errors") or {} if isinstance(body, dict) else {})
+        return body
+
+    def ready(self) -> bool:
+        try:
+            return self.session.get(f"{self.base}/{self.name}/readyz", timeout=self.timeout).status_code == 200
+        except requests.RequestException:
+            return False
+
+
+def _json(answer: requests.Response):
+    try:
+        return answer.json()
+    except ValueError:
+        return None
+
+
+class Intake(Api):
+    def public_cohort(self, cohort_id: str, lang: str) -> dict:
+        return self.call("GET", f"/intake/public/cohorts/{cohort_id}", params={"lang": lang})
+
+    def professions(self, lang: str) -> list[dict]:
+        return self.call("GET", "/intake/public/professions", params={"lang": lang})
+
+    def apply(self, cohort_id: str, application: dict) -> dict:
+        return self.call("POST", f"/intake/public/cohorts/{cohort_id}/applications", json=application)
+
+    def my_application(self, token: str) -> dict:
+        return self.call("GET", "/intake/applications/mine", token=token)
+
+    def withdraw(self, token: str) -> dict:
+        return self.call("POST", "/intake/applications/mine/withdraw", token=token)
+
+    def send_links(self, email: str, locale: str) -> None:
+        self.call("POST", "/intake/public/links", json={"email": email, "locale": locale})
+
+    def mentor_form(self, token: str) -> dict:
+        return self.call("GET", "/intake/public/mentor-form", token=token)
+
+    def send_mentor_form(self, token: str, application: dict) -> dict:
+        return self.call("POST", "/intake/public/mentor-form", token=token, json=application)
+
+
+class Backends:
+    """The four APIs, one session (connection pool) for all."""
+
+    def __init__(self, settings: WebSettings):
+        self.session = requests.Session()
+        self.intake = Intake(self.session, "intake", settings.intake_url, settings.timeout)
+        self.others = {name: Api(self.session, name, settings.api_url(name), settings.timeout)
+                       for name in ("matching", "scheduling", "notify")}
+
+    def not_ready(self) -> list[str]:
+        apis = {"intake": self.intake, **self.others}
+        return [name for name, api in apis.items() if not api.ready()]
+
+
+def backends() -> Backends:
+    """The running app's client to the APIs."""
+    return current_app.extensions["tandem.web"]

@@ -1,0 +1,89 @@
+"""The reader's language, and dates and times as they read them.
+
+The language is chosen in this order: ``?lang=`` (then remembered in the ``tandem_lang`` cookie),
+the remembered cookie, the person's own locale where the page knows it (their application),
+the browser's Accept-Language, and Swedish.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date, format_datetime, format_time
+from flask import g, request
+from flask_babel import get_locale
+
+from services.shared.contract.events import LOCALES
+
+COOKIE = "tandem_lang"
+DEFAULT = "sv"
+NAMES = {"sv": "Svenska", "fi": "Suomi", "nb": "Norsk bokmål", "en": "English"}  # each in its own language
+
+
+def select_locale() -> str:
+    for asked in (request.args.get("lang"), request.cookies.get(COOKIE), g.get("person_locale")):
+        if asked in LOCALES:
+            return asked
+    return request.accept_languages.best_match(LOCALES) or DEFAULT
+
+
+def locale() -> str:
+    return str(get_locale() or DEFAULT)
+
+
+def when(value: str | None, time_zone: str) -> str:
+    """An ISO 8601 instant as a date and time in ``time_zone`` (the cohort's), in the reader's words."""
+    if not value:
+        return ""
+    return format_datetime(datetime.fromisoformat(value), "d MMMM y, HH:mm", tzinfo=ZoneInfo(time_zone), locale=locale())
+
+
+def day(value: str | None) -> str:
+    return format_date(date.fromisoformat(value), "long", locale=locale()) if value else ""
+
+
+def span(starts_at: str, ends_at: str, time_zone: str) -> str:
+    """An event's time: its day, and from–to in local time."""
+    start, end = datetime.fromisoformat(starts_at), datetime.fromisoformat(ends_at)
+    tz = ZoneInfo(time_zone)
+    return "{} {}–{}".format(format_date(start.astimezone(tz).date(), "full", locale=locale()),
+                             format_time(start, "HH:mm", tzinfo=tz, locale=locale()),
+                             format_time(end, "HH:mm", tzinfo=tz, locale=locale()))
+
+
+def language_name(code: str) -> str:
+    return Locale.parse(locale()).languages.get(code, code)
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """ISO 639-1 languages (two letters), by their name in the reader's language."""
+    names = Locale.parse(locale()).languages
+    return sorted(((code, name) for code, name in names.items() if len(code) == 2 and code.isalpha()),
+                  key=lambda c: c[1].casefold())
+
+
+def country_choices() -> list[tuple[str, str]]:
+    names = Locale.parse(locale()).territories
+    return sorted(((code, name) for code, name in names.items()
+                   if len(code) == 2 and code.isalpha() and code not in {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}),
+                  key=lambda c: c[1].casefold())
+
+
+def pick(texts: dict | str | None) -> str:
+    """A text given in several languages, in the reader's (else English, else any)."""
+    if not isinstance(texts, dict):
+        return texts or ""
+    for code in (locale(), "en", *texts):
+        if texts.get(code):
+            return texts[code]
+    return ""
+
+
+def url_in(code: str) -> str:
+    """This page in another language (keeping its other query arguments, such as a link's token)."""
+    args = request.args.to_dict()
+    args["lang"] = code
+    return f"{request.path}?{urlencode(args)}"

@@ -1,0 +1,34 @@
+"""The web front's configuration, from the environment, with defaults that serve `make up`."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+
+from services.shared.config import DEFAULT_PORTS, SERVICES, signing_key
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    intake_url: str
+    matching_url: str
+    scheduling_url: str
+    notify_url: str
+    secret: str  # signs the session cookie that carries the CSRF token
+    timeout: float = 10.0  # seconds to wait for an API
+
+    def api_url(self, service: str) -> str:
+        return getattr(self, f"{service}_url")
+
+
+def web_settings(**overrides) -> WebSettings:
+    """``TANDEM_<SERVICE>_URL``, each API's base (default ``http://127.0.0.1:8001`` … ``8004``
+    as `make up` serves them), and ``TANDEM_WEB_SECRET``, else one derived from the signing key."""
+    urls = {f"{name}_url": (overrides.get(f"{name}_url") or os.environ.get(f"TANDEM_{name.upper()}_URL")
+                            or f"http://127.0.0.1:{DEFAULT_PORTS[name]}").rstrip("/")
+            for name in SERVICES}
+    secret = overrides.get("secret") or os.environ.get("TANDEM_WEB_SECRET") or hashlib.sha256(
+        b"tandem.web.session:" + signing_key().encode()).hexdigest()
+    timeout = float(overrides.get("timeout") or os.environ.get("TANDEM_WEB_TIMEOUT") or 10)
+    return WebSettings(**urls, secret=secret, timeout=timeout)

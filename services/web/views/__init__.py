@@ -1,0 +1,1 @@
+"""The web front's pages, one blueprint per area the applicant meets."""
