@@ -4,6 +4,8 @@ personal link once, from each organisation they applied through; nobody learns w
 from datetime import timedelta
 from urllib.parse import parse_qs, urlparse
 
+from werkzeug.test import Client
+
 from services.intake.domain.links import RESEND_AFTER
 from services.shared import clock
 from services.shared.config import settings_for
@@ -18,7 +20,11 @@ def _apply(intake, cohort, person) -> dict:
 
 
 def _ask(intake, email, **extra):
-    return intake.send("POST", "/intake/public/links", {"email": email, **extra}, None)
+    """Ask as the web front does; the server closes the answer once sent, and then the links go."""
+    response = Client(intake.app).post("/intake/public/links", json={"email": email, **extra})
+    answer = response.status_code, response.get_json()
+    response.close()
+    return answer
 
 
 def _token(link: str) -> str:
@@ -94,6 +100,18 @@ def test_each_organisation_sends_its_own_links_only(intake):
     assert [item["id"] for item in sent["saco"]["links"]] == [at_saco["id"]]
     assert [item["id"] for item in sent["jusek"]["links"]] == [at_jusek["id"]]
     assert sent["jusek"]["links"][0]["programme_name"] == "Jusek mentor"
+
+
+def test_the_answer_goes_out_before_any_link_is_looked_up(intake):
+    coordinator = intake.tenant("saco")
+    cohort = intake.cohort(coordinator, intake.programme(coordinator)["id"])
+    _apply(intake, cohort, mentee(1, email=AMIRA))
+
+    response = Client(intake.app).post("/intake/public/links", json={"email": AMIRA})
+
+    assert response.status_code == 202 and intake.events("person.links_requested") == []  # same work as for a stranger
+    response.close()
+    assert len(intake.events("person.links_requested")) == 1
 
 
 def test_an_erased_person_is_not_found(intake):
