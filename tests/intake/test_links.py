@@ -1,9 +1,11 @@
 """'Send me my links again': a person who lost their e-mail asks by address and gets every
 personal link once, from each organisation they applied through; nobody learns who has applied."""
 
+import threading
 from datetime import timedelta
 from urllib.parse import parse_qs, urlparse
 
+import pytest
 from werkzeug.test import Client
 
 from services.intake.domain.links import RESEND_AFTER
@@ -84,6 +86,28 @@ def test_asking_again_within_minutes_sends_nothing_new_and_later_sends_again(int
     expect(_ask(intake, AMIRA, locale="en"), 202)
     again = intake.events("person.links_requested")
     assert len(again) == 2 and again[1]["data"]["locale"] == "en"  # the language asked for
+
+
+@pytest.mark.services
+def test_ten_requests_at_once_for_one_address_send_one_message(intake_pg):
+    intake = intake_pg
+    coordinator = intake.tenant("saco")
+    _apply(intake, intake.cohort(coordinator, intake.programme(coordinator)["id"]), mentee(1, email=AMIRA))
+    start = threading.Barrier(10)
+    answers = []
+
+    def ask():
+        start.wait()
+        answers.append(_ask(intake, AMIRA))
+
+    threads = [threading.Thread(target=ask) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert [code for code, _ in answers] == [202] * 10
+    assert len(intake.events("person.links_requested")) == 1
 
 
 def test_each_organisation_sends_its_own_links_only(intake):
