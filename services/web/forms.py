@@ -55,7 +55,7 @@ class ApplicationForm:
 
     def body(self, role: str | None, consent_version: str) -> tuple[dict, list[int]]:
         """The API's body (empty answers left out, so the API names what is missing) and, for each
-        language it receives, the form row it came from."""
+        language it receives, the form row it came from. ``role`` None is the nominated mentor's form."""
         body = {name: value for name, value in self.values.items()
                 if value and name in TEXT_FIELDS and name not in ("experience_years", "capacity")}
         for name in ("experience_years", "capacity"):
@@ -63,6 +63,8 @@ class ApplicationForm:
                 body[name] = _int(self.values[name], self.values[name])  # a non-number goes as typed: the API says why
         if role:
             body["role"] = role
+        else:  # the nominated mentor's form: name and e-mail are the nomination's
+            body.pop("name", None), body.pop("email", None)
         rows = [i for i, row in enumerate(self.languages) if row["language"] or row["level"]]
         body["languages"] = [self.languages[i] for i in rows]
         body["mentoring_languages"] = self.mentoring_languages

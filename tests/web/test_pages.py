@@ -5,12 +5,14 @@ every mode."""
 from __future__ import annotations
 
 import re
+import uuid
 
 import pytest
 
 from services.shared.contract.events import LOCALES
 from services.web.app import create_app
 from services.web.settings import web_settings
+from tests.skeleton import expect
 
 # a word each locale's pages use and no other locale's does
 SIGN_OF = {"sv": "Ansök som adept", "fi": "Hae mentoroitavaksi", "nb": "Søk som mentee", "en": "Apply as a mentee"}
@@ -158,3 +160,44 @@ def test_a_form_without_its_csrf_token_is_refused(tandem, cohort):
 
 def test_the_web_front_is_ready_when_the_four_apis_answer(web):
     assert web.test_client().get("/readyz").status_code == 200
+
+
+def nominated_mentor(tandem, cohort_fields: dict | None = None) -> tuple[str, dict]:
+    """A member organisation nominates a mentor and the coordinator accepts: the mentor's
+    personal link token, as the e-mail carries it."""
+    from services.shared.config import signing_key
+    from services.shared.tenancy import participant_token
+
+    slug = f"n{uuid.uuid4().hex[:8]}"
+    send, operator = tandem.send, tandem.operator
+    expect(send("POST", "/intake/tenants", {"slug": slug, "name": "Akavia"}, operator), 201)
+    token = lambda **claims: expect(send("POST", f"/intake/tenants/{slug}/tokens", claims, operator), 201)["token"]  # noqa: E731
+    coordinator = token(role="coordinator", sub=f"coordinator@{slug}.example.se")
+    representative = token(role="representative", sub=f"rep@{slug}.example.se", org="akavia")
+    programme = tandem.programme(coordinator, member_organisations=[{"id": "akavia", "name": "Akavia"}])
+    cohort = tandem.open_cohort(coordinator, programme, nomination_deadline="2027-01-10T12:00:00+01:00")
+    nomination = expect(send("POST", f"/intake/cohorts/{cohort['id']}/nominations", {
+        "name": "Nora Nominerad", "email": f"nora@{slug}.example.se", "locale": "nb", "rank": 1}, representative), 201)
+    expect(send("POST", f"/intake/nominations/{nomination['id']}/decision", {"decision": "accept"}, coordinator), 200)
+    return participant_token(signing_key(), tenant=slug, sub=nomination["id"], scope="nomination", ttl=3600), cohort
+
+
+def test_a_nominated_mentor_finds_the_form_prefilled_in_their_language_and_sends_it(web, tandem):
+    token, _ = nominated_mentor(tandem)
+    client = web.test_client()
+    form = client.get(f"/mentor-form?token={token}")
+    assert form.status_code == 200
+    assert '<html lang="nb">' in text(form) and "Nora Nominerad" in text(form) and "akavia" in text(form).lower()
+    sent = client.post(f"/mentor-form?token={token}", data=filled(
+        "ignored@example.se", locale="nb", profession="Nationalekonomer (2631)", employer="Riksbanken", capacity="2"))
+    assert sent.status_code == 302, text(sent)
+    assert "Søknaden er sendt" in text(client.get(sent.headers["Location"]))
+    assert "Du har sendt mentorskjemaet ditt" in text(client.get(f"/mentor-form?token={token}"))
+
+
+def test_a_mentor_form_without_an_employer_says_so_beside_the_field(web, tandem):
+    token, _ = nominated_mentor(tandem)
+    page = web.test_client().post(f"/mentor-form?token={token}&lang=en", data=filled(
+        "ignored@example.se", profession="Nationalekonomer (2631)", employer=""))
+    assert page.status_code == 422
+    assert 'href="#employer"' in text(page) and "Enter your employer." in text(page)
