@@ -63,7 +63,11 @@ def language(page) -> str:
 
 
 def field_error(page, field: str) -> str:
-    """The error shown beside a field: the element its aria-describedby names that says so."""
+    """The error shown beside a field (GOV.UK's ``<field>-error``), which the field names in its
+    aria-describedby so that a screen reader reads it with the field; "" when there is none."""
+    message = page.locator(f"#{field}-error")
+    if not message.count():
+        return ""
     described = (page.locator(f"#{field}").get_attribute("aria-describedby") or "").split()
-    texts = [page.locator(f"#{ref}").inner_text().strip() for ref in described if page.locator(f"#{ref}").count()]
-    return " ".join(t for t in texts if t)
+    assert f"{field}-error" in described, f"#{field} does not name its error in aria-describedby"
+    return message.inner_text().strip()

@@ -8,12 +8,13 @@ the rule tests/conftest.py applies to RabbitMQ and PostgreSQL.
 
 from __future__ import annotations
 
+import logging
 import mailbox
 import os
 import re
 import threading
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -81,7 +82,9 @@ def page(browser):
     context.set_default_timeout(10_000)
     opened = context.new_page()
     opened.problems = []
-    opened.on("console", lambda m: m.type == "error" and opened.problems.append(m.text))
+    # (the browser asks for /favicon.ico by itself: not the page's doing)
+    opened.on("console", lambda m: m.type == "error" and not m.location.get("url", "").endswith("/favicon.ico")
+              and opened.problems.append(m.text))
     opened.on("pageerror", lambda e: opened.problems.append(str(e)))
     yield opened
     context.close()
@@ -105,13 +108,29 @@ class Tandem:
     mbox: Path
     operator: str
     send: Send
+    tenants: dict[str, str] = field(default_factory=dict)  # coordinator's token -> tenant
 
     def coordinator(self, slug: str | None = None) -> str:
         """A new tenant and its coordinator's token."""
         slug = slug or f"t{uuid.uuid4().hex[:8]}"
         expect(self.send("POST", "/intake/tenants", {"slug": slug, "name": slug.title()}, self.operator), 201)
+        token = expect(self.send("POST", f"/intake/tenants/{slug}/tokens",
+                                 {"role": "coordinator", "sub": f"coordinator@{slug}.example.se"}, self.operator), 201)["token"]
+        self.tenants[token] = slug
+        return token
+
+    def representative(self, coordinator: str, org: str) -> str:
+        """A member organisation's representative in the coordinator's tenant."""
+        slug = self.tenants[coordinator]
         return expect(self.send("POST", f"/intake/tenants/{slug}/tokens",
-                                {"role": "coordinator", "sub": f"coordinator@{slug}.example.se"}, self.operator), 201)["token"]
+                                {"role": "representative", "sub": f"rep@{org}.example.se", "org": org}, self.operator), 201)["token"]
+
+    def nominee_link(self, coordinator: str, cohort: dict, org: str, name: str, email: str) -> str:
+        """A representative nominates a mentor, the coordinator accepts: the mentor-form link mailed to them."""
+        nomination = expect(self.send("POST", f"/intake/cohorts/{cohort['id']}/nominations",
+                                      {"name": name, "email": email, "rank": 1}, self.representative(coordinator, org)), 201)
+        expect(self.send("POST", f"/intake/nominations/{nomination['id']}/decision", {"decision": "accept"}, coordinator), 200)
+        return self.link_in_mail(email, "/mentor-form?token=")
 
     def programme(self, coordinator: str, **fields) -> dict:
         body = {"name": {"sv": "Mentorprogram för utrikes födda akademiker", "fi": "Mentorointiohjelma ulkomailla syntyneille akateemisille",
@@ -164,6 +183,7 @@ def tandem(tmp_path_factory):
     from services.shared.tenancy import issue_token
 
     data = tmp_path_factory.mktemp("platform")
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # not a line per request
     deferred = _Deferred()
     server = make_server("127.0.0.1", 0, deferred, threaded=True)
     url = f"http://127.0.0.1:{server.server_port}"
