@@ -68,6 +68,14 @@ def public_cohort(conn, cohort_id):
             dict(zip(p.c.keys(), values[len(c.c):], strict=True)))
 
 
+def mentee_places_left(conn, cohort) -> int:
+    a = store.applications
+    taken = conn.execute(sa.select(sa.func.count()).select_from(a).where(
+        a.c.tenant == cohort["tenant"], a.c.cohort_id == cohort["id"], a.c.role == "mentee",
+        a.c.status == "accepted")).scalar_one()
+    return max(0, cohort["mentee_places"] - taken)
+
+
 @blp.route("/programmes/<programme_id>")
 class PublicProgramme(MethodView):
     decorators = [limiter.limit(_rate)]
@@ -109,8 +117,11 @@ class PublicCohort(MethodView):
             cohort, programme = public_cohort(conn, cohort_id)
             refuse_unless_open(programme)
             events = group_events(conn, cohort)
+            places_left = mentee_places_left(conn, cohort)
         locale = asked_locale()
         return {**cohort, "programme": localized(programme["names"], locale, programme["locale"]),
+                "description": localized(programme["descriptions"], locale, programme["locale"]),
+                "mentee_places_left": places_left,
                 "languages": programme["languages"], "professions": programme["professions"],
                 "consent_version": CONSENT_VERSION, "consent_text": localized(CONSENT_TEXT, locale, programme["locale"]),
                 "group_events": events}
