@@ -201,3 +201,14 @@ def test_a_mentor_form_without_an_employer_says_so_beside_the_field(web, tandem)
         "ignored@example.se", profession="Nationalekonomer (2631)", employer=""))
     assert page.status_code == 422
     assert 'href="#employer"' in text(page) and "Enter your employer." in text(page)
+
+
+def test_the_cohort_page_tells_the_programme_in_the_readers_language_and_the_places_left(web, tandem):
+    coordinator = tandem.coordinator()
+    programme = tandem.programme(coordinator, description={"sv": "Ett år med en mentor i ditt yrke.",
+                                                           "en": "A year with a mentor in your profession."})
+    cohort = tandem.open_cohort(coordinator, programme, mentee_places=3)
+    tandem.apply(cohort, "early@example.se")
+    page = text(web.test_client().get(f"/cohorts/{cohort['id']}?lang=en"))
+    assert "A year with a mentor in your profession." in page
+    assert re.search(r"Places left for mentees</dt><dd>2</dd>", page)
