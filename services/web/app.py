@@ -17,7 +17,7 @@ from services.shared import metrics
 from services.shared.contract.events import LOCALES
 
 from . import i18n
-from .backends import ApiUnavailable, Backends
+from .backends import ApiError, Backends
 from .settings import WebSettings, web_settings
 from .views import applications, cohorts, home, links, mentor_form
 
@@ -68,9 +68,16 @@ def create_app(settings: WebSettings | None = None) -> Flask:
         metrics.HTTP_DURATION.labels("web", route, request.method).observe(time.perf_counter() - g.get("started", time.perf_counter()))
         return response
 
-    @app.errorhandler(ApiUnavailable)
-    def _unavailable(_exc):
+    @app.errorhandler(ApiError)
+    def _refused(exc: ApiError):
+        # what a page does not answer itself: too many tries, or an API that is down or failing
+        if exc.status == 429:
+            return render_template("error.html", reason="busy"), 429, {"Retry-After": "60"}
         return render_template("error.html", reason="unavailable"), 503
+
+    @app.errorhandler(500)
+    def _failed(_exc):
+        return render_template("error.html", reason="unavailable"), 500
 
     @app.errorhandler(CSRFError)
     def _csrf(_exc):

@@ -212,3 +212,24 @@ def test_the_cohort_page_tells_the_programme_in_the_readers_language_and_the_pla
     page = text(web.test_client().get(f"/cohorts/{cohort['id']}?lang=en"))
     assert "A year with a mentor in your profession." in page
     assert re.search(r"Places left for mentees</dt><dd>2</dd>", page)
+
+
+def test_when_intake_does_not_answer_the_page_says_to_try_again_later(cohort):
+    down = create_app(web_settings(**{f"{name}_url": "http://127.0.0.1:9" for name in ("intake", "matching", "scheduling", "notify")},
+                                   secret="test-secret", timeout=2))
+    page = down.test_client().get(f"/cohorts/{cohort['id']}?lang=en")
+    assert page.status_code == 503 and "Please try again in a few minutes." in text(page)
+    assert down.test_client().get("/readyz").status_code == 503
+
+
+def test_a_paused_programme_shows_its_notice_instead_of_the_form(web, tandem):
+    coordinator = tandem.coordinator()
+    programme = tandem.programme(coordinator)
+    cohort = tandem.open_cohort(coordinator, programme)
+    expect(tandem.send("POST", f"/intake/programmes/{programme['id']}/pause",
+                       {"notice": {"en": "We are planning the next round.", "sv": "Vi planerar nästa omgång."}}, coordinator), 200)
+    for path in (f"/cohorts/{cohort['id']}", f"/cohorts/{cohort['id']}/apply/mentee"):
+        page = web.test_client().get(f"{path}?lang=en")
+        assert page.status_code == 503
+        assert "Applications are paused" in text(page) and "We are planning the next round." in text(page)
+        assert "<form" not in text(page)

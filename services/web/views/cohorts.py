@@ -14,12 +14,13 @@ ROLES = ("mentee", "mentor")
 
 
 def public_cohort(cohort_id: str) -> tuple[dict | None, ApiError | None]:
-    """The cohort as the public sees it, or the refusal to show (paused: 503 with the notice;
-    closed programme: 410); a cohort that is not there is not found here either."""
+    """The cohort as the public sees it, or the programme's refusal to show it (paused: 503 with
+    its notice; closed: 410), told apart from an API that is down by the programme's status it
+    names; a cohort that is not there is not found here either."""
     try:
         return backends().intake.public_cohort(cohort_id, i18n.locale()), None
     except ApiError as refusal:
-        if refusal.status in (503, 410):
+        if refusal.status in (503, 410) and "programme" in refusal.errors:
             return None, refusal
         if refusal.status == 404:
             abort(404)
