@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_time
 from flask import g, request
 from flask_babel import get_locale
 
@@ -38,7 +38,8 @@ def when(value: str | None, time_zone: str) -> str:
     """An ISO 8601 instant as a date and time in ``time_zone`` (the cohort's), in the reader's words."""
     if not value:
         return ""
-    return format_datetime(datetime.fromisoformat(value), "d MMMM y, HH:mm", tzinfo=ZoneInfo(time_zone), locale=locale())
+    local = datetime.fromisoformat(value).astimezone(ZoneInfo(time_zone))
+    return f"{format_date(local.date(), 'long', locale=locale())} {format_time(local, 'short', locale=locale())}"
 
 
 def day(value: str | None) -> str:
@@ -50,8 +51,8 @@ def span(starts_at: str, ends_at: str, time_zone: str) -> str:
     start, end = datetime.fromisoformat(starts_at), datetime.fromisoformat(ends_at)
     tz = ZoneInfo(time_zone)
     return "{} {}–{}".format(format_date(start.astimezone(tz).date(), "full", locale=locale()),
-                             format_time(start, "HH:mm", tzinfo=tz, locale=locale()),
-                             format_time(end, "HH:mm", tzinfo=tz, locale=locale()))
+                             format_time(start, "short", tzinfo=tz, locale=locale()),
+                             format_time(end, "short", tzinfo=tz, locale=locale()))
 
 
 def language_name(code: str) -> str:
