@@ -12,6 +12,7 @@ import time
 from flask import Flask, Response, g, jsonify, render_template, request
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from services.shared import metrics
 from services.shared.contract.events import LOCALES
@@ -42,6 +43,9 @@ def create_app(settings: WebSettings | None = None) -> Flask:
         TANDEM_WEB_SETTINGS=settings,
     )
     app.extensions["tandem.web"] = Backends(settings)
+    if settings.trusted_proxies:  # the applicant's own address, for the APIs' per-client limits
+        hops = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     Babel(app, locale_selector=i18n.select_locale)
     CSRFProtect(app)
     for module in (home, cohorts, applications, links, mentor_form):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import requests
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 
 from .settings import WebSettings
 
@@ -44,7 +44,7 @@ class Api:
         headers = {"Accept": "application/json"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        if request:  # the API counts its rate limits per client: say who the client is
+        if has_request_context():  # the API counts its rate limits per client: say who the client is
             headers["X-Forwarded-For"] = request.remote_addr or ""
             if request.headers.get("X-Correlation-ID"):
                 headers["X-Correlation-ID"] = request.headers["X-Correlation-ID"]

@@ -17,6 +17,7 @@ class WebSettings:
     notify_url: str
     secret: str  # signs the session cookie that carries the CSRF token
     timeout: float = 10.0  # seconds to wait for an API
+    trusted_proxies: int = 0  # proxies in front of the web front whose X-Forwarded-For counts
 
     def api_url(self, service: str) -> str:
         return getattr(self, f"{service}_url")
@@ -24,11 +25,13 @@ class WebSettings:
 
 def web_settings(**overrides) -> WebSettings:
     """``TANDEM_<SERVICE>_URL``, each API's base (default ``http://127.0.0.1:8001`` … ``8004``
-    as `make up` serves them), and ``TANDEM_WEB_SECRET``, else one derived from the signing key."""
+    as `make up` serves them), ``TANDEM_WEB_SECRET`` (else one derived from the signing key) and
+    ``TANDEM_TRUSTED_PROXIES``, as for the APIs."""
     urls = {f"{name}_url": (overrides.get(f"{name}_url") or os.environ.get(f"TANDEM_{name.upper()}_URL")
                             or f"http://127.0.0.1:{DEFAULT_PORTS[name]}").rstrip("/")
             for name in SERVICES}
     secret = overrides.get("secret") or os.environ.get("TANDEM_WEB_SECRET") or hashlib.sha256(
         b"tandem.web.session:" + signing_key().encode()).hexdigest()
     timeout = float(overrides.get("timeout") or os.environ.get("TANDEM_WEB_TIMEOUT") or 10)
-    return WebSettings(**urls, secret=secret, timeout=timeout)
+    trusted = int(overrides.get("trusted_proxies") or os.environ.get("TANDEM_TRUSTED_PROXIES") or 0)
+    return WebSettings(**urls, secret=secret, timeout=timeout, trusted_proxies=trusted)
