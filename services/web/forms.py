@@ -17,6 +17,7 @@ from services.shared.contract.events.shapes import CEFR_LEVELS
 
 LANGUAGE_ROWS = 3  # rows shown at first; "add another language" adds one
 MAX_LANGUAGE_ROWS = 20
+LEVELS = CEFR_LEVELS
 EDUCATION_LEVELS = ("bachelor", "master", "doctoral", "vocational", "other")
 TEXT_FIELDS = ("name", "email", "phone", "locale", "education_field", "education_level", "education_country",
                "experience_years", "city", "interests", "employer", "capacity")
@@ -122,9 +123,7 @@ def _field_id(path: tuple[str, ...], rows: list[int]) -> str | None:
             part = path[2] if path[2] in ("language", "level") else "language"
             return f"languages-{rows[int(path[1])]}-{part}"
         return "languages-0-language"
-    if head in ("consent", "mentoring_languages", "profession", "wished_profession"):
-        return head
-    return head
+    return head  # nested ones (consent.given, profession.code) are answered by one field
 
 
 def missing(field_id: str) -> str:
@@ -172,5 +171,3 @@ def translated(field_id: str, message: str) -> str:
         return _("Remove the special characters from this text.")
     return message
 
-
-LEVELS = CEFR_LEVELS
