@@ -74,18 +74,21 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    """A new page on a desktop-sized screen; it records what the console says went wrong
-    (a script or style the Content-Security-Policy refused shows there)."""
+    """A new page on a desktop-sized screen; it records what went wrong on the way: a script
+    error, a script or style the Content-Security-Policy refused (the console says so), an asset
+    that did not load. (A page may answer 404 or 503 itself, on purpose.)"""
     from .browser import DESKTOP
 
     context = browser.new_context(viewport=DESKTOP)
     context.set_default_timeout(10_000)
     opened = context.new_page()
     opened.problems = []
-    # (the browser asks for /favicon.ico by itself: not the page's doing)
-    opened.on("console", lambda m: m.type == "error" and not m.location.get("url", "").endswith("/favicon.ico")
-              and opened.problems.append(m.text))
     opened.on("pageerror", lambda e: opened.problems.append(str(e)))
+    opened.on("console", lambda m: m.type == "error" and not m.text.startswith("Failed to load resource")
+              and opened.problems.append(m.text))
+    # the browser asks for /favicon.ico by itself: not the page's doing
+    opened.on("response", lambda r: r.status >= 400 and r.request.resource_type != "document"
+              and not r.url.endswith("/favicon.ico") and opened.problems.append(f"{r.status} {r.url}"))
     yield opened
     context.close()
 

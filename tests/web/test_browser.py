@@ -150,6 +150,7 @@ def test_a_form_with_mistakes_says_what_is_wrong_at_the_top_and_beside_each_fiel
     # the summary's link leads to the field
     page.click("[role=alert] a[href='#email']")
     assert page.evaluate("location.hash") == "#email"
+    assert not page.problems, page.problems
 
 
 @pytest.fixture(scope="module")
@@ -163,6 +164,11 @@ def every_page(tandem):
     applied = tandem.apply(cohort, f"every-{cohort['id'][:8]}@example.se")
     mentor_form = tandem.nominee_link(coordinator, cohort, "akavia", "Karin Berg", f"karin-{cohort['id'][:8]}@example.se")
     token = applied["manage_token"]
+    paused = tandem.programme(coordinator)
+    paused_cohort = tandem.open_cohort(coordinator, paused)
+    tandem.send("POST", f"/intake/programmes/{paused['id']}/pause", {"notice": {
+        "sv": "Programmet utvärderas och tar inte emot ansökningar just nu.", "fi": "Ohjelmaa arvioidaan.",
+        "nb": "Programmet evalueres.", "en": "The programme is being evaluated."}}, coordinator)
     return {
         "home": "/",
         "cohort": f"/cohorts/{cohort['id']}",
@@ -172,10 +178,13 @@ def every_page(tandem):
         "withdraw": f"/applications/mine/withdraw?token={token}",
         "links": "/links",
         "mentor-form": mentor_form.removeprefix(tandem.url),
+        "cohort-paused": f"/cohorts/{paused_cohort['id']}",
+        "bad-link": "/applications/mine?token=not-a-link",
     }
 
 
-@pytest.mark.parametrize("name", ["home", "cohort", "apply-mentee", "apply-mentor", "my-application", "withdraw", "links", "mentor-form"])
+@pytest.mark.parametrize("name", ["home", "cohort", "apply-mentee", "apply-mentor", "my-application", "withdraw", "links",
+                                  "mentor-form", "cohort-paused", "bad-link"])
 def test_each_page_speaks_each_language_passes_axe_and_fits_a_phone(tandem, page, every_page, name):
     path = every_page[name]
     headings = {}
@@ -191,6 +200,13 @@ def test_each_page_speaks_each_language_passes_axe_and_fits_a_phone(tandem, page
             check_page(page, f"{name}-{lang}")
     assert len(set(headings.values())) == len(LOCALES), f"{name}'s <h1> is the same in two languages: {headings}"
     assert not page.problems, f"{name}: {page.problems}"
+
+
+def test_the_paused_programme_says_so_in_the_readers_language(tandem, page, every_page):
+    page.goto(f"{tandem.url}{every_page['cohort-paused']}?lang=sv")
+    assert heading(page) == said("sv", "Applications are paused")
+    assert "Programmet utvärderas" in page.inner_text("main")
+    assert not page.locator("a[href*='/apply/']").count()
 
 
 def test_the_language_chosen_is_remembered_on_the_next_page(tandem, page, every_page):
@@ -213,3 +229,18 @@ def test_the_keyboard_reaches_the_main_content_first_and_the_form_in_order(tande
         page.keyboard.press("Tab")
         reached.append(page.evaluate("document.activeElement.id"))
     assert reached.index("name") < reached.index("email") < reached.index("locale")
+
+
+def test_without_a_choice_a_page_speaks_the_applicants_own_language_else_the_browsers(tandem, browser, every_page):
+    coordinator = tandem.coordinator()
+    cohort = tandem.open_cohort(coordinator, tandem.programme(coordinator))
+    finnish = tandem.apply(cohort, f"aino-{cohort['id'][:8]}@example.fi", locale="fi")
+    context = browser.new_context(locale="nb-NO")  # the browser asks for Norwegian bokmål
+    try:
+        page = context.new_page()
+        page.goto(f"{tandem.url}/applications/mine?token={finnish['manage_token']}")
+        assert language(page) == "fi", "her own language, from her application"
+        page.goto(f"{tandem.url}{every_page['cohort']}")
+        assert language(page) == "nb", "the browser's language where the page knows nobody's"
+    finally:
+        context.close()
