@@ -96,6 +96,7 @@ def test_another_language_row_comes_without_javascript(web, cohort):
     page = web.test_client().post(f"/cohorts/{cohort['id']}/apply/mentee", data=filled("rows@example.se", action="add_language"))
     assert page.status_code == 200
     assert 'id="languages-3-language"' in text(page) and 'value="rows@example.se"' in text(page)
+    assert re.search(r'id="languages-3-language"[^>]* autofocus', text(page))  # where the keyboard goes on
 
 
 def test_an_applicant_applies_sees_what_happens_next_and_withdraws(web, cohort):

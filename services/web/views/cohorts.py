@@ -47,7 +47,7 @@ def apply(cohort_id, role):
     typed = forms.ApplicationForm.typed(request.form)
     if request.form.get("action") == "add_language":
         typed.add_language_row()
-        return _form(found, role, typed)
+        return _form(found, role, typed, added_row=True)
     body, rows = typed.body(role, found["consent_version"])
     try:
         submitted = backends().intake.apply(cohort_id, body)
@@ -66,9 +66,10 @@ def _refused(cohort, role, typed, refused: ApiError, rows):
     raise refused
 
 
-def _form(cohort, role, typed, errors=None, already=False, problem=None):
+def _form(cohort, role, typed, errors=None, already=False, problem=None, added_row=False):
     return render_template(
         "apply.html", cohort=cohort, role=role, form=typed, errors=errors or {}, already=already, problem=problem,
+        added_row=added_row,
         professions=professions(i18n.locale()), action=url_for("cohorts.apply", cohort_id=cohort["id"], role=role),
         **choices())
 

@@ -32,7 +32,7 @@ def mentor_form():
     typed = forms.ApplicationForm.typed(request.form)
     if request.form.get("action") == "add_language":
         typed.add_language_row()
-        return _form(nomination, token, typed)
+        return _form(nomination, token, typed, added_row=True)
     body, rows = typed.body(None, nomination["consent_version"])
     try:
         submitted = backends().intake.send_mentor_form(token, body)
@@ -45,12 +45,12 @@ def mentor_form():
     return redirect(url_for("applications.mine", token=submitted["manage_token"], applied=1))
 
 
-def _form(nomination, token, typed, errors=None, problem=None):
+def _form(nomination, token, typed, errors=None, problem=None, added_row=False):
     try:
         cohort = backends().intake.public_cohort(nomination["cohort_id"], i18n.locale())
     except ApiError:
         cohort = None  # paused or closed to the public: the nominee may still send the form
     return render_template(
         "mentor_form.html", nomination=nomination, cohort=cohort, role="mentor", form=typed, errors=errors or {},
-        problem=problem, sent_already=False, professions=professions(i18n.locale()),
+        problem=problem, sent_already=False, added_row=added_row, professions=professions(i18n.locale()),
         action=url_for("mentor_form.mentor_form", token=token), **choices())
