@@ -244,3 +244,38 @@ def test_without_a_choice_a_page_speaks_the_applicants_own_language_else_the_bro
         assert language(page) == "nb", "the browser's language where the page knows nobody's"
     finally:
         context.close()
+
+
+def test_without_javascript_a_mentee_adds_a_language_row_and_applies(tandem, browser):
+    coordinator = tandem.coordinator()
+    cohort = tandem.open_cohort(coordinator, tandem.programme(coordinator))
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{tandem.url}/cohorts/{cohort['id']}/apply/mentee?lang=en")
+        fill_mentee_form(page, "Amira Haddad", f"nojs-{cohort['id'][:8]}@example.se")
+        assert not page.locator("#languages-3-language").count()
+        with page.expect_navigation():
+            page.click("button[value=add_language]")
+        # the whole form came back with one more row, and everything typed still in it
+        assert page.input_value("#name") == "Amira Haddad"
+        assert page.input_value("#languages-1-level") == "B2"
+        page.select_option("#languages-2-language", "en")
+        page.select_option("#languages-2-level", "C1")
+        page.select_option("#languages-3-language", "fr")
+        page.select_option("#languages-3-level", "B1")
+        send_form(page)
+        assert heading(page) == said("en", "Application sent")
+    finally:
+        context.close()
+
+
+def test_with_javascript_adding_a_language_row_replaces_only_the_languages(tandem, page, every_page):
+    page.goto(f"{tandem.url}{every_page['apply-mentee']}?lang=en")
+    page.fill("#name", "Amira Haddad")
+    page.evaluate("window.stillTheSamePage = true")
+    page.click("button[value=add_language]")
+    page.wait_for_selector("#languages-3-language")
+    assert page.evaluate("window.stillTheSamePage") is True, "htmx swapped the rows in, no page load"
+    assert page.input_value("#name") == "Amira Haddad"
+    assert not page.problems, page.problems
