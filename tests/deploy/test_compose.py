@@ -202,6 +202,10 @@ def test_the_web_front_serves_applicants_over_the_four_apis():
     # the web front holds no programme data and cannot sign tokens: no database, broker or signing key
     assert not {"DATABASE_URL", "AMQP_URL", "TANDEM_SIGNING_KEY"} & set(env)
     assert INTERPOLATION.fullmatch(env["TANDEM_WEB_SECRET"])
+    # it vouches for each applicant's address with the key the APIs check it with
+    assert INTERPOLATION.fullmatch(env["TANDEM_CLIENT_KEY"])
+    for service in SERVICES:
+        assert SERVICES_IN_COMPOSE[f"{service}-api"]["environment"]["TANDEM_CLIENT_KEY"] == env["TANDEM_CLIENT_KEY"]
     # the links in e-mail open it
     assert SERVICES_IN_COMPOSE["intake-api"]["environment"]["TANDEM_WEB_URL"] == "http://127.0.0.1:8000"
     config = yaml.safe_load((DEPLOY / "prometheus" / "prometheus.yml").read_text())

@@ -355,6 +355,11 @@ def test_the_web_front_runs_over_the_four_apis_and_reaches_nothing_else(rendered
     assert not {"DATABASE_URL", "AMQP_URL", "TANDEM_SIGNING_KEY"} & set(env)
     assert not [n for n in env if n.endswith("_DATABASE_URL")]
     assert env["TANDEM_WEB_SECRET"]["valueFrom"]["secretKeyRef"] == {"name": "tandem-web-secret", "key": "TANDEM_WEB_SECRET"}
+    # it vouches for each applicant's address with the key the APIs check it with
+    client_key = env["TANDEM_CLIENT_KEY"]["valueFrom"]["secretKeyRef"]
+    for service in SERVICES:
+        api_env = {e["name"]: e for e in pod_spec(deployments[f"tandem-{service}-api"])["containers"][0]["env"]}
+        assert api_env["TANDEM_CLIENT_KEY"]["valueFrom"]["secretKeyRef"] == client_key
 
     labels = web["spec"]["template"]["metadata"]["labels"]
     assert services["tandem-web"]["spec"]["selector"].items() <= labels.items()
