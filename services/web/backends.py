@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 import requests
 from flask import current_app, has_request_context, request
 
+from services.shared.clients import HEADER as CLIENT_HEADER
+from services.shared.clients import vouch
+
 from .settings import WebSettings
 
 
@@ -37,15 +40,17 @@ class ApiUnavailable(ApiError):
 class Api:
     """One API's base URL and the calls the pages make; each call says what it is for."""
 
-    def __init__(self, session: requests.Session, name: str, base: str, timeout: float):
+    def __init__(self, session: requests.Session, name: str, base: str, timeout: float, client_key: str = ""):
         self.session, self.name, self.base, self.timeout = session, name, base, timeout
+        self.client_key = client_key
 
     def call(self, method: str, path: str, *, token: str | None = None, json=None, params=None):
         headers = {"Accept": "application/json"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        if has_request_context():  # the API counts its rate limits per client: say who the client is
-            headers["X-Forwarded-For"] = request.remote_addr or ""
+        if has_request_context() and request.remote_addr:
+            # the API counts its rate limits per client: vouch for who the client is
+            headers[CLIENT_HEADER] = vouch(self.client_key, request.remote_addr)
             if request.headers.get("X-Correlation-ID"):
                 headers["X-Correlation-ID"] = request.headers["X-Correlation-ID"]
         try:
@@ -104,8 +109,8 @@ class Backends:
 
     def __init__(self, settings: WebSettings):
         self.session = requests.Session()
-        self.intake = Intake(self.session, "intake", settings.intake_url, settings.timeout)
-        self.others = {name: Api(self.session, name, settings.api_url(name), settings.timeout)
+        self.intake = Intake(self.session, "intake", settings.intake_url, settings.timeout, settings.client_key)
+        self.others = {name: Api(self.session, name, settings.api_url(name), settings.timeout, settings.client_key)
                        for name in ("matching", "scheduling", "notify")}
 
     def not_ready(self) -> list[str]:

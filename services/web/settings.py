@@ -6,6 +6,7 @@ import hashlib
 import os
 from dataclasses import dataclass
 
+from services.shared.clients import client_key
 from services.shared.config import DEFAULT_PORTS, SERVICES, signing_key
 
 
@@ -18,6 +19,7 @@ class WebSettings:
     secret: str  # signs the session cookie that carries the CSRF token
     timeout: float = 10.0  # seconds to wait for an API
     trusted_proxies: int = 0  # proxies in front of the web front whose X-Forwarded-For counts
+    client_key: str = ""  # vouches to the APIs for the person's address (services.shared.clients)
 
     def api_url(self, service: str) -> str:
         return getattr(self, f"{service}_url")
@@ -34,4 +36,5 @@ def web_settings(**overrides) -> WebSettings:
         b"tandem.web.session:" + signing_key().encode()).hexdigest()
     timeout = float(overrides.get("timeout") or os.environ.get("TANDEM_WEB_TIMEOUT") or 10)
     trusted = int(overrides.get("trusted_proxies") or os.environ.get("TANDEM_TRUSTED_PROXIES") or 0)
-    return WebSettings(**urls, secret=secret, timeout=timeout, trusted_proxies=trusted)
+    key = overrides.get("client_key") or client_key(signing_key())
+    return WebSettings(**urls, secret=secret, timeout=timeout, trusted_proxies=trusted, client_key=key)

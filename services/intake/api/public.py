@@ -5,7 +5,7 @@ and a closed one with its closing notice (410); neither takes anything in.
 """
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, request
 from flask.views import MethodView
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -13,6 +13,8 @@ from flask_smorest import Blueprint, abort
 
 from services.shared import clock
 from services.shared.api import service
+from services.shared.clients import HEADER as CLIENT_HEADER
+from services.shared.clients import client_key, vouched_address
 from services.shared.tenancy import require
 
 from .. import store
@@ -32,7 +34,16 @@ from .common import asked_locale, cohort_and_programme
 from .nominations import nomination_of_link
 
 blp = Blueprint("public", __name__, url_prefix="/public", description="Public pages and application forms.")
-limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)  # storage: the app's config
+
+def client_address() -> str:
+    """Whom a public request counts against: the address the web front vouches for when it asks
+    on a person's behalf, else the peer (behind the configured trusted proxies)."""
+    settings = current_app.config["TANDEM_SETTINGS"]
+    vouched = vouched_address(client_key(settings.signing_key), request.headers.get(CLIENT_HEADER))
+    return vouched or get_remote_address()
+
+
+limiter = Limiter(key_func=client_address, default_limits=[], headers_enabled=True)  # storage: the app's config
 CONSENT_VERSION = "2026-01"
 CONSENT_TEXT = {
     "sv": "Jag samtycker till att mina uppgifter behandlas för att matcha mig i programmet och sparas under den tid jag anger.",
