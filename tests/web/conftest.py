@@ -15,6 +15,7 @@ import re
 import threading
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,9 @@ CHROMIUM_ARGS = [
 ]
 
 os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+# The platform's clock runs from this morning on, whenever the tests run, so that the cohorts'
+# dates in 2027 stay ahead (tokens keep real time).
+TODAY = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
 
 def need_chromium() -> None:
@@ -183,6 +187,7 @@ def tandem(tmp_path_factory):
     free local port: the APIs answer under their prefixes, the pages at /, and the e-mail lands in
     ``<data>/mail/outbox.mbox``."""
     from services import embedded
+    from services.shared import clock
     from services.shared.tenancy import issue_token
 
     data = tmp_path_factory.mktemp("platform")
@@ -200,6 +205,8 @@ def tandem(tmp_path_factory):
         mp.setenv("TANDEM_WEB_URL", url)
         for service in ("INTAKE", "MATCHING", "SCHEDULING", "NOTIFY"):
             mp.setenv(f"TANDEM_{service}_URL", url)
+        shift = TODAY - clock.now()
+        clock.advance(shift)
         platform = embedded.build(public_url=url)
         deferred.app = platform.wsgi
         platform.start_workers()
@@ -216,3 +223,4 @@ def tandem(tmp_path_factory):
             # the in-memory broker lives as long as the process: leave nothing for other tests
             memory.Channel.queues.clear()
             memory.Transport.global_state.clear()
+            clock.advance(-shift)
