@@ -27,30 +27,34 @@ def assert_accessible(page) -> None:
         for v in serious)
 
 
-def assert_fits_a_phone(page) -> None:
-    """At 360 × 740 the page scrolls only downwards: nothing is wider than the screen."""
+def assert_fits_a_phone(page, name: str | None = None) -> None:
+    """At 360 × 740 the page scrolls only downwards: nothing is wider than the screen (pictured
+    as ``<name>-phone`` when named: its first screen)."""
     before = page.viewport_size
     page.set_viewport_size(PHONE)
     try:
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], f"{page.url} is {width} px wide at {PHONE['width']} px"
+        if name:
+            screenshot(page, f"{name}-phone", full_page=False)  # the first screen a person sees
     finally:
         page.set_viewport_size(before)
 
 
-def screenshot(page, name: str) -> Path:
-    """Keep a full-page picture in tests/web/artifacts/ (not committed)."""
+def screenshot(page, name: str, full_page: bool = True) -> Path:
+    """Keep a picture of the page in tests/web/artifacts/ (not committed)."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{re.sub(r'[^a-z0-9_-]+', '-', name.lower())}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path
 
 
 def check_page(page, name: str) -> None:
-    """Everything a page must pass: accessible, fits a phone, pictured."""
+    """Everything a page must pass: one heading, accessible, fits a phone; pictured on a desktop
+    and a phone screen."""
     assert page.locator("h1").count() == 1, f"{page.url}: one <h1> per page"
     assert_accessible(page)
-    assert_fits_a_phone(page)
+    assert_fits_a_phone(page, name)
     screenshot(page, name)
 
 
