@@ -36,5 +36,6 @@ def web_settings(**overrides) -> WebSettings:
         b"tandem.web.session:" + signing_key().encode()).hexdigest()
     timeout = float(overrides.get("timeout") or os.environ.get("TANDEM_WEB_TIMEOUT") or 10)
     trusted = int(overrides.get("trusted_proxies") or os.environ.get("TANDEM_TRUSTED_PROXIES") or 0)
-    key = overrides.get("client_key") or client_key(signing_key())
+    # a deployment gives the web front its own client key and no signing key: derive only without one
+    key = overrides.get("client_key") or os.environ.get("TANDEM_CLIENT_KEY") or client_key(signing_key())
     return WebSettings(**urls, secret=secret, timeout=timeout, trusted_proxies=trusted, client_key=key)
