@@ -71,11 +71,13 @@ def test_the_draft_names_the_shared_language_and_cadence_and_each_gets_a_signing
     assert (agreement["meeting_every_months"], agreement["meeting_minutes"], len(agreement["planned_dates"])) == (1, 120, 6)
     (drafted,) = scheduling.events("agreement.drafted")
     mentor_link = drafted["data"]["mentor"]["link"]
-    assert mentor_link.startswith(f"{PUBLIC_URL}/scheduling/pairs/{pair.id}/agreement?token=")
-    principal = verify_token(KEY, mentor_link.split("token=")[1])
+    # the link opens the agreement's page on the web front, with the mentor's own token
+    assert mentor_link.startswith(f"{PUBLIC_URL}/pairs/{pair.id}/agreement?token=")
+    token = mentor_link.split("token=")[1]
+    principal = verify_token(KEY, token)
     assert (principal.role, principal.scope, principal.sub, principal.tenant) == ("participant", "application", pair.mentor_id, "agency")
-    # the link itself opens the agreement
-    response = scheduling.client.get(mentor_link.removeprefix(PUBLIC_URL))
+    # and its token opens the agreement in the API the page calls
+    response = scheduling.client.get(f"/scheduling/pairs/{pair.id}/agreement?token={token}")
     assert response.status_code == 200 and response.get_json()["pair_id"] == pair.id
 
 
@@ -143,7 +145,7 @@ def test_one_proposes_the_other_accepts_and_the_meeting_is_set(scheduling):
     assert proposed["status"] == "proposed" and proposed["proposal"]["by"] == "mentee"
     (event,) = scheduling.events("meeting.proposed")
     assert event["data"]["proposed_by"] == "mentee" and event["data"]["starts_at"] == "2019-01-29T16:00:00+00:00"
-    assert event["data"]["mentor"]["link"].startswith(f"{PUBLIC_URL}/scheduling/pairs/{pair.id}?token=")
+    assert event["data"]["mentor"]["link"].startswith(f"{PUBLIC_URL}/pairs/{pair.id}/meetings?token=")
     # the one who proposed does not accept their own proposal
     expect(scheduling.send("POST", f"/scheduling/meetings/{first['id']}/proposal/accept", None, scheduling.token(pair, "mentee")), 409)
     accepted = expect(scheduling.send("POST", f"/scheduling/meetings/{first['id']}/proposal/accept", None, scheduling.token(pair, "mentor")), 200)

@@ -39,8 +39,8 @@ def version(conn: Connection, tenant: str, pair_id: str, number: int):
 
 
 def signing_link(ctx: messages.PairContext, role: str, now: datetime) -> str:
-    return links.personal(ctx.tenant, ctx.pair[f"{role}_id"], f"/scheduling/pairs/{ctx.pair['id']}/agreement",
-                          ends_on=ctx.cohort["ends_on"], time_zone=ctx.time_zone, now=now)
+    return links.page(ctx.tenant, ctx.pair[f"{role}_id"], f"/pairs/{ctx.pair['id']}/agreement",
+                      ends_on=ctx.cohort["ends_on"], time_zone=ctx.time_zone, now=now)
 
 
 def _announce(conn: Connection, ctx: messages.PairContext, row: dict, now: datetime) -> None:

@@ -1,5 +1,6 @@
-"""Personal links that scheduling puts in its events (signing the agreement, the surveys): the
-same participant token intake gives every applicant, scoped to the person's application.
+"""Personal links that scheduling puts in its events (signing the agreement, the meeting plan, the
+surveys): the same participant token intake gives every applicant, scoped to the person's
+application. The pair's agreement and meeting plan open as pages of the web front (``web_url``).
 
 Event handlers and the worker's timers make links too, outside any request, so the service's
 settings are kept here when its API or worker is built.
@@ -36,9 +37,16 @@ def _ttl(ends_on: date | None, time_zone: str, now: datetime) -> int:
     return max(int((until - now).total_seconds()), 14 * 24 * 3600)
 
 
+def _token(tenant: str, application_id: str, ends_on: date | None, time_zone: str, now: datetime) -> str:
+    return participant_token(settings().signing_key, tenant=tenant, sub=application_id, scope="application",
+                             ttl=_ttl(ends_on, time_zone, now))
+
+
 def personal(tenant: str, application_id: str, path: str, *, ends_on: date | None, time_zone: str, now: datetime) -> str:
     """``{public_url}{path}?token=...`` for this person; ``path`` starts with the service prefix."""
-    current = settings()
-    token = participant_token(current.signing_key, tenant=tenant, sub=application_id, scope="application",
-                              ttl=_ttl(ends_on, time_zone, now))
-    return f"{current.public_url}{path}?token={token}"
+    return f"{settings().public_url}{path}?token={_token(tenant, application_id, ends_on, time_zone, now)}"
+
+
+def page(tenant: str, application_id: str, path: str, *, ends_on: date | None, time_zone: str, now: datetime) -> str:
+    """``{web_url}{path}?token=...``: a page of the web front, opened with this person's own link."""
+    return f"{settings().web_url}{path}?token={_token(tenant, application_id, ends_on, time_zone, now)}"

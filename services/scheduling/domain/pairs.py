@@ -204,5 +204,5 @@ def refresh_phase(conn: Connection, pair, now: datetime) -> str | None:
 
 
 def my_plan_link(ctx: messages.PairContext, role: str, now: datetime) -> str:
-    return links.personal(ctx.tenant, ctx.pair[f"{role}_id"], f"/scheduling/pairs/{ctx.pair['id']}",
-                          ends_on=ctx.cohort["ends_on"], time_zone=ctx.time_zone, now=now)
+    return links.page(ctx.tenant, ctx.pair[f"{role}_id"], f"/pairs/{ctx.pair['id']}/meetings",
+                      ends_on=ctx.cohort["ends_on"], time_zone=ctx.time_zone, now=now)
