@@ -103,6 +103,12 @@ class Intake(Api):
     def send_mentor_form(self, token: str, application: dict) -> dict:
         return self.call("POST", "/intake/public/mentor-form", token=token, json=application)
 
+    def survey(self, token: str, kind: str, lang: str) -> dict:
+        return self.call("GET", f"/intake/surveys/{kind}", token=token, params={"lang": lang})
+
+    def answer_survey(self, token: str, kind: str, answers: dict) -> dict:
+        return self.call("POST", f"/intake/surveys/{kind}", token=token, json={"answers": answers})
+
 
 class Backends:
     """The four APIs, one session (connection pool) for all."""

@@ -100,7 +100,7 @@ def test_a_pair_goes_from_confirmation_through_its_agreement_and_meetings_to_clo
     assert [(s["data"]["kind"], s["data"]["participant"]["role"]) for s in surveys] == [
         ("midpoint", "mentee"), ("midpoint", "mentor"), ("closing", "mentee"), ("closing", "mentor")]
     link = surveys[0]["data"]["participant"]["link"]
-    assert link.startswith(f"{PUBLIC_URL}/intake/surveys/midpoint?token=")
+    assert link.startswith(f"{PUBLIC_URL}/surveys/midpoint?token=")  # the survey's page on the web front
     assert surveys[0]["time"] and surveys[0]["data"]["pair_id"] == pair.id
     # windows 2-5 closed without a meeting (window 6 is the end of the cohort: no nudge after it)
     assert [n["data"]["number"] for n in _types(scheduling, "meeting.nudge_due")] == [2, 3, 4, 5]

@@ -142,7 +142,7 @@ def nudge(conn: Connection, job: dict, now: datetime) -> str:
 
 
 def survey(conn: Connection, job: dict, now: datetime) -> str:
-    """The person's mid-point or closing survey, with their personal link to intake's form."""
+    """The person's mid-point or closing survey, with their personal link to its page on the web front."""
     person = store.one(conn, store.participants, job["tenant"], job["subject_id"])
     if person is None or person["erased"] or not person["email"]:
         return "skipped"
@@ -150,8 +150,8 @@ def survey(conn: Connection, job: dict, now: datetime) -> str:
     if not active:
         return "skipped"
     cohort = store.one(conn, store.cohorts, job["tenant"], person["cohort_id"])
-    link = links.personal(job["tenant"], person["application_id"], f"/intake/surveys/{job['key']}",
-                          ends_on=cohort["ends_on"], time_zone=cohort["time_zone"], now=now)
+    link = links.page(job["tenant"], person["application_id"], f"/surveys/{job['key']}",
+                      ends_on=cohort["ends_on"], time_zone=cohort["time_zone"], now=now)
     messages.emit(conn, "survey.due.v1", job["tenant"], f"application/{person['application_id']}", {
         **messages.cohort_data(cohort), "pair_id": active[0], "kind": job["key"],
         "participant": messages.participant(person, link=link)})
