@@ -29,7 +29,7 @@ up: $(STAMP)
 
 ## Benchmarks (RabbitMQ and PostgreSQL for bus and scheduling); each compares against a baseline
 ## in the same run, prints its figures and ends with one JSON line.
-BENCHES := bus matching scheduling notify intake
+BENCHES := bus matching scheduling notify intake web
 bench: $(STAMP)
 	@set -e; for b in $(BENCHES); do echo "== bench/$$b.py"; $(BIN)/python bench/$$b.py; done
 

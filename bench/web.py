@@ -1,0 +1,253 @@
+"""Benchmark of the web front: what its busiest pages cost on top of the API calls behind them.
+
+The embedded platform (the four APIs under their prefixes and the web front at ``/``, as
+``tandem run`` serves them) runs on a local port in this process, its web front calling the APIs
+over HTTP on that same server, as in every mode. A coordinator sets up a programme and an open
+cohort through intake's API and ``--clients`` mentees apply. Then, page by page, ``--clients``
+client threads (each with its own ``requests`` session) ask for the page ``--requests`` times in
+all, and in the same run make the same API calls the page makes, directly, in the same order,
+under the same number of clients:
+
+  cohort      GET  /cohorts/<id>                  GET  /intake/public/cohorts/<id>
+  apply       POST /cohorts/<id>/apply/mentee     GET  /intake/public/cohorts/<id>,
+                                                  POST /intake/public/cohorts/<id>/applications
+  mine        GET  /applications/mine?token=      GET  /intake/applications/mine,
+                                                  GET  /intake/public/cohorts/<id>
+
+It prints the median and p95 of each page and of its API calls, the ratio of the medians, and
+whether the page meets the target: median at most 1.5 × its API calls' median + 10 ms. The last
+line is one JSON object. The pair's pages (agreement, meeting plan) are not measured yet.
+
+    .venv/bin/python bench/web.py [--quick] [--requests N] [--clients N]
+
+Exit status: 0 when the run completed (target met or not), 1 when a request failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import logging
+import os
+import re
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import requests  # noqa: E402
+from werkzeug.datastructures import MultiDict  # noqa: E402
+from werkzeug.serving import make_server  # noqa: E402
+
+FACTOR, ALLOWANCE_MS = 1.5, 10.0  # a page costs at most 1.5x its API calls, plus 10 ms
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def say(line: str = "") -> None:
+    print(line, flush=True)
+
+
+class Deferred:
+    """The server listens (and so knows its port) before the platform is built with that URL."""
+
+    app = None
+
+    def __call__(self, environ, start_response):
+        return self.app(environ, start_response)
+
+
+def serve(data: Path):
+    """The embedded platform on a free local port: (url, platform, server)."""
+    deferred = Deferred()
+    server = make_server("127.0.0.1", 0, deferred, threaded=True)
+    url = f"http://127.0.0.1:{server.server_port}"
+    os.environ.update({"TANDEM_DATA_DIR": str(data), "AMQP_URL": "memory://", "TANDEM_PUBLIC_URL": url,
+                       "TANDEM_WEB_URL": url, "TANDEM_PUBLIC_RATE_LIMIT": "1000000 per minute",
+                       **{f"TANDEM_{name}_URL": url for name in ("INTAKE", "MATCHING", "SCHEDULING", "NOTIFY")}})
+    for name in ("SMTP_HOST", "DATABASE_URL"):
+        os.environ.pop(name, None)
+    from services import embedded
+
+    platform = embedded.build(public_url=url)
+    deferred.app = platform.wsgi
+    threading.Thread(target=server.serve_forever, name="bench-web-server", daemon=True).start()
+    return url, platform, server
+
+
+def form(email: str) -> dict:
+    """A mentee's application form as a person fills it in."""
+    return {"name": "Amira Haddad", "email": email, "locale": "sv", "language_rows": "3",
+            "languages-0-language": "ar", "languages-0-level": "native",
+            "languages-1-language": "sv", "languages-1-level": "B2",
+            "mentoring_languages": ["sv", "en"], "wished_profession": "Nationalekonomer (2631)",
+            "education_field": "Nationalekonomi", "education_level": "master", "education_country": "SY",
+            "experience_years": "5", "city": "Stockholm", "remote_ok": "yes", "consent": "yes", "action": "apply"}
+
+
+def api_body(email: str, consent_version: str) -> dict:
+    """The API's body the application form makes from the same answers."""
+    from services.web.forms import ApplicationForm
+
+    return ApplicationForm.typed(MultiDict(form(email))).body("mentee", consent_version)[0]
+
+
+def expect(answer: requests.Response, status: int) -> requests.Response:
+    if answer.status_code != status:
+        raise RuntimeError(f"{answer.request.method} {answer.url}: {answer.status_code}, not {status}: {answer.text[:300]}")
+    return answer
+
+
+class Setup:
+    """The programme, the cohort and the applicants the pages are asked about."""
+
+    def __init__(self, url: str, platform, clients: int):
+        from services.shared.tenancy import issue_token
+
+        self.url = url
+        key = platform.apps["intake"].config["TANDEM_SETTINGS"].signing_key
+        operator = {"Authorization": f"Bearer {issue_token(key, tenant='*', role='operator', sub='ops')}"}
+        slug = f"b{uuid.uuid4().hex[:8]}"
+        expect(requests.post(f"{url}/intake/tenants", json={"slug": slug, "name": "Bench"}, headers=operator), 201)
+        token = expect(requests.post(f"{url}/intake/tenants/{slug}/tokens", json={"role": "coordinator", "sub": f"c@{slug}.se"},
+                                     headers=operator), 201).json()["token"]
+        coordinator = {"Authorization": f"Bearer {token}"}
+        programme = expect(requests.post(f"{url}/intake/programmes", headers=coordinator, json={
+            "name": {"sv": "Mentorprogram för utrikes födda akademiker", "en": "Mentoring for foreign-born graduates"},
+            "locale": "sv", "languages": ["sv", "en"]}), 201).json()
+        self.cohort = expect(requests.post(f"{url}/intake/programmes/{programme['id']}/cohorts", headers=coordinator, json={
+            "name": "Våren 2027", "open": True, "time_zone": "Europe/Stockholm", "starts_on": "2027-02-01",
+            "ends_on": "2027-08-31", "mentee_places": 10000, "admission": "first_come",
+            "group_events": [{"kind": "training", "title": {"sv": "Utbildningsdag", "en": "Training day"}, "mandatory": True,
+                              "starts_at": "2027-02-10T09:00:00", "ends_at": "2027-02-10T16:00:00"}]}), 201).json()
+        self.consent_version = self.public_cohort(requests)["consent_version"]
+        self.tokens = [expect(requests.post(self.applications, json=api_body(f"early{i}@example.se", self.consent_version)),
+                              201).json()["manage_token"] for i in range(clients)]
+        self.emails = (f"applicant{n}@example.se" for n in itertools.count())
+        self.lock = threading.Lock()
+
+    @property
+    def applications(self) -> str:
+        return f"{self.url}/intake/public/cohorts/{self.cohort['id']}/applications"
+
+    def email(self) -> str:
+        with self.lock:
+            return next(self.emails)
+
+    def public_cohort(self, session) -> dict:
+        return expect(session.get(f"{self.url}/intake/public/cohorts/{self.cohort['id']}", params={"lang": "sv"}), 200).json()
+
+    # -- each page, and the API calls it makes -----------------------------------------------
+
+    def cohort_page(self, session, _client: int) -> None:
+        expect(session.get(f"{self.url}/cohorts/{self.cohort['id']}", params={"lang": "sv"}), 200)
+
+    def cohort_api(self, session, _client: int) -> None:
+        self.public_cohort(session)
+
+    def apply_page(self, session, _client: int) -> None:
+        if not hasattr(session, "csrf"):  # the form once per client: its session's CSRF token
+            page = expect(session.get(f"{self.url}/cohorts/{self.cohort['id']}/apply/mentee", params={"lang": "sv"}), 200)
+            session.csrf = CSRF.search(page.text).group(1)
+        expect(session.post(f"{self.url}/cohorts/{self.cohort['id']}/apply/mentee?lang=sv", allow_redirects=False,
+                            data={**form(self.email()), "csrf_token": session.csrf}), 302)
+
+    def apply_api(self, session, _client: int) -> None:
+        self.public_cohort(session)
+        expect(session.post(self.applications, json=api_body(self.email(), self.consent_version)), 201)
+
+    def mine_page(self, session, client: int) -> None:
+        expect(session.get(f"{self.url}/applications/mine", params={"token": self.tokens[client]}), 200)
+
+    def mine_api(self, session, client: int) -> None:
+        expect(session.get(f"{self.url}/intake/applications/mine",
+                           headers={"Authorization": f"Bearer {self.tokens[client]}"}), 200)
+        self.public_cohort(session)
+
+
+def load(call, count: int, clients: int) -> list[float]:
+    """``clients`` threads make ``count`` calls in all; each call's time in ms."""
+    times: list[float] = []
+    failures: list[BaseException] = []
+    left = itertools.count()
+    lock = threading.Lock()
+
+    def client(number: int) -> None:
+        session = requests.Session()
+        try:
+            while next(left) < count:
+                started = time.perf_counter()
+                call(session, number)
+                took = (time.perf_counter() - started) * 1000
+                with lock:
+                    times.append(took)
+        except BaseException as error:  # noqa: BLE001 - reported below
+            failures.append(error)
+        finally:
+            session.close()
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
+    return times
+
+
+def p95(times: list[float]) -> float:
+    return statistics.quantiles(times, n=20)[-1]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=400, help="requests per page (and as many API rounds)")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--quick", action="store_true", help="80 requests per page")
+    args = parser.parse_args()
+    if args.quick:
+        args.requests = 80
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+    with tempfile.TemporaryDirectory(prefix="tandem-bench-web-") as data:
+        url, platform, server = serve(Path(data))
+        try:
+            setup = Setup(url, platform, args.clients)
+            say(f"web front and APIs on {url}; {args.clients} clients, {args.requests} requests per page")
+            say(f"{'page':<8} {'page p50':>9} {'p95':>8} {'API p50':>9} {'p95':>8} {'ratio':>6}  target")
+            results = {}
+            for name in ("cohort", "apply", "mine"):
+                page, api = getattr(setup, f"{name}_page"), getattr(setup, f"{name}_api")
+                load(page, args.clients * 2, args.clients), load(api, args.clients * 2, args.clients)  # warm up
+                page_ms, api_ms = load(page, args.requests, args.clients), load(api, args.requests, args.clients)
+                figures = {"page_p50_ms": round(statistics.median(page_ms), 1), "page_p95_ms": round(p95(page_ms), 1),
+                           "api_p50_ms": round(statistics.median(api_ms), 1), "api_p95_ms": round(p95(api_ms), 1)}
+                figures["ratio"] = round(figures["page_p50_ms"] / figures["api_p50_ms"], 2)
+                figures["target_met"] = figures["page_p50_ms"] <= FACTOR * figures["api_p50_ms"] + ALLOWANCE_MS
+                results[name] = figures
+                say(f"{name:<8} {figures['page_p50_ms']:>7.1f}ms {figures['page_p95_ms']:>6.1f}ms "
+                    f"{figures['api_p50_ms']:>7.1f}ms {figures['api_p95_ms']:>6.1f}ms {figures['ratio']:>6.2f}  "
+                    f"{'met' if figures['target_met'] else 'MISSED'}")
+        except Exception as error:  # noqa: BLE001 - the run failed: say why, exit 1
+            say(f"failed: {error}")
+            return 1
+        finally:
+            server.shutdown()
+            platform.shutdown()
+    say(json.dumps({"bench": "web", "clients": args.clients, "requests": args.requests, "pages": results,
+                    "not_measured": ["agreement", "meeting_plan"],
+                    "target": f"page p50 <= {FACTOR} x API p50 + {ALLOWANCE_MS:g} ms",
+                    "target_met": all(r["target_met"] for r in results.values())}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
