@@ -127,3 +127,50 @@ class Backends:
 def backends() -> Backends:
     """The running app's client to the APIs."""
     return current_app.extensions["tandem.web"]
+
+
+class Scheduling(Api):
+    """A pair's workspace, with the mentor's or the mentee's own token."""
+
+    def mine(self, token: str) -> dict:
+        return self.call("GET", "/scheduling/mine", token=token)
+
+    def pair(self, token: str, pair_id: str) -> dict:
+        return self.call("GET", f"/scheduling/pairs/{pair_id}", token=token)
+
+    def issue_calendar(self, token: str) -> dict:
+        return self.call("POST", "/scheduling/mine/calendar", token=token)
+
+    def agreement(self, token: str, pair_id: str, version: int | None = None) -> dict:
+        path = f"/scheduling/pairs/{pair_id}/agreement" + (f"/versions/{version}" if version else "")
+        return self.call("GET", path, token=token)
+
+    def change_agreement(self, token: str, pair_id: str, changes: dict) -> dict:
+        return self.call("PATCH", f"/scheduling/pairs/{pair_id}/agreement", token=token, json=changes)
+
+    def sign_agreement(self, token: str, pair_id: str, version: int) -> dict:
+        return self.call("POST", f"/scheduling/pairs/{pair_id}/agreement/sign", token=token, json={"version": version})
+
+    def meeting(self, token: str, meeting_id: str) -> dict:
+        return self.call("GET", f"/scheduling/meetings/{meeting_id}", token=token)
+
+    def propose(self, token: str, meeting_id: str, when: dict) -> dict:
+        return self.call("POST", f"/scheduling/meetings/{meeting_id}/proposal", token=token, json=when)
+
+    def accept(self, token: str, meeting_id: str) -> dict:
+        return self.call("POST", f"/scheduling/meetings/{meeting_id}/proposal/accept", token=token)
+
+    def schedule(self, token: str, meeting_id: str, when: dict) -> dict:
+        return self.call("PUT", f"/scheduling/meetings/{meeting_id}/schedule", token=token, json=when)
+
+    def held(self, token: str, meeting_id: str, checklist: dict) -> dict:
+        return self.call("POST", f"/scheduling/meetings/{meeting_id}/held", token=token, json=checklist)
+
+    def missed(self, token: str, meeting_id: str, reason: str) -> dict:
+        return self.call("POST", f"/scheduling/meetings/{meeting_id}/missed", token=token, json={"reason": reason})
+
+
+def scheduling() -> Scheduling:
+    """Scheduling's API, with the calls a pair's pages make."""
+    api = backends().others["scheduling"]
+    return Scheduling(api.session, api.name, api.base, api.timeout, api.client_key)
