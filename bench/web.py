@@ -1,8 +1,9 @@
 """Benchmark of the web front: what its busiest pages cost on top of the API calls behind them.
 
 The embedded platform (the four APIs under their prefixes and the web front at ``/``, as
-``tandem run`` serves them) runs on a local port in this process, its web front calling the APIs
-over HTTP on that same server, as in every mode. A coordinator sets up a programme and an open
+``tandem run`` serves them) runs on a local port in a child process, its web front calling the APIs
+over HTTP on that same server, as in every mode (the clients run in this process, so they do not
+compete with the server for its interpreter). A coordinator sets up a programme and an open
 cohort through intake's API and ``--clients`` mentees apply. Then, page by page, ``--clients``
 client threads (each with its own ``requests`` session) ask for the page ``--requests`` times in
 all, and in the same run make the same API calls the page makes, directly, in the same order,
@@ -31,7 +32,10 @@ import json
 import logging
 import os
 import re
+import signal
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -64,22 +68,56 @@ class Deferred:
         return self.app(environ, start_response)
 
 
-def serve(data: Path):
-    """The embedded platform on a free local port: (url, platform, server)."""
-    deferred = Deferred()
-    server = make_server("127.0.0.1", 0, deferred, threaded=True)
-    url = f"http://127.0.0.1:{server.server_port}"
-    os.environ.update({"TANDEM_DATA_DIR": str(data), "AMQP_URL": "memory://", "TANDEM_PUBLIC_URL": url,
-                       "TANDEM_WEB_URL": url, "TANDEM_PUBLIC_RATE_LIMIT": "1000000 per minute",
-                       **{f"TANDEM_{name}_URL": url for name in ("INTAKE", "MATCHING", "SCHEDULING", "NOTIFY")}})
-    for name in ("SMTP_HOST", "DATABASE_URL"):
-        os.environ.pop(name, None)
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def environment(data: Path, url: str) -> dict:
+    """The platform's settings for the run: its own data directory, SQLite, the in-memory broker,
+    no SMTP, and a public rate limit no run reaches."""
+    env = {**os.environ, "TANDEM_DATA_DIR": str(data), "AMQP_URL": "memory://", "TANDEM_PUBLIC_URL": url,
+           "TANDEM_WEB_URL": url, "TANDEM_PUBLIC_RATE_LIMIT": "1000000 per minute",
+           **{f"TANDEM_{name}_URL": url for name in ("INTAKE", "MATCHING", "SCHEDULING", "NOTIFY")}}
+    for name in ("SMTP_HOST", "DATABASE_URL", "TANDEM_SIGNING_KEY"):
+        env.pop(name, None)
+    return env
+
+
+def serve(port: int) -> None:
+    """The child: the embedded platform on ``port`` until it is told to stop (SIGTERM)."""
     from services import embedded
 
-    platform = embedded.build(public_url=url)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    deferred = Deferred()
+    server = make_server("127.0.0.1", port, deferred, threaded=True)
+    platform = embedded.build(public_url=f"http://127.0.0.1:{port}")
     deferred.app = platform.wsgi
-    threading.Thread(target=server.serve_forever, name="bench-web-server", daemon=True).start()
-    return url, platform, server
+    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
+    try:
+        server.serve_forever()
+    finally:
+        platform.shutdown()
+
+
+def start(data: Path) -> tuple[str, subprocess.Popen]:
+    """The platform in a child process, once it answers."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    child = subprocess.Popen([sys.executable, __file__, "--serve", str(port)], env=environment(data, url))
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if child.poll() is not None:
+            raise RuntimeError(f"the platform stopped on start (exit {child.returncode})")
+        try:
+            if requests.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return url, child
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    child.terminate()
+    raise RuntimeError("the platform did not answer within a minute")
 
 
 def form(email: str) -> dict:
@@ -108,11 +146,10 @@ def expect(answer: requests.Response, status: int) -> requests.Response:
 class Setup:
     """The programme, the cohort and the applicants the pages are asked about."""
 
-    def __init__(self, url: str, platform, clients: int):
+    def __init__(self, url: str, key: str, clients: int):
         from services.shared.tenancy import issue_token
 
         self.url = url
-        key = platform.apps["intake"].config["TANDEM_SETTINGS"].signing_key
         operator = {"Authorization": f"Bearer {issue_token(key, tenant='*', role='operator', sub='ops')}"}
         slug = f"b{uuid.uuid4().hex[:8]}"
         expect(requests.post(f"{url}/intake/tenants", json={"slug": slug, "name": "Bench"}, headers=operator), 201)
@@ -212,15 +249,24 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=400, help="requests per page (and as many API rounds)")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--quick", action="store_true", help="80 requests per page")
+    parser.add_argument("--serve", type=int, metavar="PORT", help=argparse.SUPPRESS)  # the child
     args = parser.parse_args()
+    if args.serve:
+        serve(args.serve)
+        return 0
     if args.quick:
         args.requests = 80
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
     with tempfile.TemporaryDirectory(prefix="tandem-bench-web-") as data:
-        url, platform, server = serve(Path(data))
+        from services.shared.config import signing_key
+
+        os.environ["TANDEM_DATA_DIR"] = data
+        os.environ.pop("TANDEM_SIGNING_KEY", None)
+        key = signing_key()  # written to the data directory, where the child reads it
+        child = None
         try:
-            setup = Setup(url, platform, args.clients)
+            url, child = start(Path(data))
+            setup = Setup(url, key, args.clients)
             say(f"web front and APIs on {url}; {args.clients} clients, {args.requests} requests per page")
             say(f"{'page':<8} {'page p50':>9} {'p95':>8} {'API p50':>9} {'p95':>8} {'ratio':>6}  target")
             results = {}
@@ -240,8 +286,9 @@ def main() -> int:
             say(f"failed: {error}")
             return 1
         finally:
-            server.shutdown()
-            platform.shutdown()
+            if child is not None:
+                child.terminate()
+                child.wait(timeout=30)
     say(json.dumps({"bench": "web", "clients": args.clients, "requests": args.requests, "pages": results,
                     "not_measured": ["agreement", "meeting_plan"],
                     "target": f"page p50 <= {FACTOR} x API p50 + {ALLOWANCE_MS:g} ms",
