@@ -40,8 +40,12 @@ def mentor(email: str, name: str) -> dict:
 
 @pytest.fixture(scope="module")
 def pairs(tandem):
-    """Two confirmed pairs of one cohort; for each, its id and the mentee's and the mentor's links
-    as scheduling e-mailed them (the agreement's and the meeting plan's)."""
+    return confirmed_pairs(tandem)
+
+
+def confirmed_pairs(tandem) -> list[dict]:
+    """Two confirmed pairs of one cohort; for each, its id, names, and the mentee's and the
+    mentor's links to the agreement as scheduling e-mailed them."""
     coordinator = tandem.coordinator()
     programme = tandem.programme(coordinator)
     cohort = tandem.open_cohort(coordinator, programme, group_events=[
