@@ -118,6 +118,13 @@ def test_every_page_of_the_pair_speaks_each_language(web, pairs, lang):
         assert f'<html lang="{lang}">' in text(page) and text(page).count("<h1") == 1
 
 
+def test_without_a_choice_the_pairs_pages_speak_the_persons_own_language(web, pairs):
+    first = pairs[0]
+    page = web.test_client().get(first["mentor"], headers={"Accept-Language": "en"})  # the mentor applied in Swedish
+    assert page.status_code == 200 and '<html lang="sv">' in text(page)
+    assert "<h1>Er överenskommelse</h1>" in text(page)
+
+
 def test_an_agreement_in_norwegian_signed_by_both_then_changed_becomes_a_new_version(web, tandem, pairs):
     pair = pairs[0]
     mentee, mentor_ = token_of(pair["mentee"]), token_of(pair["mentor"])

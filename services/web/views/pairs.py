@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from services.shared.contract.events import LOCALES
+
 from .. import forms, i18n
-from ..backends import ApiError, scheduling
+from ..backends import ApiError, backends, scheduling
 
 blp = Blueprint("pairs", __name__)
 
@@ -32,6 +34,19 @@ class NotYours(Exception):
 
 class BadLink(Exception):
     """The link does not work at all: expired, changed, or not copied in full."""
+
+
+@blp.before_request
+def _their_language():
+    """Without a chosen language, the person's own (their application's): one call to intake, made
+    only then."""
+    if (request.args.get("lang") in LOCALES or request.cookies.get(i18n.COOKIE) in LOCALES
+            or not request.args.get("token")):
+        return
+    try:
+        g.person_locale = backends().intake.my_application(request.args["token"]).get("locale")
+    except ApiError:
+        pass  # the page itself says what is wrong with the link
 
 
 @blp.errorhandler(NotYours)
