@@ -4,9 +4,11 @@ click unsubscribes, RFC 8058); a coordinator can set them on the person's behalf
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
+from marshmallow import Schema, fields
 
 from services.shared import clock
 from services.shared.api import service
@@ -119,8 +121,7 @@ class Unsubscribe(MethodView):
             return _page("invalid", locale, 400)
         tenant, digest = holder
         with service().engine.begin() as conn:
-            current = preference(conn, tenant, digest)
-            save(conn, tenant, digest, ["*"], (current or {}).get("time_zone"), "the person (unsubscribe link)")
+            unsubscribe(conn, tenant, digest)
         return _page("done", locale)
 
     @staticmethod
@@ -132,3 +133,66 @@ class Unsubscribe(MethodView):
         if principal.role != "participant" or principal.scope != UNSUBSCRIBE_SCOPE:
             return None
         return principal.tenant, principal.sub
+
+
+def unsubscribe(conn, tenant: str, digest: str) -> dict:
+    """Stop every non-essential message of this tenant to this address, keeping the chosen time zone."""
+    current = preference(conn, tenant, digest)
+    return save(conn, tenant, digest, ["*"], (current or {}).get("time_zone"), "the person (unsubscribe link)")
+
+
+class UnsubscribeTokenQuery(Schema):
+    token = fields.String(required=True, metadata={"description": "the personal token of a message's unsubscribe link"})
+
+
+class UnsubscribeStateOut(Schema):
+    unsubscribed = fields.Boolean(metadata={"description": "no non-essential message goes to this address any more"})
+    opted_out = fields.List(fields.String(), metadata={"description": "the kinds not wanted; \"*\" for all of them"})
+    programmes = fields.List(fields.Dict(keys=fields.String(), values=fields.String()),
+                             metadata={"description": "the names (by language) of the programmes this address hears from"})
+    locale = fields.String(allow_none=True, metadata={"description": "the language the person applied in, if known"})
+
+
+def _state(conn, tenant: str, digest: str) -> dict:
+    r, c = store.recipients, store.cohorts
+    known = conn.execute(
+        sa.select(c.c.programme_id, c.c.programme_name, r.c.locale)
+        .select_from(r.join(c, sa.and_(c.c.tenant == r.c.tenant, c.c.id == r.c.cohort_id)))
+        .where(r.c.tenant == tenant, r.c.email_sha256 == digest)
+        .order_by(r.c.updated_at.desc())
+    ).all()
+    programmes = list({row.programme_id or str(row.programme_name): row.programme_name for row in known}.values())
+    opted = (preference(conn, tenant, digest) or {}).get("opted_out") or []
+    return {"unsubscribed": "*" in opted, "opted_out": opted, "programmes": programmes,
+            "locale": known[0].locale if known else None}
+
+
+def _link_holder(token: str) -> tuple[str, str]:
+    holder = Unsubscribe._holder({"token": token})
+    if holder is None:
+        abort(404, message="This unsubscribe link is not valid or has expired.")
+    return holder
+
+
+@blp.route("/unsubscribe/state")
+class UnsubscribeState(MethodView):
+    @blp.arguments(UnsubscribeTokenQuery, location="query")
+    @blp.response(200, UnsubscribeStateOut)
+    @blp.alt_response(404, description="the link is not valid or has expired")
+    def get(self, query):
+        """What an unsubscribe link stops, and whether it already has: for the web front's page,
+        which asks before it unsubscribes."""
+        tenant, digest = _link_holder(query["token"])
+        with service().engine.connect() as conn:
+            return _state(conn, tenant, digest)
+
+    @blp.arguments(UnsubscribeTokenQuery, location="query")
+    @blp.response(200, UnsubscribeStateOut)
+    @blp.alt_response(404, description="the link is not valid or has expired")
+    def post(self, query):
+        """Unsubscribe after the person confirmed on the web front's page; answers the new state.
+        (A mail client's one click, RFC 8058, posts to ``/unsubscribe`` instead.)"""
+        tenant, digest = _link_holder(query["token"])
+        with service().engine.begin() as conn:
+            unsubscribe(conn, tenant, digest)
+            return _state(conn, tenant, digest)

@@ -40,10 +40,14 @@ def email_hash(address: str) -> str:
     return hashlib.sha256(address.strip().lower().encode()).hexdigest()
 
 
-def unsubscribe_url(settings: NotifySettings, tenant: str, digest: str, locale: str) -> str:
+def unsubscribe_url(settings: NotifySettings, tenant: str, digest: str, locale: str) -> tuple[str, str]:
+    """The two ways out of what is not essential, with one personal token: the page of the web front
+    the message's link opens (it asks first), and notify's own endpoint a mail client posts its
+    one click to (``List-Unsubscribe``, RFC 8058), which needs no page."""
     token = participant_token(settings.base.signing_key, tenant=tenant, sub=digest, scope=UNSUBSCRIBE_SCOPE,
                               ttl=settings.unsubscribe_ttl)
-    return f"{settings.base.public_url}/notify/unsubscribe?token={token}&lang={locale}"
+    return (f"{settings.base.web_url}/unsubscribe?token={token}&lang={locale}",
+            f"{settings.base.public_url}/notify/unsubscribe?token={token}&lang={locale}")
 
 
 # --- what notify knows, as plain values ----------------------------------------------------------
@@ -123,7 +127,8 @@ def queue_messages(
         elif not message.is_essential and opted_out(pref, kind.name):
             reason = "the recipient opted out of this kind of message"
         chain = locale_chain(recipient.locale, cohort.programme_locale if cohort else None)
-        unsubscribe = None if message.is_essential else unsubscribe_url(settings, tenant, digest, recipient.locale)
+        unsubscribe, one_click = (None, None) if message.is_essential else unsubscribe_url(
+            settings, tenant, digest, recipient.locale)
         context = {
             **message.context, "name": recipient.name, "time_zone": time_zone, "unsubscribe_url": unsubscribe,
             "contacts": cohort.contacts if cohort else [], "role": message.context.get("role") or recipient.role,
@@ -150,7 +155,7 @@ def queue_messages(
             calendar=calendar, payload=None,
             headers=None if reason else {
                 "sender_name": sender_name,
-                "reply_to": _reply_to(cohort), "unsubscribe_url": unsubscribe, "calendar_method": method,
+                "reply_to": _reply_to(cohort), "unsubscribe_url": one_click, "calendar_method": method,
             },
             status="suppressed" if reason else "pending", attempts=0, last_error=reason or rendered.fallback,
             created_at=now, updated_at=now, next_attempt_at=now,
