@@ -143,3 +143,16 @@ def test_someone_on_the_waiting_list_is_told_the_surveys_are_for_participants(ta
     page = web.test_client().get(f"/surveys/midpoint?token={waiting['manage_token']}&lang=en")
     assert page.status_code == 200
     assert "Only people taking part in the cohort answer its surveys." in text(page) and "<form" not in text(page)
+
+
+def test_answers_sent_from_a_second_tab_after_the_first_are_refused_clearly(tandem, web, cohort, monkeypatch):
+    token = participant(tandem, cohort)
+    client = web.test_client()
+    assert client.post(f"/surveys/midpoint?token={token}&lang=en", data={"answers-meaningful": "yes"}).status_code == 302
+    # the second tab still shows the questions it loaded before the first tab's answers arrived
+    intake = web.extensions["tandem.web"].intake
+    loaded = intake.survey
+    monkeypatch.setattr(intake, "survey", lambda *args: {**loaded(*args), "answered": False})
+    again = client.post(f"/surveys/midpoint?token={token}&lang=en", data={"answers-meaningful": "no"})
+    assert again.status_code == 409
+    assert h1(again) == ANSWERED["en"] and "<form" not in text(again)
