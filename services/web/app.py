@@ -20,7 +20,7 @@ from services.shared.contract.events import LOCALES
 from . import i18n
 from .backends import ApiError, Backends
 from .settings import WebSettings, web_settings
-from .views import applications, cohorts, home, links, mentor_form, pairs, surveys
+from .views import applications, cohorts, home, links, mentor_form, pairs, surveys, unsubscribe
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
@@ -48,7 +48,7 @@ def create_app(settings: WebSettings | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     Babel(app, locale_selector=i18n.select_locale)
     CSRFProtect(app)
-    for module in (home, cohorts, applications, links, mentor_form, surveys, pairs):
+    for module in (home, cohorts, applications, links, mentor_form, surveys, pairs, unsubscribe):
         app.register_blueprint(module.blp)
 
     app.jinja_env.globals.update(locales=LOCALES, locale_names=i18n.NAMES, current_locale=i18n.locale, url_in=i18n.url_in)

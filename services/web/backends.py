@@ -174,3 +174,19 @@ def scheduling() -> Scheduling:
     """Scheduling's API, with the calls a pair's pages make."""
     api = backends().others["scheduling"]
     return Scheduling(api.session, api.name, api.base, api.timeout, api.client_key)
+
+
+class Notify(Api):
+    """What an unsubscribe link in a message stops, with the link's own token."""
+
+    def unsubscribe_state(self, token: str) -> dict:
+        return self.call("GET", "/notify/unsubscribe/state", params={"token": token})
+
+    def unsubscribe(self, token: str) -> dict:
+        return self.call("POST", "/notify/unsubscribe/state", params={"token": token})
+
+
+def notify() -> Notify:
+    """Notify's API, with the calls the unsubscribe page makes."""
+    api = backends().others["notify"]
+    return Notify(api.session, api.name, api.base, api.timeout, api.client_key)
