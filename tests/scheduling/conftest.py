@@ -106,7 +106,7 @@ class Scheduling:
 
     def __init__(self, database_url: str, tmp_path):
         self.settings = settings_for("scheduling", database_url=database_url, amqp_url="memory://", signing_key=KEY,
-                                     data_dir=tmp_path, public_url=PUBLIC_URL)
+                                     data_dir=tmp_path, public_url=PUBLIC_URL, web_url=PUBLIC_URL)
         migrate("scheduling", database_url)
         self.engine = create_engine(database_url)
         self.app = create_app(self.settings, self.engine)
