@@ -115,6 +115,9 @@ class Backends:
 
     def __init__(self, settings: WebSettings):
         self.session = requests.Session()
+        # the APIs are Tandem's own services: no proxy settings from the environment, which
+        # requests would otherwise read again on every call
+        self.session.trust_env = False
         self.intake = Intake(self.session, "intake", settings.intake_url, settings.timeout, settings.client_key)
         self.others = {name: Api(self.session, name, settings.api_url(name), settings.timeout, settings.client_key)
                        for name in ("matching", "scheduling", "notify")}
