@@ -141,7 +141,7 @@ class Notify:
         base = settings_for("notify", database_url=database_url, amqp_url="memory://", signing_key=KEY, data_dir=tmp_path,
                             smtp_host="127.0.0.1" if smtp_port else None, smtp_port=smtp_port or 25,
                             mail_from="Tandem <no-reply@tandem.example.org>",
-                            public_url="https://tandem.example.org")
+                            public_url="https://tandem.example.org", web_url="https://tandem.example.org")
         overrides = dict(retry_base_seconds=0.05, retry_max_seconds=0.2, outage_max_seconds=0.2, smtp_timeout=5,
                          webhook_allow_http_loopback=True, batch=50)
         overrides.update(notify_overrides)
