@@ -234,3 +234,15 @@ class PreferencesOut(Schema):
 class UnsubscribeQuery(Schema):
     token = fields.String(required=True)
     lang = fields.String(load_default=None, validate=validate.OneOf(LOCALES))
+
+
+class UnsubscribeTokenQuery(Schema):
+    token = fields.String(required=True, metadata={"description": "the personal token of a message's unsubscribe link"})
+
+
+class UnsubscribeStateOut(Schema):
+    unsubscribed = fields.Boolean(metadata={"description": "no non-essential message goes to this address any more"})
+    opted_out = fields.List(fields.String(), metadata={"description": "the kinds not wanted; \"*\" for all of them"})
+    programmes = fields.List(fields.Dict(keys=fields.String(), values=fields.String()),
+                             metadata={"description": "the names (by language) of the programmes this address hears from"})
+    locale = fields.String(allow_none=True, metadata={"description": "the language the person applied in, if known"})

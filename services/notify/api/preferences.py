@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
-from marshmallow import Schema, fields
 
 from services.shared import clock
 from services.shared.api import service
@@ -24,6 +23,8 @@ from ..schemas import (
     PreferencesOut,
     PreferencesQuery,
     UnsubscribeQuery,
+    UnsubscribeStateOut,
+    UnsubscribeTokenQuery,
 )
 from .common import notify_settings, tenant_of
 
@@ -139,18 +140,6 @@ def unsubscribe(conn, tenant: str, digest: str) -> dict:
     """Stop every non-essential message of this tenant to this address, keeping the chosen time zone."""
     current = preference(conn, tenant, digest)
     return save(conn, tenant, digest, ["*"], (current or {}).get("time_zone"), "the person (unsubscribe link)")
-
-
-class UnsubscribeTokenQuery(Schema):
-    token = fields.String(required=True, metadata={"description": "the personal token of a message's unsubscribe link"})
-
-
-class UnsubscribeStateOut(Schema):
-    unsubscribed = fields.Boolean(metadata={"description": "no non-essential message goes to this address any more"})
-    opted_out = fields.List(fields.String(), metadata={"description": "the kinds not wanted; \"*\" for all of them"})
-    programmes = fields.List(fields.Dict(keys=fields.String(), values=fields.String()),
-                             metadata={"description": "the names (by language) of the programmes this address hears from"})
-    locale = fields.String(allow_none=True, metadata={"description": "the language the person applied in, if known"})
 
 
 def _state(conn, tenant: str, digest: str) -> dict:
