@@ -131,7 +131,7 @@ ANNOUNCEMENT_BODY = {"sv": "Halvdagsträffen den 31 januari hålls i sal B.\n\nV
 def _with_common(context: dict, recipient: Recipient) -> dict:
     """What the sender adds to every message's variables."""
     return {"name": recipient.name, "time_zone": recipient.time_zone, "contacts": COHORT.contacts,
-            "unsubscribe_url": "https://tandem.example.org/notify/unsubscribe?token=sample", **context}
+            "unsubscribe_url": "https://tandem.example.org/unsubscribe?token=sample", **context}
 
 
 def contexts(kind: str) -> list[dict]:
