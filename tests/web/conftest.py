@@ -224,3 +224,16 @@ def tandem(tmp_path_factory):
             memory.Channel.queues.clear()
             memory.Transport.global_state.clear()
             clock.advance(-shift)
+
+
+@pytest.fixture(scope="module")
+def web(tandem):
+    """The web front as its own app over the ``tandem`` platform's APIs, for the page tests'
+    test client (CSRF off there: the browser tests post real forms with their tokens)."""
+    from services.web.app import create_app
+    from services.web.settings import web_settings
+
+    app = create_app(web_settings(**{f"{name}_url": tandem.url for name in ("intake", "matching", "scheduling", "notify")},
+                                  secret="test-secret"))
+    app.config["WTF_CSRF_ENABLED"] = False
+    return app

@@ -21,14 +21,6 @@ APPLY_HEADING = {"sv": "Ansök som adept", "fi": "Hae mentoroitavaksi", "nb": "S
 
 
 @pytest.fixture(scope="module")
-def web(tandem):
-    app = create_app(web_settings(**{f"{name}_url": tandem.url for name in ("intake", "matching", "scheduling", "notify")},
-                                  secret="test-secret"))
-    app.config["WTF_CSRF_ENABLED"] = False  # the browser tests post real forms with their tokens
-    return app
-
-
-@pytest.fixture(scope="module")
 def cohort(tandem):
     coordinator = tandem.coordinator()
     programme = tandem.programme(coordinator)

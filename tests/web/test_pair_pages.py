@@ -13,19 +13,9 @@ import icalendar
 import pytest
 
 from services.shared.contract.events import LOCALES
-from services.web.app import create_app
-from services.web.settings import web_settings
 from tests.skeleton import applicant, eventually, expect, finished_run
 
 HEADING = {"sv": "Ditt mentorskap med", "fi": "Mentorointisi:", "nb": "Mentorskapet ditt med", "en": "Your mentoring with"}
-
-
-@pytest.fixture(scope="module")
-def web(tandem):
-    app = create_app(web_settings(**{f"{name}_url": tandem.url for name in ("intake", "matching", "scheduling", "notify")},
-                                  secret="test-secret"))
-    app.config["WTF_CSRF_ENABLED"] = False  # the browser tests post real forms with their tokens
-    return app
 
 
 def text(answer) -> str:

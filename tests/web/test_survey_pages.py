@@ -10,8 +10,6 @@ import uuid
 import pytest
 
 from services.shared.contract.events import LOCALES
-from services.web.app import create_app
-from services.web.settings import web_settings
 
 HEADING = {"sv": "Slutenkät", "fi": "Loppukysely", "nb": "Sluttundersøkelse", "en": "Closing survey"}
 FIRST_QUESTION = {"sv": "Har du fått ett kvalificerat jobb", "fi": "Oletko saanut koulutustasi vastaavaa työtä",
@@ -32,14 +30,6 @@ OWN_SURVEYS = {
     ],
     "closing": [],
 }
-
-
-@pytest.fixture(scope="module")
-def web(tandem):
-    app = create_app(web_settings(**{f"{name}_url": tandem.url for name in ("intake", "matching", "scheduling", "notify")},
-                                  secret="test-secret"))
-    app.config["WTF_CSRF_ENABLED"] = False  # the browser tests post real forms with their tokens
-    return app
 
 
 @pytest.fixture(scope="module")

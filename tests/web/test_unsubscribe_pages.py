@@ -11,8 +11,6 @@ import uuid
 import pytest
 
 from services.shared.contract.events import LOCALES
-from services.web.app import create_app
-from services.web.settings import web_settings
 from tests.skeleton import expect
 
 ASKS = {"sv": "Vill du sluta få påminnelser och andra utskick?", "fi": "Haluatko lopettaa muistutukset ja muut viestit?",
@@ -24,14 +22,6 @@ ALREADY = {"sv": "Du har redan avslutat utskicken", "fi": "Olet jo perunut viest
 PROGRAMME = {"sv": "Mentorprogram för utrikes födda akademiker", "fi": "Mentorointiohjelma ulkomailla syntyneille akateemisille",
              "nb": "Mentorprogram for utenlandsfødte akademikere", "en": "Mentoring for foreign-born graduates"}
 BROKEN = {"sv": "Länken fungerar inte", "en": "This link does not work"}
-
-
-@pytest.fixture(scope="module")
-def web(tandem):
-    app = create_app(web_settings(**{f"{name}_url": tandem.url for name in ("intake", "matching", "scheduling", "notify")},
-                                  secret="test-secret"))
-    app.config["WTF_CSRF_ENABLED"] = False  # the browser test posts the real form with its token
-    return app
 
 
 @pytest.fixture(scope="module")
