@@ -474,3 +474,57 @@ class LinksRequestIn(Schema):
 
 class LinksRequestOut(Schema):
     message = fields.String(metadata={"description": "the same whether the address is known or not"})
+
+
+class StaffIn(Schema):
+    email = Email(required=True, metadata={"description": "where the sign-in links go; kept lower-cased"})
+    name = Text(required=True, min_length=1, max_length=NAME)
+    role = fields.String(required=True, validate=validate.OneOf(["coordinator", "representative"]))
+    organisation = fields.String(load_default=None, validate=validate.Regexp(ORGANISATION_ID, error="a member organisation's id"),
+                                 metadata={"description": "the member organisation a representative speaks for"})
+    locale = fields.String(required=True, validate=validate.OneOf(LOCALES))
+
+    @validates_schema
+    def organisation_for_representatives(self, data, **kwargs):
+        if data["role"] == "representative" and not data.get("organisation"):
+            raise ValidationError("required for a representative", "organisation")
+        if data["role"] == "coordinator" and data.get("organisation"):
+            raise ValidationError("only representatives speak for a member organisation", "organisation")
+
+
+class StaffOut(Schema):
+    id = fields.String()
+    tenant = fields.String()
+    email = fields.String()
+    name = fields.String()
+    role = fields.String()
+    organisation = fields.String(allow_none=True)
+    locale = fields.String()
+    invited_by = fields.String()
+    created_at = fields.AwareDateTime()
+    active = fields.Boolean()
+
+
+class SignInIn(Schema):
+    email = Email(required=True, metadata={"description": "the address the staff member was invited with"})
+    locale = fields.String(load_default=None, validate=validate.OneOf(LOCALES),
+                           metadata={"description": "language of the message (default: the staff member's own)"})
+
+
+class SignInOut(Schema):
+    message = fields.String(metadata={"description": "the same whether the address is known or not"})
+
+
+class RedeemIn(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=200),
+                         metadata={"description": "the code from the sign-in link"})
+
+
+class SignedInOut(Schema):
+    token = fields.String(metadata={"description": "a bearer token for the staff member's role in the tenant"})
+    role = fields.String()
+    tenant = fields.String()
+    name = fields.String()
+    organisation = fields.String(allow_none=True)
+    locale = fields.String()
+    expires_at = fields.AwareDateTime()

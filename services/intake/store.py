@@ -190,5 +190,36 @@ link_requests = sa.Table(
 )
 
 
+# the people who run a tenant's programmes and sign in to do it: coordinators and the member
+# organisations' representatives; one row per address and tenant, deactivated rather than deleted
+staff = sa.Table(
+    "staff",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("tenant", sa.String(64), sa.ForeignKey("tenants.slug"), nullable=False, index=True),
+    sa.Column("email", sa.String(320), nullable=False, index=True),  # lower-cased
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("organisation", sa.String(64), nullable=True),
+    sa.Column("locale", sa.String(2), nullable=False),
+    sa.Column("invited_by", sa.String(320), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.UniqueConstraint("tenant", "email", name="uq_staff_tenant_email"),
+)
+
+# single-use sign-in codes: only a code's SHA-256 is kept, so the table opens no door by itself
+sign_in_codes = sa.Table(
+    "sign_in_codes",
+    metadata,
+    sa.Column("code_sha256", sa.String(64), primary_key=True),
+    sa.Column("tenant", sa.String(64), nullable=False),
+    sa.Column("staff_id", sa.String(36), sa.ForeignKey("staff.id"), nullable=False, index=True),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("expires_at", UtcDateTime(), nullable=False),
+    sa.Column("used_at", UtcDateTime(), nullable=True),
+)
+
+
 def publish(conn: Connection, *events: Event) -> None:
     outbox.add(conn, OUTBOX, *events)

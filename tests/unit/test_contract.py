@@ -57,6 +57,10 @@ SAMPLES = {
         "links": [{"kind": "application", "id": "a1", "cohort_id": "c1", "cohort_name": "Hösten 2026",
                    "programme_name": "Mentorprogrammet", "role": "mentee", "status": "accepted",
                    "link": "https://tandem.example.org/applications/mine?token=x", "link_expires_at": None}],
+    },    "staff.sign_in_requested.v1": {
+        "staff_id": "s1", "name": "Karin Berg", "email": "karin@example.se", "locale": "nb", "role": "representative",
+        "tenant_name": "Saco", "link": "https://tandem.example.org/sign-in/x", "link_expires_at": datetime(2027, 1, 1, tzinfo=UTC),
+        "invited": False,
     },
 }
 MATCH_COHORT = {"cohort_id": "c1", "cohort_name": "Hösten 2026", "programme_id": "p1", "programme_name": {"sv": "Mentorprogrammet"},

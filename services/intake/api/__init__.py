@@ -8,8 +8,9 @@ from .participants import blp as participants
 from .programmes import blp as programmes
 from .public import blp as public
 from .public import limiter
+from .staff import blp as staff
 from .tenants import blp as tenants
 
-BLUEPRINTS = (tenants, programmes, cohorts, nominations, participants, erasures, public, links)
+BLUEPRINTS = (tenants, programmes, cohorts, nominations, participants, erasures, public, links, staff)
 
 __all__ = ["BLUEPRINTS", "limiter"]

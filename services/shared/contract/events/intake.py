@@ -194,3 +194,20 @@ class LinksRequested(Schema):
     time_zone = TimeZone(required=True, metadata={"description": "of the person's latest cohort"})
     tenant_name = Text(max_length=NAME, required=True, metadata={"description": "the organisation the links are from"})
     links = fields.List(fields.Nested(PersonalLink), required=True, validate=validate.Length(min=1, max=200))
+
+
+@event_type("staff.sign_in_requested.v1", "intake",
+            "A coordinator or representative asked to sign in, or was invited: one event per tenant where the "
+            "address is active staff, with a single-use sign-in link. The link opens the door: consumers never "
+            "log it, store it or pass it on.")
+class StaffSignInRequested(Schema):
+    staff_id = Id(required=True)
+    name = Text(max_length=NAME, required=True)
+    email = Email(required=True)
+    locale = fields.String(required=True, validate=validate.OneOf(LOCALES))
+    role = fields.String(required=True, validate=validate.OneOf(["coordinator", "representative"]))
+    tenant_name = Text(max_length=NAME, required=True, metadata={"description": "the organisation to sign in to"})
+    link = fields.String(required=True, validate=validate.Length(max=LINK_LENGTH),
+                         metadata={"description": "the web front's single-use sign-in page"})
+    link_expires_at = fields.AwareDateTime(required=True, format="iso")
+    invited = fields.Boolean(load_default=False, metadata={"description": "sent on being invited, not asked for"})

@@ -1,0 +1,132 @@
+"""The staff directory and passwordless sign-in. Coordinators invite and deactivate their
+tenant's staff; operators invite a tenant's first coordinator; anyone may ask for a sign-in link
+(the answer is the same for any address) and redeem one for a bearer token."""
+
+import logging
+
+from flask import after_this_request, current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from services.shared import clock
+from services.shared.api import service
+from services.shared.tenancy import current_principal, current_tenant, require
+
+from .. import store
+from ..domain import staff as domain
+from ..schemas import RedeemIn, SignedInOut, SignInIn, SignInOut, StaffIn, StaffOut
+from .public import limiter
+
+log = logging.getLogger(__name__)
+blp = Blueprint("staff", __name__, url_prefix="/", description="Staff: who runs a tenant's programmes, and their sign-in.")
+SECURITY = [{"bearer": []}]
+ANSWER = ("If this address belongs to a coordinator or representative, a sign-in link is on its way to it. "
+          f"The link works once, for {domain.CODE_LIFETIME.seconds // 60} minutes.")
+NO_CODE = "This sign-in link is not valid: it was used already, has expired or never existed. Ask for a new one."
+
+
+def _rate() -> str:
+    return current_app.config["TANDEM_SETTINGS"].public_rate_limit
+
+
+def _invite(tenant: str, body: dict) -> dict:
+    with service().engine.begin() as conn:
+        member = domain.invite(conn, tenant, body, current_principal().sub, clock.now(), service().settings)
+    if member is None:
+        abort(409, message=f"{body['email']} is staff of this tenant already.", errors={"json": {"email": ["already staff"]}})
+    return member
+
+
+@blp.route("/staff")
+class Staff(MethodView):
+    @require("coordinator")
+    @blp.response(200, StaffOut(many=True))
+    @blp.doc(security=SECURITY)
+    def get(self):
+        """The tenant's staff, active and deactivated, by name."""
+        with service().engine.connect() as conn:
+            return store.rows(conn, store.staff, current_tenant(), order_by=[store.staff.c.name, store.staff.c.email])
+
+    @require("coordinator")
+    @blp.arguments(StaffIn)
+    @blp.response(201, StaffOut)
+    @blp.alt_response(409, description="The address is active staff of the tenant already.")
+    @blp.doc(security=SECURITY)
+    def post(self, body):
+        """Invite a coordinator or a representative of a member organisation: they get an e-mail
+        with a sign-in link, in their language."""
+        return _invite(current_tenant(), body)
+
+
+@blp.route("/staff/<staff_id>")
+class StaffMember(MethodView):
+    @require("coordinator")
+    @blp.response(200, StaffOut)
+    @blp.doc(security=SECURITY)
+    def delete(self, staff_id):
+        """Deactivate a staff member: they can no longer sign in (tokens already issued run out
+        within their 8 hours)."""
+        with service().engine.begin() as conn:
+            member = domain.deactivate(conn, current_tenant(), staff_id)
+        if member is None:
+            abort(404, message="No such staff member.")
+        return member
+
+
+@blp.route("/tenants/<slug>/staff")
+class TenantStaff(MethodView):
+    @require("operator")
+    @blp.arguments(StaffIn)
+    @blp.response(201, StaffOut)
+    @blp.alt_response(409, description="The address is active staff of the tenant already.")
+    @blp.doc(security=SECURITY)
+    def post(self, body, slug):
+        """Invite a tenant's first coordinator (operators only)."""
+        with service().engine.connect() as conn:
+            if conn.execute(store.tenants.select().where(store.tenants.c.slug == slug)).first() is None:
+                abort(404, message=f"No tenant {slug}.")
+        return _invite(slug, body)
+
+
+@blp.route("/public/sign-in")
+class SignIn(MethodView):
+    decorators = [limiter.limit(_rate)]
+
+    @blp.arguments(SignInIn)
+    @blp.response(202, SignInOut)
+    def post(self, body):
+        """E-mail a single-use sign-in link to the address, once for each organisation (tenant)
+        where it is active staff. Answers 202 the same whether the address is known or not."""
+        engine, settings = service().engine, service().settings
+
+        def send_links() -> None:
+            try:
+                with engine.begin() as conn:
+                    domain.request_sign_in(conn, body["email"], body["locale"], clock.now(), settings)
+            except Exception:  # the answer has gone: the person asks again, the log says why
+                log.exception("sending sign-in links failed")
+
+        @after_this_request
+        def after_answering(response):
+            # looking up and writing codes after the answer keeps its timing from telling
+            # a staff member's address from a stranger's
+            response.call_on_close(send_links)
+            return response
+
+        return {"message": ANSWER}
+
+
+@blp.route("/public/sign-in/redeem")
+class Redeem(MethodView):
+    decorators = [limiter.limit(_rate)]
+
+    @blp.arguments(RedeemIn)
+    @blp.response(200, SignedInOut)
+    @blp.alt_response(404, description="An unknown, used or expired code: the same answer for each.")
+    def post(self, body):
+        """Use a sign-in code, once: a bearer token for the staff member (8 hours)."""
+        with service().engine.begin() as conn:
+            signed_in = domain.redeem(conn, body["code"], clock.now(), service().settings)
+        if signed_in is None:
+            abort(404, message=NO_CODE)
+        return signed_in
