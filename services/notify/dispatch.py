@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta
 from email.message import Message
+from html import escape as html_escape
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -45,6 +46,7 @@ from .channels import (
     email_channel,
 )
 from .domain.deliveries import Outcome, RetryPolicy, Settled, claim, record_sent, renew, settle
+from .domain.messages import SECRET_LINK
 from .domain.webhooks import SIGNATURE_HEADER, signature_header, url_refusal
 from .settings import NotifySettings
 
@@ -53,9 +55,13 @@ log = logging.getLogger(__name__)
 
 def letter_of(row: dict) -> Letter:
     headers = row.get("headers") or {}
+    text, html = row["body_text"] or "", row["body_html"]
+    if headers.get("secret_link"):  # a sign-in link: only the e-mail itself carries it, never the log
+        text = text.replace(SECRET_LINK, headers["secret_link"])
+        html = html and html.replace(SECRET_LINK, html_escape(headers["secret_link"]))
     return Letter(
-        delivery_id=row["id"], to=row["recipient"], subject=row["subject"], text=row["body_text"] or "",
-        html=row["body_html"], locale=row["locale"],
+        delivery_id=row["id"], to=row["recipient"], subject=row["subject"], text=text,
+        html=html, locale=row["locale"],
         sender_name=headers.get("sender_name"), reply_to=headers.get("reply_to"),
         unsubscribe_url=headers.get("unsubscribe_url"), calendar=row["calendar"],
         calendar_method=headers.get("calendar_method"),

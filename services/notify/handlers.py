@@ -80,6 +80,14 @@ def links_requested(conn, event: Event) -> None:
                    outgoing=compose(event.type, event.loaded), cohort=None, now=clock.now())
 
 
+@HANDLERS.on("staff.sign_in_requested.v1")  # a coordinator's or representative's single-use sign-in link
+def sign_in_requested(conn, event: Event) -> None:
+    """Only the staff member hears of it: the link signs them in, so no webhook gets it and the
+    delivery log keeps the message with the link left out."""
+    queue_messages(conn, tenant=event.tenant, event_id=event.id, event_type=event.type,
+                   outgoing=compose(event.type, event.loaded), cohort=None, now=clock.now())
+
+
 @HANDLERS.on("person.erasure_requested.v1")
 def person_erased(conn, event: Event) -> None:
     data = event.loaded

@@ -156,6 +156,9 @@ def queue_messages(
             headers=None if reason else {
                 "sender_name": sender_name,
                 "reply_to": _reply_to(cohort), "unsubscribe_url": one_click, "calendar_method": method,
+                # the body is kept with a placeholder; the link itself goes only into the e-mail
+                # as sent, and goes from here once it is (see ``settle``)
+                **({"secret_link": message.secret_link} if message.secret_link else {}),
             },
             status="suppressed" if reason else "pending", attempts=0, last_error=reason or rendered.fallback,
             created_at=now, updated_at=now, next_attempt_at=now,

@@ -31,6 +31,7 @@ KINDS: dict[str, MessageKind] = {k.name: k for k in (
     MessageKind("application_rejected", True, "The coordinator could not offer a place (said kindly)."),
     MessageKind("nomination_accepted", True, "A nominated mentor's personal link to the mentor form."),
     MessageKind("links_requested", True, "A person who asked for them gets their personal links again, one message per tenant."),
+    MessageKind("sign_in", True, "A coordinator or representative gets a single-use sign-in link (asked for, or on being invited)."),
     MessageKind("match_confirmed", True, "Mentor and mentee introduced to each other, with contact details and next steps."),
     MessageKind("match_unmatched", True, "A mentee without a mentor this round: why, and what happens next."),
     MessageKind("match_ended", True, "A pair ended early; what happens next for each."),
@@ -86,6 +87,9 @@ class Outgoing:
     context: dict[str, Any]
     invitation: Invitation | None = None
     essential: bool | None = None  # None: as the kind is; a coordinator may mark an announcement essential
+    # a link that signs its reader in: the message is rendered and kept with SECRET_LINK in its
+    # place, and only the e-mail as sent carries the link itself (never the delivery log)
+    secret_link: str | None = None
 
     @property
     def is_essential(self) -> bool:
@@ -180,6 +184,18 @@ def links_requested(data: dict, cohort: CohortInfo | None) -> list[Outgoing]:
     # signed by the one programme, or by the organisation when the links span several
     sender = programmes.pop() if len(programmes) == 1 else data["tenant_name"]
     return [Outgoing("links_requested", person, {"programme": sender, "links": data["links"]})]
+
+
+SECRET_LINK = "[sign-in link]"
+
+
+@composes("staff.sign_in_requested.v1")
+def sign_in(data: dict, cohort: CohortInfo | None) -> list[Outgoing]:
+    member = Recipient(data["name"], data["email"], data["locale"], "UTC", role=data["role"])
+    return [Outgoing("sign_in", member, {
+        "programme": data["tenant_name"], "tenant_name": data["tenant_name"], "link": SECRET_LINK,
+        "link_expires_at": data["link_expires_at"], "invited": data.get("invited", False),
+    }, secret_link=data["link"])]
 
 
 # --- matching -----------------------------------------------------------------------------------

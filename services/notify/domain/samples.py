@@ -89,6 +89,10 @@ EVENTS: dict[str, dict] = {
              "programme_name": "Mentorskap för jurister", "role": "mentor", "status": None,
              "link": "https://tandem.example.org/mentor-form?token=sample2", "link_expires_at": datetime(2027, 9, 1, 21, 59, tzinfo=UTC)},
         ]},
+    "staff.sign_in_requested.v1": {
+        "staff_id": "s-1", "name": "Anna Lind", "email": "anna.lind@saco.example.se", "locale": "sv", "role": "coordinator",
+        "tenant_name": "Saco", "link": "https://tandem.example.org/sign-in/sample",
+        "link_expires_at": datetime(2027, 1, 11, 9, 15, tzinfo=UTC), "invited": False},
     "match.confirmed.v1": {
         "cohort_id": COHORT.id, "cohort_name": COHORT.name, "programme_id": "p1", "programme_name": PROGRAMME,
         "time_zone": COHORT.time_zone, "starts_on": COHORT.starts_on, "ends_on": COHORT.ends_on, "pair_id": "pair-1",
@@ -174,4 +178,5 @@ VARIANTS: dict[str, list[dict]] = {
                                     "link": "https://tandem.example.org/applications/mine?token=sample9", "link_expires_at": None}]}
                         for role, status in (("mentor", "submitted"), ("mentee", "accepted"), ("mentee", "rejected"))],
     "application_accepted": [{"starts_on": None, "manage_link": None}],
+    "sign_in": [{"invited": True}],
 }
