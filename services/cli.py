@@ -141,6 +141,7 @@ def web(port: int, processes: int) -> None:
     """Run the web front under gunicorn: the applicants' pages, over the four APIs
     (TANDEM_INTAKE_URL, TANDEM_MATCHING_URL, TANDEM_SCHEDULING_URL, TANDEM_NOTIFY_URL)."""
     os.environ.setdefault("TANDEM_SERVICE", "web")
+    os.environ.setdefault("TANDEM_WEB_SECURE_COOKIES", "1")  # the session cookie only over HTTPS (and localhost)
     os.execvp(sys.executable, [
         sys.executable, "-m", "gunicorn", "--config", "python:services.shared.gunicorn_conf",
         "--bind", f"0.0.0.0:{port}", "--workers", str(processes),

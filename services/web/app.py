@@ -20,7 +20,17 @@ from services.shared.contract.events import LOCALES
 from . import i18n
 from .backends import ApiError, Backends
 from .settings import WebSettings, web_settings
-from .views import applications, cohorts, home, links, mentor_form, pairs, surveys, unsubscribe
+from .views import (
+    applications,
+    cohorts,
+    home,
+    links,
+    mentor_form,
+    pairs,
+    staff,
+    surveys,
+    unsubscribe,
+)
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
@@ -38,6 +48,7 @@ def create_app(settings: WebSettings | None = None) -> Flask:
         SESSION_COOKIE_NAME="tandem_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,  # a staff member's bearer token rides in it
         WTF_CSRF_TIME_LIMIT=None,  # a long form may take an evening; the token lives as long as the session
         BABEL_DEFAULT_LOCALE=i18n.DEFAULT,
         TANDEM_WEB_SETTINGS=settings,
@@ -48,7 +59,7 @@ def create_app(settings: WebSettings | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     Babel(app, locale_selector=i18n.select_locale)
     CSRFProtect(app)
-    for module in (home, cohorts, applications, links, mentor_form, surveys, pairs, unsubscribe):
+    for module in (home, cohorts, applications, links, mentor_form, surveys, pairs, unsubscribe, staff):
         app.register_blueprint(module.blp)
 
     app.jinja_env.globals.update(locales=LOCALES, locale_names=i18n.NAMES, current_locale=i18n.locale, url_in=i18n.url_in)
@@ -62,7 +73,7 @@ def create_app(settings: WebSettings | None = None) -> Flask:
     @app.after_request
     def _answer(response: Response) -> Response:
         response.headers.update(SECURITY_HEADERS)
-        if request.args.get("token"):
+        if request.args.get("token") or request.path.startswith("/sign-in/") or staff.signed_in():
             response.headers["Cache-Control"] = "no-store"
         asked = request.args.get("lang")
         if asked in LOCALES and request.cookies.get(i18n.COOKIE) != asked:

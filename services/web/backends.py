@@ -193,3 +193,25 @@ def notify() -> Notify:
     """Notify's API, with the calls the unsubscribe page makes."""
     api = backends().others["notify"]
     return Notify(api.session, api.name, api.base, api.timeout, api.client_key)
+
+
+class Staff(Intake):
+    """A coordinator's or representative's sign-in, and a representative's nominations with their bearer token."""
+
+    def sign_in(self, email: str, locale: str) -> None:
+        self.call("POST", "/intake/public/sign-in", json={"email": email, "locale": locale})
+
+    def redeem(self, code: str) -> dict:
+        return self.call("POST", "/intake/public/sign-in/redeem", json={"code": code})
+
+    def nominations(self, token: str, cohort_id: str) -> list[dict]:
+        return self.call("GET", f"/intake/cohorts/{cohort_id}/nominations", token=token)
+
+    def nominate(self, token: str, cohort_id: str, nomination: dict) -> dict:
+        return self.call("POST", f"/intake/cohorts/{cohort_id}/nominations", token=token, json=nomination)
+
+
+def staff() -> Staff:
+    """Intake's API, with the calls the staff pages make."""
+    api = backends().intake
+    return Staff(api.session, api.name, api.base, api.timeout, api.client_key)
