@@ -71,3 +71,15 @@ def test_the_delivery_log_and_the_logs_hold_neither_the_link_nor_the_code(notify
             json.dumps(notify.deliveries(), default=str),
             *(f"{r.getMessage()} {json.dumps(r.__dict__, default=str)}" for r in ours)]
     assert not any(CODE in text for text in kept)
+
+
+def test_a_sign_in_mail_the_server_refuses_keeps_no_link_to_send_again(notify, mail):
+    mail.refuse[KARIN] = "550 5.1.1 No such mailbox"
+    notify.feed("staff.sign_in_requested.v1", "saco", _asked("en"))
+
+    notify.dispatch()
+
+    [failed] = notify.deliveries()
+    assert failed["status"] == "failed" and CODE not in json.dumps(failed, default=str)
+    retry = notify.send("POST", f"/notify/deliveries/{failed['id']}/retry", None, notify.coordinator("saco"))
+    assert retry[0] == 409  # the person asks for a fresh link instead

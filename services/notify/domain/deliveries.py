@@ -344,6 +344,10 @@ def settle(conn: Connection, outcomes: Sequence[Outcome], now: datetime, policy:
             if outcome.result == "retry":
                 error = f"gave up after {attempts} attempts; last: {error}"
             values.update(status="failed", attempts=attempts, last_error=error)
+            if (row.get("headers") or {}).get("secret_link"):
+                # a sign-in link is not kept for a retry: it expires within minutes, and the
+                # person asks for a fresh one
+                values.update(body_text=None, body_html=None, headers=None)
             status = "failed"
         elif outcome.result == "retry":
             attempts += 1
