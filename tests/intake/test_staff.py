@@ -1,9 +1,11 @@
 """Staff sign in without passwords: a coordinator invites their colleagues and the member
 organisations' representatives, and each signs in with a single-use link e-mailed to them."""
 
+import threading
 from datetime import timedelta
 from urllib.parse import urlparse
 
+import pytest
 from werkzeug.test import Client
 
 from services.shared import clock
@@ -136,3 +138,37 @@ def test_only_a_digest_of_the_code_is_kept(intake):
     with intake.engine.connect() as conn:
         kept = conn.execute(sa.select(store.sign_in_codes)).mappings().all()
     assert len(kept) == 1 and code not in str(dict(kept[0]))
+
+
+def test_asking_again_and_again_sends_at_most_three_links_a_quarter_of_an_hour(intake):
+    saco = intake.tenant("saco")
+    expect(intake.send("POST", "/intake/staff", KARIN, saco), 201)  # the invitation is the first
+    for _ in range(5):
+        assert _post_public(intake, "/intake/public/sign-in", {"email": KARIN["email"]})[0] == 202
+    assert len(intake.events("staff.sign_in_requested")) == 3
+
+    clock.advance(timedelta(minutes=16))
+    _post_public(intake, "/intake/public/sign-in", {"email": KARIN["email"]})
+    assert len(intake.events("staff.sign_in_requested")) == 4
+
+
+@pytest.mark.services
+def test_a_code_redeemed_ten_times_at_once_signs_in_once(intake_pg):
+    intake = intake_pg
+    saco = intake.tenant("saco")
+    expect(intake.send("POST", "/intake/staff", KARIN, saco), 201)
+    code = _code(intake.events("staff.sign_in_requested")[0])
+    start = threading.Barrier(10)
+    answers = []
+
+    def redeem():
+        start.wait()
+        answers.append(_redeem(intake, code)[0])
+
+    threads = [threading.Thread(target=redeem) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(answers) == [200] + [404] * 9

@@ -28,6 +28,7 @@ from .. import store
 
 CODE_LIFETIME = timedelta(minutes=15)
 TOKEN_TTL = 8 * 3600  # a working day
+LINKS_PER_LIFETIME = 3  # asking more often than this within CODE_LIFETIME sends nothing more
 STAFF_ROLES = ("coordinator", "representative")
 
 
@@ -75,13 +76,18 @@ def deactivate(conn: Connection, tenant: str, staff_id: str) -> dict | None:
 
 
 def request_sign_in(conn: Connection, email: str, locale: str | None, now: datetime, settings) -> int:
-    """E-mail a sign-in link for each tenant where ``email`` is active staff; return how many."""
+    """E-mail a sign-in link for each tenant where ``email`` is active staff, unless that staff
+    member was sent ``LINKS_PER_LIFETIME`` within the last ``CODE_LIFETIME``; return how many."""
     s = store.staff
     found = conn.execute(sa.select(s).where(s.c.email == email.strip().lower(), s.c.active.is_(True))
                          .order_by(s.c.tenant)).mappings().all()
+    sent = 0
     for row in found:
+        if _recent_codes(conn, row["id"], now) >= LINKS_PER_LIFETIME:
+            continue  # anyone may ask for any address: it must not flood the staff member's mailbox
         _send_code(conn, row, locale or row["locale"], now, settings, invited=False)
-    return len(found)
+        sent += 1
+    return sent
 
 
 def redeem(conn: Connection, code: str, now: datetime, settings) -> SignedIn | None:
@@ -103,6 +109,12 @@ def redeem(conn: Connection, code: str, now: datetime, settings) -> SignedIn | N
     expires_at = datetime.fromtimestamp(verify_token(settings.signing_key, token).exp, UTC)
     return SignedIn(token=token, role=member["role"], tenant=member["tenant"], name=member["name"],
                     organisation=member["organisation"], locale=member["locale"], expires_at=expires_at)
+
+
+def _recent_codes(conn: Connection, staff_id: str, now: datetime) -> int:
+    c = store.sign_in_codes
+    return conn.execute(sa.select(sa.func.count()).select_from(c).where(
+        c.c.staff_id == staff_id, c.c.created_at > now - CODE_LIFETIME)).scalar_one()
 
 
 def _send_code(conn: Connection, member, locale: str, now: datetime, settings, *, invited: bool) -> None:
