@@ -172,3 +172,20 @@ def test_a_code_redeemed_ten_times_at_once_signs_in_once(intake_pg):
         thread.join()
 
     assert sorted(answers) == [200] + [404] * 9
+
+
+def test_a_failure_while_sending_sign_in_links_logs_no_link(intake, caplog, monkeypatch):
+    from services.intake import store
+
+    saco = intake.tenant("saco")
+    expect(intake.send("POST", "/intake/staff", KARIN, saco), 201)
+    seen = []
+
+    def outbox_down(conn, *events):
+        seen.extend(e.data["link"] for e in events)
+        raise RuntimeError(f"the outbox refused {events[0].to_json()}")
+
+    monkeypatch.setattr(store, "publish", outbox_down)
+    assert _post_public(intake, "/intake/public/sign-in", {"email": KARIN["email"]})[0] == 202
+    assert seen and "sending sign-in links failed" in caplog.text
+    assert not any(link.rpartition("/")[2] in caplog.text for link in seen)
