@@ -31,7 +31,11 @@ class UtcDateTime(sa.types.TypeDecorator):
 
 
 def create_engine(url: str, **kwargs) -> Engine:
-    """An engine for ``url``; SQLite gets WAL and a busy timeout so threads can share the file."""
+    """An engine for ``url``; SQLite gets WAL and a busy timeout so threads can share the file.
+
+    Parameters stay out of error messages: they hold people's names, addresses and personal
+    links, and an error's text goes to logs and dead-letter reasons."""
+    kwargs.setdefault("hide_parameters", True)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database:
