@@ -210,6 +210,9 @@ class Staff(Intake):
     def nominate(self, token: str, cohort_id: str, nomination: dict) -> dict:
         return self.call("POST", f"/intake/cohorts/{cohort_id}/nominations", token=token, json=nomination)
 
+    def nominating_cohorts(self, token: str, lang: str) -> list[dict]:
+        return self.call("GET", "/intake/nominations/cohorts", token=token, params={"lang": lang})
+
 
 def staff() -> Staff:
     """Intake's API, with the calls the staff pages make."""

@@ -1,7 +1,7 @@
 """A representative signs in and nominates mentors in a real browser (Debian's Chromium): the sign-in
 form (in each of the four languages), the "check your e-mail" page, the page behind the e-mailed
-link with its one button, the signed-in page, the nominations page with a refused and an accepted
-nomination, and the page for a used link each pass axe-core without a serious or critical finding
+link with its one button, the signed-in page, the cohorts to nominate to, a cohort's nominations
+page with a refused and an accepted nomination, and the page for a used link each pass axe-core without a serious or critical finding
 and fit a 360 px wide phone; the session cookie is HttpOnly and SameSite=Lax."""
 
 from __future__ import annotations
@@ -40,7 +40,12 @@ def test_a_representative_signs_in_and_nominates_a_mentor_in_the_browser(tandem,
     cookie = next(c for c in page.context.cookies() if c["name"] == "tandem_session")
     assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
 
-    page.goto(f"{tandem.url}/nominations/{cohort['id']}")
+    with page.expect_navigation():
+        page.get_by_role("link", name=said("en", "Nominate mentors from your organisation")).click()
+    assert heading(page) == said("en", "Nominate mentors")
+    check_page(page, "nominations-overview")
+    with page.expect_navigation():
+        page.get_by_role("link", name=said("en", "Nominate a mentor to %(cohort)s") % {"cohort": cohort["name"]}).click()
     page.fill("#name", "Nora Nominerad")
     page.fill("#email", "nora@example.se")
     page.fill("#rank", "first")
@@ -53,6 +58,8 @@ def test_a_representative_signs_in_and_nominates_a_mentor_in_the_browser(tandem,
         page.get_by_role("button", name=said("en", "Nominate"), exact=True).click()
     assert page.locator("ol.nominations li").count() == 1
     check_page(page, "nominations")
+    page.goto(f"{tandem.url}/nominations")
+    assert page.locator("ol.nominations li").count() == 1
 
     page.goto(link)
     with page.expect_navigation():

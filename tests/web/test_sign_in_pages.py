@@ -163,9 +163,15 @@ def test_a_session_left_idle_ends_and_one_in_use_stays(tandem, programme):
 
 def test_a_representative_nominates_two_mentors_and_one_completes_the_mentor_form(tandem, web, programme):
     coordinator, cohort = programme
+    elsewhere = tandem.open_cohort(coordinator, tandem.programme(coordinator), name="Hösten 2027")
     client = web.test_client()
     signed_in(tandem, client, invite(tandem, coordinator))
-    page = f"/nominations/{cohort['id']}?lang=en"
+    assert 'href="/nominations"' in text(expect_status(client.get("/staff"), 200))
+    overview = text(expect_status(client.get("/nominations?lang=en"), 200))
+    page = f"/nominations/{cohort['id']}"
+    assert f'href="{page}"' in overview and "Mentoring for foreign-born graduates: Våren 2027" in overview
+    assert f"/nominations/{elsewhere['id']}" not in overview  # a programme without the organisation
+    page += "?lang=en"
     assert "You have not nominated anyone" in text(expect_status(client.get(page), 200))
     mentors = [f"mentor-{uuid.uuid4().hex[:6]}@example.se" for _ in range(2)]
     for rank, email in enumerate(mentors, start=1):

@@ -3,6 +3,7 @@ coordinators see them ranked per organisation and accept or decline them."""
 
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
+from marshmallow import Schema, fields
 from sqlalchemy.exc import IntegrityError
 
 from services.shared import clock
@@ -11,8 +12,9 @@ from services.shared.tenancy import current_principal, current_tenant, require
 
 from .. import store
 from ..domain import nominations as domain
+from ..domain.programmes import localized
 from ..schemas import NominationDecisionIn, NominationIn, NominationOut
-from .common import cohort_and_programme, found
+from .common import asked_locale, cohort_and_programme, found
 
 blp = Blueprint("nominations", __name__, url_prefix="/", description="Nominations of mentors by member organisations.")
 SECURITY = [{"bearer": []}]
@@ -57,6 +59,34 @@ class CohortNominations(MethodView):
         with service().engine.connect() as conn:
             found(conn, store.cohorts, current_tenant(), cohort_id)
             return store.rows(conn, t, current_tenant(), *where, order_by=[t.c.organisation, t.c.rank])
+
+
+class NominatingCohortOut(Schema):
+    id = fields.String()
+    name = fields.String()
+    programme = fields.String(metadata={"description": "the programme's name in the asked language"})
+    time_zone = fields.String()
+    nomination_deadline = fields.AwareDateTime(allow_none=True)
+
+
+@blp.route("/nominations/cohorts")
+class NominatingCohorts(MethodView):
+    @require("representative")
+    @blp.response(200, NominatingCohortOut(many=True))
+    @blp.doc(security=SECURITY)
+    def get(self):
+        """The cohorts my organisation may nominate mentors to now: open or in draft, before the
+        nomination deadline, in a programme that has my organisation as a member."""
+        principal = current_principal()
+        c, now, locale = store.cohorts, clock.now(), asked_locale()
+        with service().engine.connect() as conn:
+            programmes = {p["id"]: p for p in store.rows(conn, store.programmes, current_tenant())
+                          if principal.org in {m["id"] for m in p["member_organisations"]}}
+            cohorts = store.rows(conn, c, current_tenant(), c.c.programme_id.in_(programmes),
+                                 order_by=[c.c.nomination_deadline, c.c.name])
+        return [{**cohort, "programme": localized(programmes[cohort["programme_id"]]["names"], locale,
+                                                  programmes[cohort["programme_id"]]["locale"])}
+                for cohort in cohorts if domain.nomination_refusal(cohort, now) is None]
 
 
 @blp.route("/nominations/<nomination_id>/decision")

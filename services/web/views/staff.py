@@ -114,6 +114,19 @@ def home():
     return render_template("staff.html", person=signed_in(), idle_minutes=f"{minutes:g}")
 
 
+@blp.get("/nominations")
+@staff_only
+def nominating():
+    """The cohorts the representative's organisation may nominate mentors to now, each with its nominations."""
+    person = signed_in()
+    if person["role"] != "representative":
+        return redirect(url_for("staff.home"))
+    token = person["token"]
+    cohorts = [{**cohort, "nominations": staff().nominations(token, cohort["id"])}
+               for cohort in staff().nominating_cohorts(token, i18n.locale())]
+    return render_template("nominations.html", overview=True, cohorts=cohorts)
+
+
 @blp.route("/nominations/<cohort_id>", methods=["GET", "POST"])
 @staff_only
 def nominations(cohort_id: str):
@@ -143,7 +156,7 @@ def nominations(cohort_id: str):
             raise
         return render_template("error.html", reason="not_found"), 404
     cohort = _cohort(cohort_id)
-    return render_template("nominations.html", cohort=cohort, cohort_id=cohort_id, nominations=listed,
+    return render_template("nominations.html", overview=False, cohort=cohort, cohort_id=cohort_id, nominations=listed,
                            form=typed if status != 200 else {"locale": i18n.locale()}, errors=errors, problem=problem,
                            nominated=request.args.get("nominated") == "1"), status
 
