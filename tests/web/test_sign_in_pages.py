@@ -71,13 +71,13 @@ def new_link(tandem, email: str, known: int) -> str:
     return eventually(lambda: (sign_in_links(tandem, email)[known:] or [None])[-1], 20, f"a sign-in link to {email}")
 
 
-def signed_in(tandem, client, email: str) -> str:
+def signed_in(tandem, client, email: str, **request) -> str:
     """Ask for a link on the page, follow the newest in the e-mail, press the button: the link used."""
     known = len(sign_in_links(tandem, email))
-    expect_status(client.post("/sign-in", data={"email": email}), 200)
+    expect_status(client.post("/sign-in", data={"email": email}, **request), 200)
     link = new_link(tandem, email, known)
-    expect_status(client.get(link), 200)
-    answer = client.post(link)
+    expect_status(client.get(link, **request), 200)
+    answer = client.post(link, **request)
     assert answer.status_code == 302 and answer.headers["Location"].endswith("/staff")
     return link
 
@@ -195,3 +195,15 @@ def test_a_representative_nominates_two_mentors_and_one_completes_the_mentor_for
     data = filled("ignored@example.se", locale="en", profession="Nationalekonomer (2631)", employer="Akavia", capacity="2")
     sent = client.post(link, data=data)
     assert sent.status_code == 302 and "/applications/mine?token=" in sent.headers["Location"], text(sent)[:3000]
+
+
+def test_under_tandem_web_the_session_cookie_goes_only_over_https(tandem, programme, monkeypatch):
+    coordinator, _ = programme
+    monkeypatch.setenv("TANDEM_WEB_SECURE_COOKIES", "1")
+    app = create_app(web_settings(**{f"{name}_url": tandem.url for name in ("intake", "matching", "scheduling", "notify")},
+                                  secret="test-secret"))
+    app.config["WTF_CSRF_ENABLED"] = False
+    client = app.test_client()
+    signed_in(tandem, client, invite(tandem, coordinator), base_url="https://tandem.example.se")
+    cookie = client.get_cookie("tandem_session", domain="tandem.example.se")
+    assert cookie.secure and cookie.http_only and cookie.same_site == "Lax"

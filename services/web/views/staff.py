@@ -95,7 +95,7 @@ def redeem(code: str):
         if refused.status not in (400, 404, 422):
             raise
         return render_template("sign_in_bad.html"), 404
-    _sign_out()
+    session.clear()  # a new sign-in starts a new session: nothing (nor a CSRF token) carries over
     session[KEY] = {name: answer.get(name) for name in ("token", "role", "tenant", "name", "organisation", "locale", "expires_at")}
     session[SEEN] = clock.now().isoformat()
     return redirect(url_for("staff.home"))
@@ -103,7 +103,7 @@ def redeem(code: str):
 
 @blp.post("/sign-out")
 def sign_out():
-    _sign_out()
+    session.clear()
     return render_template("sign_in.html", email="", error=None, sent=False, signed_out=True)
 
 
