@@ -207,3 +207,12 @@ def test_under_tandem_web_the_session_cookie_goes_only_over_https(tandem, progra
     signed_in(tandem, client, invite(tandem, coordinator), base_url="https://tandem.example.se")
     cookie = client.get_cookie("tandem_session", domain="tandem.example.se")
     assert cookie.secure and cookie.http_only and cookie.same_site == "Lax"
+
+
+def test_a_signed_in_staff_member_reads_the_pages_in_their_own_language(tandem, web, programme):
+    coordinator, _ = programme
+    client = web.test_client()
+    signed_in(tandem, client, invite(tandem, coordinator, locale="fi"))
+    page = expect_status(client.get("/staff"), 200)
+    assert '<html lang="fi">' in text(page) and h1(page) == SIGNED_IN["fi"]
+    assert h1(client.get("/staff?lang=nb")) == SIGNED_IN["nb"]  # until they choose another

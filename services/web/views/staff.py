@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from functools import wraps
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from services.shared import clock
@@ -49,6 +49,7 @@ def _expire_idle() -> None:
         _sign_out()
         return
     session[SEEN] = now.isoformat()
+    g.person_locale = person.get("locale")  # their own language, where they chose none on the page
 
 
 def staff_only(view):
