@@ -71,6 +71,10 @@ def _seed_tenant(send, operator: str, slug: str) -> Tenant:
     nomination = expect(send("POST", f"/intake/cohorts/{c}/nominations", {
         "name": "Nominerad Mentor", "email": f"nominee@{slug}.example.se", "rank": 1}, t.representative), 201)
     t.ids["nomination_id"] = nomination["id"]
+    staff = expect(send("POST", "/intake/staff", {
+        "email": f"rep2@{slug}.example.se", "name": "Representant Två", "role": "representative",
+        "organisation": "akavia", "locale": "sv"}, co), 201)
+    t.ids["staff_id"] = staff["id"]
 
     eventually(lambda: len(_ok(send("GET", f"/matching/cohorts/{c}/candidates", None, co)) or []) == 4,
                what=f"{slug}'s candidates in matching")
