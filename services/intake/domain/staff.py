@@ -100,7 +100,7 @@ def redeem(conn: Connection, code: str, now: datetime, settings) -> SignedIn | N
                         .values(used_at=now))
     if used.rowcount != 1:
         return None
-    member = conn.execute(sa.select(s).join(c, c.c.staff_id == s.c.id)
+    member = conn.execute(sa.select(s).join(c, sa.and_(c.c.staff_id == s.c.id, c.c.tenant == s.c.tenant))
                           .where(c.c.code_sha256 == digest, s.c.active.is_(True))).mappings().first()
     if member is None:
         return None
