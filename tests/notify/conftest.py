@@ -8,6 +8,7 @@ import copy
 import json
 import socket
 import threading
+import time
 import uuid
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -257,3 +258,12 @@ def text_of(message: EmailMessage) -> str:
 
 def html_of(message: EmailMessage) -> str:
     return message.get_body(("html",)).get_content()
+
+
+def dispatched_until(notify, mail, expected: int, rounds: int = 50) -> None:
+    """Let the dispatcher send until the SMTP sink holds ``expected`` messages (or give up)."""
+    for _ in range(rounds):
+        notify.dispatch()
+        if len(mail.received) >= expected:
+            return
+        time.sleep(0.05)

@@ -3,10 +3,9 @@ their own language, with that organisation's links only — and nobody else hear
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 
-from tests.notify.conftest import html_of, text_of
+from tests.notify.conftest import dispatched_until, html_of, text_of
 from tests.skeleton import expect
 
 AMIRA = "amira.haddad@example.se"
@@ -24,14 +23,6 @@ def _asked(tenant_name: str, links: list[dict]) -> dict:
             "tenant_name": tenant_name, "links": links}
 
 
-def _sent(notify, mail, expected: int, rounds: int = 50) -> None:
-    for _ in range(rounds):
-        notify.dispatch()
-        if len(mail.received) >= expected:
-            return
-        time.sleep(0.05)
-
-
 def test_each_organisation_sends_its_own_links_in_one_message_in_her_language(notify, mail, receiver):
     expect(notify.send("POST", "/notify/webhooks", {"url": f"{receiver.url}/saco"}, notify.coordinator("saco")), 201)
     saco = notify.feed("person.links_requested.v1", "saco", _asked("Saco", [
@@ -44,7 +35,7 @@ def test_each_organisation_sends_its_own_links_in_one_message_in_her_language(no
     ]))
     assert not notify.apply(saco)  # a redelivery queues nothing more
 
-    _sent(notify, mail, 2)
+    dispatched_until(notify, mail, 2)
 
     by_sender = {m["From"].split(" <")[0]: m for m in mail.to(AMIRA)}
     assert set(by_sender) == {"Saco", "Jusekin mentorit"}  # one message from each

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from datetime import UTC, datetime
 
-from tests.notify.conftest import html_of, text_of
+from tests.notify.conftest import dispatched_until, html_of, text_of
 from tests.skeleton import expect
 
 CODE = "q1Jx8sW3mZr0Y2b7T4kVn9dLh6cPf5aEuGiHoKwXyQs"
@@ -23,21 +22,13 @@ def _asked(locale: str, **extra) -> dict:
             "invited": False, **extra}
 
 
-def _sent(notify, mail, expected: int, rounds: int = 50) -> None:
-    for _ in range(rounds):
-        notify.dispatch()
-        if len(mail.received) >= expected:
-            return
-        time.sleep(0.05)
-
-
 def test_the_sign_in_email_arrives_in_her_language_with_the_link_and_no_webhook_hears_of_it(notify, mail, receiver):
     expect(notify.send("POST", "/notify/webhooks", {"url": f"{receiver.url}/saco"}, notify.coordinator("saco")), 201)
     notify.feed("staff.sign_in_requested.v1", "saco", _asked("nb"))
     invited = notify.feed("staff.sign_in_requested.v1", "jusek", _asked("fi", invited=True))
     assert not notify.apply(invited)  # a redelivery sends nothing more
 
-    _sent(notify, mail, 2)
+    dispatched_until(notify, mail, 2)
 
     by_subject = {m["Subject"]: m for m in mail.to(KARIN)}
     assert set(by_subject) == {"Logg inn på Tandem", "Kirjaudu Tandemiin"}
@@ -61,7 +52,7 @@ def test_the_delivery_log_and_the_logs_hold_neither_the_link_nor_the_code(notify
     detail = expect(notify.send("GET", f"/notify/deliveries/{delivery['id']}", None, coordinator), 200)
     assert detail["message"] == "sign_in" and "Logga in på Tandem: [sign-in link]" in detail["body_text"]
 
-    _sent(notify, mail, 1)
+    dispatched_until(notify, mail, 1)
     assert LINK in text_of(mail.to(KARIN)[0])  # the e-mail itself carries it
 
     after = expect(notify.send("GET", f"/notify/deliveries/{delivery['id']}", None, coordinator), 200)
