@@ -83,7 +83,7 @@ def request_sign_in(conn: Connection, email: str, locale: str | None, now: datet
                          .order_by(s.c.tenant)).mappings().all()
     sent = 0
     for row in found:
-        if _recent_codes(conn, row["id"], now) >= LINKS_PER_LIFETIME:
+        if _recent_codes(conn, row, now) >= LINKS_PER_LIFETIME:
             continue  # anyone may ask for any address: it must not flood the staff member's mailbox
         _send_code(conn, row, locale or row["locale"], now, settings, invited=False)
         sent += 1
@@ -111,10 +111,10 @@ def redeem(conn: Connection, code: str, now: datetime, settings) -> SignedIn | N
                     organisation=member["organisation"], locale=member["locale"], expires_at=expires_at)
 
 
-def _recent_codes(conn: Connection, staff_id: str, now: datetime) -> int:
+def _recent_codes(conn: Connection, member, now: datetime) -> int:
     c = store.sign_in_codes
     return conn.execute(sa.select(sa.func.count()).select_from(c).where(
-        c.c.staff_id == staff_id, c.c.created_at > now - CODE_LIFETIME)).scalar_one()
+        c.c.tenant == member["tenant"], c.c.staff_id == member["id"], c.c.created_at > now - CODE_LIFETIME)).scalar_one()
 
 
 def _send_code(conn: Connection, member, locale: str, now: datetime, settings, *, invited: bool) -> None:
