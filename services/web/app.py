@@ -17,7 +17,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from services.shared import metrics
 from services.shared.contract.events import LOCALES
 
-from . import i18n
+from . import console, i18n
 from .backends import ApiError, Backends
 from .settings import WebSettings, web_settings
 from .views import (
@@ -57,6 +57,7 @@ def create_app(settings: WebSettings | None = None) -> Flask:
     if settings.trusted_proxies:  # the applicant's own address, for the APIs' per-client limits
         hops = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    console.register(app)  # before Babel, which reads the catalogue folders once
     Babel(app, locale_selector=i18n.select_locale)
     CSRFProtect(app)
     for module in (home, cohorts, applications, links, mentor_form, surveys, pairs, unsubscribe, staff):

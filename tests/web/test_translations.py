@@ -1,46 +1,37 @@
-"""Every message the web front shows has its translation in sv, fi, nb and en, and the compiled
+"""Every message the web front shows has its translation in sv, fi, nb and en — the front's own,
+the console's and each console area's (``services/web/catalogues.py``) — and the compiled
 catalogues the app reads say the same as the ones translators edit."""
 
 from __future__ import annotations
 
-import io
-from pathlib import Path
-
 import pytest
-from babel.messages.extract import extract_from_dir
-from babel.messages.mofile import read_mo
-from babel.messages.pofile import read_po
 
 from services.shared.contract.events import LOCALES
+from services.web import catalogues
 
-WEB = Path(__file__).resolve().parents[2] / "services" / "web"
-METHODS = [("**.py", "python"), ("templates/**.html", "jinja2")]
-
-
-def messages_in_code() -> set[str]:
-    return {message[2] for message in extract_from_dir(str(WEB), METHODS, keywords={"_": None, "gettext": None})}
-
-
-def catalogue(locale: str, compiled: bool = False):
-    folder = WEB / "translations" / locale / "LC_MESSAGES"
-    if compiled:
-        return read_mo(io.BytesIO((folder / "messages.mo").read_bytes()))
-    return read_po(io.BytesIO((folder / "messages.po").read_bytes()), locale=locale)
+ROOTS = {root.name: root for root in catalogues.roots()}
 
 
 def test_the_pages_have_messages_to_translate():
-    assert "Apply as a mentee" in messages_in_code()
+    assert "Apply as a mentee" in catalogues.messages(ROOTS["web"])
+    assert "Apply as a mentee" not in catalogues.messages(ROOTS["web/console"])
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_every_message_is_translated(locale):
-    translated = {m.id: m.string for m in catalogue(locale) if m.id and not m.fuzzy}
-    untranslated = sorted(m for m in messages_in_code() if not translated.get(m))
-    assert not untranslated, f"{locale} lacks: {untranslated}"
+@pytest.mark.parametrize("root", sorted(ROOTS))
+def test_every_message_is_translated(root, locale):
+    translated = catalogues.translated(ROOTS[root], locale)
+    untranslated = sorted(m for m in catalogues.messages(ROOTS[root]) if not translated.get(m))
+    assert not untranslated, f"{root} in {locale} lacks: {untranslated} (python -m services.web.catalogues {root})"
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_the_compiled_catalogue_is_up_to_date(locale):
-    edited = {m.id: m.string for m in catalogue(locale) if m.id and not m.fuzzy}
-    compiled = {m.id: m.string for m in catalogue(locale, compiled=True) if m.id}
-    assert compiled == edited, f"run: pybabel compile -d services/web/translations (for {locale})"
+@pytest.mark.parametrize("root", sorted(ROOTS))
+def test_the_compiled_catalogue_is_up_to_date(root, locale):
+    edited = catalogues.catalogue(ROOTS[root], locale)
+    if edited is None:
+        return
+    compiled = catalogues.catalogue(ROOTS[root], locale, compiled=True)
+    assert compiled is not None, f"{root} in {locale}: no messages.mo (python -m services.web.catalogues {root})"
+    assert ({m.id: m.string for m in compiled if m.id}
+            == {m.id: m.string for m in edited if m.id and not m.fuzzy}), f"python -m services.web.catalogues {root}"
