@@ -103,3 +103,23 @@ def page_number(default_size: int = 50) -> tuple[int, int]:
     raw = request.args.get("page", "1")
     number = int(raw) if raw.isdigit() and int(raw) > 0 else 1
     return number, default_size
+
+
+def programmes() -> list[dict]:
+    """The tenant's programmes, as intake lists them."""
+    return call("intake", "GET", "/programmes")
+
+
+def cohorts() -> list[dict]:
+    """Every cohort of the tenant, newest programme first, each with ``programme`` (the programme)."""
+    found = []
+    for programme in programmes():
+        for cohort in call("intake", "GET", f"/programmes/{programme['id']}/cohorts"):
+            found.append({**cohort, "programme": programme})
+    return found
+
+
+def cohort(cohort_id: str) -> dict:
+    """One cohort of the tenant with its programme (404 for another tenant's, or none)."""
+    found = call("intake", "GET", f"/cohorts/{cohort_id}")
+    return {**found, "programme": call("intake", "GET", f"/programmes/{found['programme_id']}")}
