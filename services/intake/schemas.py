@@ -528,3 +528,6 @@ class SignedInOut(Schema):
     organisation = fields.String(allow_none=True)
     locale = fields.String()
     expires_at = fields.AwareDateTime()
+    tenant_name = fields.String(metadata={"description": "the tenant's name as people know it"})
+    organisation_name = fields.String(allow_none=True, metadata={
+        "description": "the member organisation's name as people know it (a representative's)"})

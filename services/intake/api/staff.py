@@ -3,7 +3,9 @@ tenant's staff; operators invite a tenant's first coordinator; anyone may ask fo
 (the answer is the same for any address) and redeem one for a bearer token."""
 
 import logging
+from dataclasses import asdict
 
+import sqlalchemy as sa
 from flask import after_this_request, current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
@@ -128,6 +130,21 @@ class Redeem(MethodView):
         """Use a sign-in code, once: a bearer token for the staff member (8 hours)."""
         with service().engine.begin() as conn:
             signed_in = domain.redeem(conn, body["code"], clock.now(), service().settings)
+            names = _names(conn, signed_in) if signed_in is not None else {}
         if signed_in is None:
             abort(404, message=NO_CODE)
-        return signed_in
+        return {**asdict(signed_in), **names}
+
+
+def _names(conn, signed_in: domain.SignedIn) -> dict:
+    """The tenant's and the member organisation's names as people know them, for the pages to show
+    in place of their ids (the organisation's from the tenant's newest programme that lists it)."""
+    tenant_name = conn.execute(sa.select(store.tenants.c.name).where(store.tenants.c.slug == signed_in.tenant)).scalar()
+    organisation_name = None
+    if signed_in.organisation:
+        p = store.programmes
+        listed = conn.execute(sa.select(p.c.member_organisations).where(p.c.tenant == signed_in.tenant)
+                              .order_by(p.c.created_at.desc())).scalars()
+        organisation_name = next((m["name"] for members in listed for m in members or []
+                                  if m.get("id") == signed_in.organisation), signed_in.organisation)
+    return {"tenant_name": tenant_name or signed_in.tenant, "organisation_name": organisation_name}
