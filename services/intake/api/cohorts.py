@@ -3,6 +3,8 @@
 import sqlalchemy as sa
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
+from marshmallow import fields, validate
+from marshmallow import fields
 
 from services.shared import clock
 from services.shared.api import service
@@ -12,7 +14,7 @@ from .. import store
 from ..domain import applications as apps
 from ..domain import cohorts as domain
 from ..domain import mentor_language_refusal
-from ..domain.surveys import outcome_report
+from ..domain.surveys import headline, outcome_report
 from ..schemas import (
     ApplicationIn,
     ApplicationOut,
@@ -26,6 +28,13 @@ from ..schemas import (
     changed_past_dates,
 )
 from .common import cohort_and_programme, found
+
+
+class OutcomesOut(OutcomeReportOut):
+    headline = fields.Dict(metadata={"description": "the closing survey's figures as programmes report them: "
+                                                    "qualified_work (mentees in qualified work), mentor_helped (of "
+                                                    "those, who say the mentor helped), mentors_meaningful; each "
+                                                    "{answered, yes, share, suppressed}, null when not asked"})
 
 blp = Blueprint("cohorts", __name__, url_prefix="/", description="Cohorts, their applications and outcomes.")
 SECURITY = [{"bearer": []}]
@@ -116,23 +125,32 @@ for _path, _status, _summary in (
     blp.route(f"/cohorts/<cohort_id>/{_path}")(_transition_view(_status, _summary))
 
 
+class ApplicationListQuery(ApplicationQuery):
+    profession = fields.String(load_default=None, validate=validate.Regexp(r"^[0-9]{1,4}$", error="an ISCO-08 code"),
+                               metadata={"description": "ISCO-08 code of the profession (mentors) or wished profession (mentees)"})
+    q = fields.String(load_default=None, validate=validate.Length(max=320),
+                      metadata={"description": "part of the name or e-mail address, in any case"})
+
+
 @blp.route("/cohorts/<cohort_id>/applications")
 class CohortApplications(MethodView):
     @require("coordinator")
-    @blp.arguments(ApplicationQuery, location="query")
+    @blp.arguments(ApplicationListQuery, location="query")
     @blp.response(200, ApplicationOut(many=True))
+    @blp.paginate(page_size=1000, max_page_size=1000)
     @blp.doc(security=SECURITY)
-    def get(self, query, cohort_id):
-        """The cohort's applications in arrival order (filter by role and status)."""
-        t = store.applications
-        where = [t.c.cohort_id == cohort_id]
-        if query["role"]:
-            where.append(t.c.role == query["role"])
-        if query["status"]:
-            where.append(t.c.status == query["status"])
+    def get(self, query, cohort_id, pagination_parameters):
+        """The cohort's applications in arrival order, filtered by role, status, profession and a
+        name or address, a page at a time (``page``, ``page_size``; the total is in the
+        X-Pagination header). Waitlisted applications in arrival order are the waiting list."""
         with service().engine.connect() as conn:
             found(conn, store.cohorts, current_tenant(), cohort_id)
-            return [application_out(conn, r) for r in store.rows(conn, t, current_tenant(), *where, order_by=t.c.arrival)]
+            total, page = store.applications_page(
+                conn, current_tenant(), cohort_id, role=query["role"], status=query["status"],
+                profession=query["profession"], q=query["q"],
+                limit=pagination_parameters.page_size, offset=pagination_parameters.first_item)
+            pagination_parameters.item_count = total
+            return [application_out(conn, r) for r in page]
 
     @require("coordinator")
     @blp.arguments(ApplicationIn)
@@ -201,15 +219,18 @@ class ApplicationDecision(MethodView):
 @blp.route("/cohorts/<cohort_id>/outcomes")
 class Outcomes(MethodView):
     @require("coordinator")
-    @blp.response(200, OutcomeReportOut)
+    @blp.response(200, OutcomesOut)
     @blp.doc(security=SECURITY)
     def get(self, cohort_id):
-        """Response rates and outcome figures of the cohort's surveys; small groups are suppressed."""
+        """Response rates and outcome figures of the cohort's surveys, and the programme's headline
+        figures from the closing survey; small groups are suppressed."""
         with service().engine.connect() as conn:
             cohort, programme = cohort_and_programme(conn, current_tenant(), cohort_id)
             accepted, _ = domain.counts(conn, cohort)
             s = store.survey_responses
             responses = [dict(r) for r in conn.execute(sa.select(s.c.kind, s.c.role, s.c.answers).where(
                 s.c.tenant == current_tenant(), s.c.cohort_id == cohort_id)).mappings()]
-        return {"cohort_id": cohort_id, "min_group": programme["min_report_group"],
-                "surveys": outcome_report(programme["surveys"], accepted, responses, programme["min_report_group"])}
+        least = programme["min_report_group"]
+        return {"cohort_id": cohort_id, "min_group": least,
+                "surveys": outcome_report(programme["surveys"], accepted, responses, least),
+                "headline": headline(programme["surveys"], responses, least)}

@@ -67,3 +67,34 @@ def outcome_report(surveys: dict, invited: dict[str, int], responses: list[dict]
             "figures": figures,
         }
     return report
+
+
+def _share(answers: list, min_group: int) -> dict:
+    """The share of yes among ``answers`` (True/False), or only its size when too few answered."""
+    group = len(answers)
+    if group < min_group:
+        return {"answered": group, "suppressed": True}
+    yes = sum(1 for a in answers if a is True)
+    return {"answered": group, "yes": yes, "share": round(yes / group, 3), "suppressed": False}
+
+
+def headline(surveys: dict, responses: list[dict], min_group: int) -> dict:
+    """The programme's own figures from the closing survey, as programmes report them: the share
+    of mentees in qualified work, the share of those who say their mentor helped them get it,
+    and the share of mentors who found mentoring meaningful. A figure whose question the
+    programme does not ask is None; a group smaller than ``min_group`` is suppressed."""
+    asked = {q["id"]: q for q in surveys.get("closing", [])}
+    closing = [r for r in responses if r["kind"] == "closing"]
+
+    def answers(question: str, role: str, rows=None) -> list:
+        rows = closing if rows is None else rows
+        return [r["answers"][question] for r in rows if r["role"] == role and r["answers"].get(question) is not None]
+
+    working = [r for r in closing if r["role"] == "mentee" and r["answers"].get("qualified_job") is True]
+    return {
+        "qualified_work": _share(answers("qualified_job", "mentee"), min_group) if "qualified_job" in asked else None,
+        "mentor_helped": (_share(answers("mentor_contributed", "mentee", working), min_group)
+                          if {"qualified_job", "mentor_contributed"} <= set(asked) else None),
+        "mentors_meaningful": (_share(answers("meaningful", "mentor"), min_group)
+                               if "mentor" in (asked.get("meaningful") or {}).get("roles", []) else None),
+    }
