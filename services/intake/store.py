@@ -221,5 +221,31 @@ sign_in_codes = sa.Table(
 )
 
 
+def applications_page(conn: Connection, tenant: str, cohort_id: str, *, role: str | None = None,
+                      status: str | None = None, profession: str | None = None, q: str | None = None,
+                      limit: int = 50, offset: int = 0) -> tuple[int, list]:
+    """How many of a cohort's applications match, and one page of them in arrival order (those
+    not yet numbered last). ``profession`` is an ISCO-08 code, the mentor's profession or the
+    mentee's wished one; ``q`` is part of the name or e-mail address, in any case."""
+    t = applications
+    where = [t.c.tenant == tenant, t.c.cohort_id == cohort_id]
+    if role:
+        where.append(t.c.role == role)
+    if status:
+        where.append(t.c.status == status)
+    if profession:
+        where.append(sa.or_(t.c.profession["code"].as_string() == profession,
+                            t.c.wished_profession["code"].as_string() == profession))
+    if q and q.strip():
+        # the typed text is matched as it is: LIKE's own wildcards in it are escaped
+        typed = "%" + q.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        where.append(sa.or_(sa.func.lower(t.c.name).like(typed, escape="\\"),
+                            sa.func.lower(t.c.email).like(typed, escape="\\")))
+    total = conn.execute(sa.select(sa.func.count()).select_from(t).where(*where)).scalar_one()
+    page = conn.execute(sa.select(t).where(*where).order_by(t.c.arrival.is_(None), t.c.arrival, t.c.submitted_at, t.c.id)
+                        .limit(limit).offset(offset)).mappings().all()
+    return total, page
+
+
 def publish(conn: Connection, *events: Event) -> None:
     outbox.add(conn, OUTBOX, *events)
