@@ -9,14 +9,16 @@ import sqlalchemy as sa
 from flask import after_this_request, current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
+from marshmallow import Schema, fields, validate
 
 from services.shared import clock
 from services.shared.api import service
+from services.shared.fields import NAME, Text
 from services.shared.tenancy import current_principal, current_tenant, require
 
 from .. import store
 from ..domain import staff as domain
-from ..schemas import RedeemIn, SignedInOut, SignInIn, SignInOut, StaffIn, StaffOut
+from ..schemas import ORGANISATION_ID, RedeemIn, SignedInOut, SignInIn, SignInOut, StaffIn, StaffOut
 from .public import limiter
 
 log = logging.getLogger(__name__)
@@ -60,6 +62,13 @@ class Staff(MethodView):
         return _invite(current_tenant(), body)
 
 
+class StaffChangeIn(Schema):
+    role = fields.String(validate=validate.OneOf(domain.STAFF_ROLES))
+    organisation = fields.String(allow_none=True, validate=validate.Regexp(ORGANISATION_ID, error="a member organisation's id"),
+                                 metadata={"description": "the member organisation a representative speaks for"})
+    name = Text(min_length=1, max_length=NAME)
+
+
 @blp.route("/staff/<staff_id>")
 class StaffMember(MethodView):
     @require("coordinator")
@@ -73,6 +82,30 @@ class StaffMember(MethodView):
         if member is None:
             abort(404, message="No such staff member.")
         return member
+
+    @require("coordinator")
+    @blp.arguments(StaffChangeIn)
+    @blp.response(200, StaffOut)
+    @blp.doc(security=SECURITY)
+    def patch(self, body, staff_id):
+        """Change a staff member's role (with the member organisation a representative speaks
+        for) or name. Tokens already issued keep the old role until they run out (8 hours)."""
+        with service().engine.begin() as conn:
+            member = store.one(conn, store.staff, current_tenant(), staff_id, for_update=True)
+            if member is None:
+                abort(404, message="No such staff member.")
+            role = body.get("role", member["role"])
+            organisation = body["organisation"] if "organisation" in body else member["organisation"]
+            if role == "coordinator":
+                organisation = None
+            if role == "representative" and not organisation:
+                abort(422, message="A representative speaks for a member organisation.",
+                      errors={"json": {"organisation": ["required for a representative"]}})
+            changes = {"role": role, "organisation": organisation}
+            if body.get("name"):
+                changes["name"] = body["name"]
+            store.update(conn, store.staff, current_tenant(), staff_id, **changes)
+            return dict(store.one(conn, store.staff, current_tenant(), staff_id))
 
 
 @blp.route("/tenants/<slug>/staff")
