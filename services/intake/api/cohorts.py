@@ -4,7 +4,6 @@ import sqlalchemy as sa
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import fields, validate
-from marshmallow import fields
 
 from services.shared import clock
 from services.shared.api import service
