@@ -141,3 +141,31 @@ class PairOut(Schema):
 
 class EndPairIn(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+
+
+class PageQuery(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1), metadata={"description": "from 1"})
+    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+class ProposalsQuery(PageQuery):
+    status = fields.String(load_default=None, validate=validate.OneOf(["proposed", "approved", "rejected"]),
+                           metadata={"description": "only the proposals with this status"})
+
+
+class ProposalPageOut(Schema):
+    run = fields.Nested(RunOut)
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={
+        "description": "the run's proposals by status: proposed, approved, rejected, superseded"})
+    kept = fields.Integer(metadata={"description": "the cohort's confirmed pairs now (a run keeps them)"})
+    total = fields.Integer(metadata={"description": "proposals that match the query, on all pages"})
+    page = fields.Integer()
+    page_size = fields.Integer()
+    items = fields.List(fields.Nested(ProposalOut), metadata={"description": "best score first"})
+
+
+class UnmatchedPageOut(Schema):
+    total = fields.Integer()
+    page = fields.Integer()
+    page_size = fields.Integer()
+    items = fields.List(fields.Nested(UnmatchedOut))

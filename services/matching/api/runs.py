@@ -13,11 +13,15 @@ from ..domain import runs as domain
 from ..domain.explain import why_not
 from ..schemas import (
     ApproveAllOut,
+    PageQuery,
     ProposalOut,
+    ProposalPageOut,
+    ProposalsQuery,
     RejectIn,
     RunDetailOut,
     RunIn,
     RunOut,
+    UnmatchedPageOut,
     WhyNotOut,
     WhyNotQuery,
 )
@@ -96,6 +100,56 @@ class Run(MethodView):
         with the reason."""
         with service().engine.connect() as conn:
             return run_detail(conn, run_or_404(conn, run_id))
+
+
+@blp.route("/runs/<run_id>/proposals")
+class RunProposals(MethodView):
+    @require("coordinator")
+    @blp.arguments(ProposalsQuery, location="query")
+    @blp.response(200, ProposalPageOut)
+    @blp.doc(security=SECURITY)
+    def get(self, query, run_id):
+        """One page of the run's proposals, best score first, with the run itself, its proposals
+        counted by status and the cohort's confirmed pairs (kept by every run): what a review page
+        needs in one call, however large the cohort."""
+        p, pairs = store.proposals, store.pairs
+        with service().engine.connect() as conn:
+            run = run_or_404(conn, run_id)
+            mine = [p.c.tenant == current_tenant(), p.c.run_id == run_id]
+            counts = dict(conn.execute(sa.select(p.c.status, sa.func.count()).where(*mine).group_by(p.c.status)).all())
+            if query["status"]:
+                mine.append(p.c.status == query["status"])
+            total = conn.execute(sa.select(sa.func.count()).select_from(p).where(*mine)).scalar_one()
+            rows = conn.execute(sa.select(p).where(*mine).order_by(p.c.score.desc(), p.c.id)
+                                .limit(query["page_size"]).offset((query["page"] - 1) * query["page_size"])).mappings().all()
+            kept = conn.execute(sa.select(sa.func.count()).select_from(pairs).where(
+                pairs.c.tenant == current_tenant(), pairs.c.cohort_id == run["cohort_id"], pairs.c.status == "confirmed")
+            ).scalar_one()
+            who = names(conn, {r["mentee_id"] for r in rows} | {r["mentor_id"] for r in rows})
+        return {"run": run, "counts": counts, "kept": kept, "total": total, "page": query["page"],
+                "page_size": query["page_size"],
+                "items": [{**r, "mentee": who.get(r["mentee_id"]), "mentor": who.get(r["mentor_id"])} for r in rows]}
+
+
+@blp.route("/runs/<run_id>/unmatched")
+class RunUnmatched(MethodView):
+    @require("coordinator")
+    @blp.arguments(PageQuery, location="query")
+    @blp.response(200, UnmatchedPageOut)
+    @blp.doc(security=SECURITY)
+    def get(self, query, run_id):
+        """One page of the mentees the run left without a mentor, each with the reason."""
+        u = store.unmatched
+        with service().engine.connect() as conn:
+            run_or_404(conn, run_id)
+            mine = [u.c.tenant == current_tenant(), u.c.run_id == run_id]
+            total = conn.execute(sa.select(sa.func.count()).select_from(u).where(*mine)).scalar_one()
+            a = store.applications
+            rows = conn.execute(sa.select(u, a.c.name.label("mentee")).join(
+                a, (a.c.id == u.c.mentee_id) & (a.c.tenant == u.c.tenant), isouter=True).where(*mine)
+                .order_by(a.c.name, u.c.mentee_id)
+                .limit(query["page_size"]).offset((query["page"] - 1) * query["page_size"])).mappings().all()
+        return {"total": total, "page": query["page"], "page_size": query["page_size"], "items": rows}
 
 
 @blp.route("/runs/<run_id>/approve")
