@@ -72,6 +72,10 @@ class DeliveryOut(Schema):
     updated_at = fields.AwareDateTime(allow_none=True)
 
 
+class CountOut(Schema):
+    total = fields.Integer(metadata={"description": "how many there are in all"})
+
+
 class DeliveryDetailOut(DeliveryOut):
     body_text = fields.String(allow_none=True, metadata={"description": "kept only until the message is delivered"})
     has_calendar = fields.Function(lambda row: bool(row.get("calendar")))
@@ -192,6 +196,20 @@ class AnnouncementIn(Schema):
                 raise ValidationError({locale: ["one line of at most 200 characters"]}, "subject")
         if set(data.get("subject") or {}) != set(data.get("body") or {}):
             raise ValidationError("give the body in the same languages as the subject", "body")
+
+
+class AnnouncementQuery(Schema):
+    limit = fields.Integer(load_default=None, validate=validate.Range(min=1, max=500),
+                           metadata={"description": "at most this many (newest first); all when left out"})
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class AnnouncementPreviewOut(Schema):
+    recipients = fields.Integer(metadata={"description": "how many people it would go to"})
+    roles = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={"description": "of them, per role"})
+    opted_out = fields.Integer(metadata={"description": "of them, how many opted out and would not get it (unless essential)"})
+    previews = fields.List(fields.Nested(lambda: RenderedOut()),
+                           metadata={"description": "the message in each of sv, fi, nb, en as a reader in that language gets it"})
 
 
 class AnnouncementOut(Schema):

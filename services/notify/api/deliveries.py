@@ -11,7 +11,7 @@ from services.shared.api import service
 from services.shared.tenancy import require
 
 from .. import store
-from ..schemas import DeliveryDetailOut, DeliveryOut, DeliveryQuery
+from ..schemas import CountOut, DeliveryDetailOut, DeliveryOut, DeliveryQuery
 from .common import found, tenant_of
 
 blp = Blueprint("deliveries", __name__, url_prefix="/deliveries", description="What was sent to whom, and how it went.")
@@ -25,31 +25,54 @@ class Deliveries(MethodView):
     @blp.doc(security=[{"bearer": []}])
     def get(self, query):
         """The tenant's deliveries, as a log (oldest first, or ``order=newest``): by person
-        (application id or address), event, kind of message, channel, status, cohort and time."""
+        (application id or address), event, kind of message, channel, status, cohort and time.
+        ``GET /deliveries/count`` with the same filters says how many there are in all."""
         t = store.deliveries
-        tenant = tenant_of(query)
-        where = [t.c.tenant == tenant]
-        if query["person"]:
-            person = query["person"].strip()
-            where.append(t.c.recipient == person.lower() if "@" in person else t.c.person_id == person)
-        if query["recipient"]:
-            where.append(t.c.recipient == query["recipient"].strip().lower())
-        for name in ("event_id", "event_type", "message", "channel", "status", "cohort_id"):
-            if query[name]:
-                where.append(t.c[name] == query[name])
-        if query["since"]:
-            where.append(t.c.created_at >= query["since"])
-        if query["until"]:
-            where.append(t.c.created_at < query["until"])
         with service().engine.connect() as conn:
-            # a cohort or a person named by id is the tenant's, or not there at all (404)
-            if query["cohort_id"]:
-                found(store.one(conn, store.cohorts, tenant, query["cohort_id"]), "cohort")
-            if query["person"] and "@" not in query["person"]:
-                found(_known_person(conn, tenant, query["person"].strip()), "person")
+            where = _filters(conn, query)
             order = (t.c.created_at.desc(), t.c.id.desc()) if query["order"] == "newest" else (t.c.created_at, t.c.id)
             return conn.execute(sa.select(t).where(*where).order_by(*order)
                                 .limit(query["limit"]).offset(query["offset"])).mappings().all()
+
+
+@blp.route("/count")
+class DeliveryCount(MethodView):
+    @require("coordinator", "operator")
+    @blp.arguments(DeliveryQuery, location="query")
+    @blp.response(200, CountOut)
+    @blp.doc(security=[{"bearer": []}])
+    def get(self, query):
+        """How many deliveries the log holds with these filters (``limit``, ``offset`` and
+        ``order`` aside), so a list of them can be cut into pages."""
+        t = store.deliveries
+        with service().engine.connect() as conn:
+            where = _filters(conn, query)
+            return {"total": conn.execute(sa.select(sa.func.count()).select_from(t).where(*where)).scalar_one()}
+
+
+def _filters(conn, query: dict) -> list:
+    """The log's conditions for ``query``; a cohort or a person named by id is the tenant's, or
+    not there at all (404)."""
+    t = store.deliveries
+    tenant = tenant_of(query)
+    where = [t.c.tenant == tenant]
+    if query["person"]:
+        person = query["person"].strip()
+        where.append(t.c.recipient == person.lower() if "@" in person else t.c.person_id == person)
+    if query["recipient"]:
+        where.append(t.c.recipient == query["recipient"].strip().lower())
+    for name in ("event_id", "event_type", "message", "channel", "status", "cohort_id"):
+        if query[name]:
+            where.append(t.c[name] == query[name])
+    if query["since"]:
+        where.append(t.c.created_at >= query["since"])
+    if query["until"]:
+        where.append(t.c.created_at < query["until"])
+    if query["cohort_id"]:
+        found(store.one(conn, store.cohorts, tenant, query["cohort_id"]), "cohort")
+    if query["person"] and "@" not in query["person"]:
+        found(_known_person(conn, tenant, query["person"].strip()), "person")
+    return where
 
 
 def _known_person(conn, tenant: str, person_id: str):
