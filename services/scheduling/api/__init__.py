@@ -4,7 +4,8 @@ from .calendars import blp as calendars
 from .cohorts import blp as cohorts
 from .meetings import blp as meetings
 from .mine import blp as mine
+from .pair_list import blp as pair_list
 from .pairs import blp as pairs
 from .participants import blp as participants
 
-BLUEPRINTS = (participants, cohorts, pairs, meetings, mine, calendars)
+BLUEPRINTS = (participants, cohorts, pair_list, pairs, meetings, mine, calendars)
