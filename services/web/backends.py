@@ -172,6 +172,12 @@ class Scheduling(Api):
     def missed(self, token: str, meeting_id: str, reason: str) -> dict:
         return self.call("POST", f"/scheduling/meetings/{meeting_id}/missed", token=token, json={"reason": reason})
 
+    def cancel(self, token: str, meeting_id: str, reason: str) -> dict:
+        return self.call("POST", f"/scheduling/meetings/{meeting_id}/cancel", token=token, json={"reason": reason})
+
+    def withdraw_proposal(self, token: str, meeting_id: str) -> dict:
+        return self.call("DELETE", f"/scheduling/meetings/{meeting_id}/proposal", token=token)
+
 
 def scheduling() -> Scheduling:
     """Scheduling's API, with the calls a pair's pages make."""

@@ -61,6 +61,7 @@ def confirmed_pairs(tandem) -> list[dict]:
         mentee_email, mentor_email = _email(people, pair["mentee"]["application_id"]), _email(people, pair["mentor"]["application_id"])
         found.append({
             "id": pair["pair_id"], "mentee_name": pair["mentee"]["name"], "mentor_name": pair["mentor"]["name"],
+            "mentee_email": mentee_email, "mentor_email": mentor_email,
             "mentee": _path(tandem, tandem.link_in_mail(mentee_email, f"/pairs/{pair['pair_id']}/agreement?token=")),
             "mentor": _path(tandem, tandem.link_in_mail(mentor_email, f"/pairs/{pair['pair_id']}/agreement?token="))})
     return found
@@ -218,3 +219,114 @@ def test_the_mentee_of_one_pair_cannot_open_the_other_pairs_pages(web, pairs):
     assert theirs["mentee_name"] not in text(refused)
     broken = client.get(f"/pairs/{ours['id']}?token=not-a-token&lang=en")
     assert broken.status_code == 404 and "<h1>This link does not work</h1>" in text(broken)
+
+
+def _meeting_ids(client, pair: dict, token: str) -> list[str]:
+    plan = text(client.get(f"/pairs/{pair['id']}/meetings?token={token}&lang=en"))
+    return list(dict.fromkeys(re.findall(r'/meetings/([0-9a-f-]{36})\?token=', plan)))
+
+
+def _calendar_methods(tandem, email: str) -> list[str]:
+    """The METHOD of each calendar invitation e-mailed to ``email`` (the mailbox keeps each beside
+    its message, named in ``X-Tandem-Calendar``)."""
+    found = []
+    for message in tandem.mail_to(email):
+        if message["X-Tandem-Calendar"]:
+            ics = (tandem.mbox.parent / message["X-Tandem-Calendar"]).read_text(encoding="utf-8")
+            found += re.findall(r"^METHOD:(\w+)", ics, re.M)
+    return found
+
+
+def test_the_mentee_calls_a_set_meeting_off_after_a_confirmation_and_both_are_told(web, tandem, pairs):
+    pair = pairs[0]
+    token, client = token_of(pair["mentee"]), web.test_client()
+    meeting_id = _meeting_ids(client, pair, token)[1]
+    window = expect(tandem.send("GET", f"/scheduling/meetings/{meeting_id}", None, token), 200)["window_start"]
+    assert client.get(f"/meetings/{meeting_id}/cancel?token={token}&lang=en").status_code == 302  # nothing set yet
+    set_ = client.post(f"/meetings/{meeting_id}/when?token={token}&lang=en", data={
+        "starts_at": window, "starts_at-time": "17:30", "mode": "online", "place": "", "action": "schedule"})
+    assert set_.status_code == 302, text(set_)
+    eventually(lambda: "REQUEST" in _calendar_methods(tandem, pair["mentor_email"]), what="the invitation to the mentor")
+
+    shown = text(client.get(f"/meetings/{meeting_id}?token={token}&lang=en"))
+    assert f'href="/meetings/{meeting_id}/cancel?token={token}"' in shown
+    asked = client.get(f"/meetings/{meeting_id}/cancel?token={token}&lang=en")
+    assert asked.status_code == 200 and "<h1>Call off meeting 2?</h1>" in text(asked)
+    assert f"We send an e-mail to you and to {pair['mentor_name']} that the meeting is off." in text(asked)
+    too_long = client.post(f"/meetings/{meeting_id}/cancel?token={token}&lang=en", data={"reason": "Sjuk. " * 80})
+    assert too_long.status_code == 422 and '<a href="#reason">This is too long. Shorten it.</a>' in text(too_long)
+    assert 'id="reason-error"' in text(too_long) and "Sjuk. Sjuk." in text(too_long)
+    assert expect(tandem.send("GET", f"/scheduling/meetings/{meeting_id}", None, token), 200)["status"] == "scheduled"
+
+    called_off = client.post(f"/meetings/{meeting_id}/cancel?token={token}&lang=en", data={"reason": "Jag är sjuk."})
+    assert called_off.status_code == 302 and "cancelled=1" in called_off.headers["Location"], text(called_off)
+    after = text(client.get(called_off.headers["Location"] + "&lang=en"))
+    assert "The meeting is called off. We have sent you both an e-mail." in after
+    assert '<dd id="status">Called off</dd>' in after and "<dd>Jag är sjuk.</dd>" in after
+    assert "We have agreed: set this time" in after  # it can be set again
+    for email in (pair["mentor_email"], pair["mentee_email"]):
+        eventually(lambda e=email: "CANCEL" in _calendar_methods(tandem, e), what=f"the cancellation to {email}")
+    again = client.post(f"/meetings/{meeting_id}/cancel?token={token}&lang=en", data={"reason": ""})
+    assert again.status_code == 409 and "can no longer be called off" in text(again)
+
+
+def test_the_mentee_withdraws_her_own_proposal_and_the_mentor_cannot(web, tandem, pairs):
+    pair = pairs[0]
+    mentee, mentor_, client = token_of(pair["mentee"]), token_of(pair["mentor"]), web.test_client()
+    meeting_id = _meeting_ids(client, pair, mentee)[3]
+    window = expect(tandem.send("GET", f"/scheduling/meetings/{meeting_id}", None, mentee), 200)["window_start"]
+    proposed = client.post(f"/meetings/{meeting_id}/when?token={mentee}&lang=en", data={
+        "starts_at": window, "starts_at-time": "18:00", "mode": "in_person", "place": "Stadsbiblioteket", "action": "propose"})
+    assert proposed.status_code == 302, text(proposed)
+
+    theirs = client.get(f"/meetings/{meeting_id}?token={mentor_}&lang=en")
+    assert "/proposal/withdraw" not in text(theirs) and "Accept this time" in text(theirs)
+    assert client.get(f"/meetings/{meeting_id}/proposal/withdraw?token={mentor_}&lang=en").status_code == 302
+    refused = client.post(f"/meetings/{meeting_id}/proposal/withdraw?token={mentor_}&lang=en")
+    assert refused.status_code == 409 and "There is no proposal of yours to withdraw" in text(refused)
+
+    shown = text(client.get(f"/meetings/{meeting_id}?token={mentee}&lang=en"))
+    assert f'href="/meetings/{meeting_id}/proposal/withdraw?token={mentee}"' in shown
+    asked = client.get(f"/meetings/{meeting_id}/proposal/withdraw?token={mentee}&lang=en")
+    assert asked.status_code == 200 and "<h1>Withdraw your proposal for meeting 4?</h1>" in text(asked)
+    assert f"We do not send an e-mail when you withdraw it, so tell {pair['mentor_name']} yourself." in text(asked)
+    withdrawn = client.post(f"/meetings/{meeting_id}/proposal/withdraw?token={mentee}&lang=en")
+    assert withdrawn.status_code == 302 and "withdrawn=1" in withdrawn.headers["Location"], text(withdrawn)
+    after = text(client.get(withdrawn.headers["Location"] + "&lang=en"))
+    assert "Your proposal is withdrawn." in after and '<dd id="status">Not set yet</dd>' in after
+    meeting = expect(tandem.send("GET", f"/scheduling/meetings/{meeting_id}", None, mentee), 200)
+    assert (meeting["status"], meeting["proposal"]) == ("planned", None)
+
+
+def test_the_agreement_takes_support_languages_and_planned_dates_and_keeps_them_when_refused(web, tandem, pairs):
+    pair = pairs[1]
+    token, client = token_of(pair["mentee"]), web.test_client()
+    page = text(client.get(f"/pairs/{pair['id']}/agreement?token={token}&lang=en"))
+    drafted = expect(tandem.send("GET", f"/scheduling/pairs/{pair['id']}/agreement", None, token), 200)
+    assert drafted["planned_dates"] and f'value="{drafted["planned_dates"][0]}"' in page  # the plan's suggested dates
+    assert 'id="support_languages-0"' in page and 'id="support_languages-1"' in page
+    rows = len(drafted["planned_dates"]) + 1
+    form = {"version": str(drafted["version"]), "goal_rows": "1", "goals-0-title": "Find work", "goals-0-sub_goal_rows": "1",
+            "goals-0-sub_goals-0-title": "A new CV", "goals-0-sub_goals-0-due_on": "2027-03-01", "language": "sv",
+            "meeting_every_months": "1", "meeting_minutes": "90", "support_rows": "2", "support_languages-0": "ar",
+            "support_languages-1": "", "date_rows": str(rows), "action": "save",
+            **{f"planned_dates-{i}": day for i, day in enumerate(drafted["planned_dates"])},
+            f"planned_dates-{rows - 1}": "2027-08-20"}
+    form["planned_dates-1"] = "2028-01-10"
+    refused = client.post(f"/pairs/{pair['id']}/agreement?token={token}&lang=en", data=form)
+    assert refused.status_code == 422, text(refused)
+    assert '<a href="#planned_dates-1">Choose a date within the cohort' in text(refused)
+    assert 'id="planned_dates-1-error"' in text(refused) and 'value="2028-01-10"' in text(refused)
+    assert '<option value="ar" selected>' in text(refused) and 'value="2027-08-20"' in text(refused)
+
+    added = client.post(f"/pairs/{pair['id']}/agreement?token={token}&lang=en", data={**form, "action": "add_date"})
+    assert added.status_code == 200 and f'id="planned_dates-{rows}"' in text(added) and 'value="2028-01-10"' in text(added)
+
+    form["planned_dates-1"] = ""  # left empty: taken out
+    saved = client.post(f"/pairs/{pair['id']}/agreement?token={token}&lang=en", data=form)
+    assert saved.status_code == 302, text(saved)
+    latest = expect(tandem.send("GET", f"/scheduling/pairs/{pair['id']}/agreement", None, token), 200)
+    assert latest["support_languages"] == ["ar"]
+    assert latest["planned_dates"] == [drafted["planned_dates"][0], *drafted["planned_dates"][2:], "2027-08-20"]
+    signing = text(client.get(f"/pairs/{pair['id']}/agreement/sign?token={token}&lang=en"))
+    assert "Arabic" in signing and "Planned meeting dates" in signing

@@ -1,6 +1,7 @@
 """The pair's workspace, opened from the mentor's or the mentee's own link: the pair's page, the
 agreement (changed by either, signed by each, its signed versions kept as they were) and the
-meeting plan (propose or set a time, accept the other's proposal, log a meeting as held or missed).
+meeting plan (propose or set a time, accept the other's proposal or withdraw one's own, call a set
+meeting off, log a meeting as held or missed).
 
 Every rule stays in scheduling: these pages send what was typed and show its refusals beside the
 fields. Another person's pair answers 404 there, and "this link is not yours" here.
@@ -24,6 +25,8 @@ blp = Blueprint("pairs", __name__)
 
 GOAL_ROWS, SUB_GOAL_ROWS, MAX_GOALS, MAX_SUB_GOALS = 2, 2, 10, 10
 ACTION_ROWS, MAX_ACTIONS = 2, 20
+SUPPORT_ROWS, MAX_SUPPORT = 2, 4  # the API takes up to four support languages
+MAX_DATES = 24  # and up to 24 planned meeting dates
 MODES = ("in_person", "online")
 WHO = ("mentee", "mentor", "both")
 
@@ -122,6 +125,9 @@ class AgreementForm:
     version: int
     values: dict = field(default_factory=dict)
     goals: list[dict] = field(default_factory=list)
+    support_languages: list[str] = field(default_factory=list)
+    planned_dates: list[str] = field(default_factory=list)
+    lists_shown: bool = True  # a form from before these lists were on the page leaves them as they are
 
     @classmethod
     def of(cls, agreement: dict, role: str) -> AgreementForm:
@@ -134,7 +140,12 @@ class AgreementForm:
             while len(goal["sub_goals"]) < SUB_GOAL_ROWS:
                 goal["sub_goals"].append({"title": "", "due_on": ""})
         expectations = agreement.get("expectations") or {}
-        return cls(role=role, version=agreement["version"], goals=goals, values={
+        support = list(agreement.get("support_languages") or [])[:MAX_SUPPORT]
+        support += [""] * (min(MAX_SUPPORT, max(SUPPORT_ROWS, len(support) + 1)) - len(support))
+        dates = list(agreement.get("planned_dates") or [])[:MAX_DATES]
+        if len(dates) < MAX_DATES:
+            dates.append("")  # one more to fill in
+        return cls(role=role, version=agreement["version"], goals=goals, support_languages=support, planned_dates=dates, values={
             "language": agreement.get("language") or "", "keep_in_touch": agreement.get("keep_in_touch") or "",
             "meeting_every_months": str(agreement.get("meeting_every_months") or ""),
             "meeting_minutes": str(agreement.get("meeting_minutes") or ""),
@@ -150,11 +161,18 @@ class AgreementForm:
                                          "due_on": form.get(f"goals-{i}-sub_goals-{j}-due_on", "").strip()}
                                         for j in range(rows)]})
         names = ("language", "keep_in_touch", "meeting_every_months", "meeting_minutes", f"expectations-{role}")
-        return cls(role=role, version=_int(form.get("version"), 1), goals=goals,
+        support = [form.get(f"support_languages-{i}", "").strip()
+                   for i in range(min(_int(form.get("support_rows"), SUPPORT_ROWS), MAX_SUPPORT))]
+        dates = [form.get(f"planned_dates-{i}", "").strip() for i in range(min(_int(form.get("date_rows"), 1), MAX_DATES))]
+        return cls(role=role, version=_int(form.get("version"), 1), goals=goals, support_languages=support,
+                   planned_dates=dates, lists_shown="date_rows" in form and "support_rows" in form,
                    values={name: form.get(name, "").strip() for name in names})
 
     def add(self, action: str) -> str | None:
         """Add the row the button asked for; answer the id of the field that takes the focus."""
+        if action == "add_date" and len(self.planned_dates) < MAX_DATES:
+            self.planned_dates.append("")
+            return f"planned_dates-{len(self.planned_dates) - 1}"
         if action == "add_goal" and len(self.goals) < MAX_GOALS:
             self.goals.append({"title": "", "sub_goals": [{"title": "", "due_on": ""}]})
             return f"goals-{len(self.goals) - 1}-title"
@@ -167,8 +185,9 @@ class AgreementForm:
                 return f"goals-{i}-sub_goals-{len(subs) - 1}-title"
         return None
 
-    def body(self) -> tuple[dict, list[int], dict[int, list[int]]]:
-        """The API's change, and for each goal and sub-goal it receives, the form row it came from."""
+    def body(self) -> tuple[dict, dict]:
+        """The API's change, and for each goal, sub-goal, support language and planned date it
+        receives, the form row it came from."""
         body: dict = {"based_on_version": self.version, "keep_in_touch": self.values["keep_in_touch"]}
         if self.values["language"]:
             body["language"] = self.values["language"]
@@ -182,7 +201,15 @@ class AgreementForm:
                           "sub_goals": [{"title": self.goals[i]["sub_goals"][j]["title"],
                                          "due_on": self.goals[i]["sub_goals"][j]["due_on"] or None} for j in sub_rows[i]]}
                          for i in goal_rows]
-        return body, goal_rows, sub_rows
+        support_rows = [i for i, code in enumerate(self.support_languages)
+                        if code and code not in self.support_languages[:i]]  # each language once
+        date_rows = [i for i, day in enumerate(self.planned_dates) if day]
+        if self.lists_shown:
+            body["support_languages"] = [self.support_languages[i] for i in support_rows]
+            body["planned_dates"] = [self.planned_dates[i] for i in date_rows]
+        return body, {"goals": goal_rows, "sub_goals": sub_rows, "support_languages": support_rows,
+                      "planned_dates": date_rows, "values": {"support_languages": self.support_languages,
+                                                             "planned_dates": self.planned_dates}}
 
 
 def _int(value, default):
@@ -192,16 +219,36 @@ def _int(value, default):
         return default
 
 
-def agreement_errors(api_errors: dict, goal_rows: list[int], sub_rows: dict[int, list[int]], role: str) -> dict[str, str]:
+def agreement_errors(api_errors: dict, rows: dict, role: str) -> dict[str, str]:
     """The API's field errors as {html id: message}: ``goals.0.sub_goals.1.due_on`` (or marshmallow's
     nesting of the same) becomes the field it names in the form's own rows."""
     found: dict[str, str] = {}
-    for path, message in forms._flatten(api_errors):
+    for name in ("support_languages", "planned_dates"):
+        for target, message in _row_errors(name, api_errors.get(name), rows[name], rows["values"][name]):
+            found.setdefault(target, _agreement_message(target, message))
+    goal_rows, sub_rows = rows["goals"], rows["sub_goals"]
+    for path, message in forms._flatten({k: v for k, v in api_errors.items() if k not in ("support_languages", "planned_dates")}):
         parts = [p for part in path for p in part.split(".")]
         target = _agreement_field(parts, goal_rows, sub_rows, role)
         if target and target not in found:
             found[target] = _agreement_message(target, message)
     return found
+
+
+def _row_errors(name: str, errors, sent: list[int], typed: list[str]):
+    """A list field's errors on its rows: marshmallow's by position in what was sent, scheduling's
+    by the value they quote ("2028-01-01 is outside the cohort's period", "'xx' is not ...")."""
+    if not errors or not sent:
+        return
+    if isinstance(errors, dict):
+        for index, messages in errors.items():
+            i = sent[int(index)] if str(index).isdigit() and int(index) < len(sent) else sent[0]
+            yield f"{name}-{i}", messages[0] if isinstance(messages, list) and messages else str(messages)
+        return
+    for message in errors if isinstance(errors, list) else [str(errors)]:
+        quoted = [i for i in sent if typed[i] and re.search(rf"(^|')({re.escape(typed[i])})('|\s|$)", str(message))]
+        for i in quoted or sent[:1]:
+            yield f"{name}-{i}", str(message)
 
 
 def _agreement_field(parts: list[str], goal_rows, sub_rows, role: str) -> str | None:
@@ -253,12 +300,12 @@ def agreement(pair_id):
     action = request.form.get("action", "save")
     if action != "save":
         return _agreement_page(found, current, typed, focus=typed.add(action))
-    body, goal_rows, sub_rows = typed.body()
+    body, rows = typed.body()
     try:
         scheduling().change_agreement(token(), pair_id, body)
     except ApiError as refused:
         if refused.status == 422:
-            return _agreement_page(found, current, typed, agreement_errors(refused.field_errors, goal_rows, sub_rows, role)), 422
+            return _agreement_page(found, current, typed, agreement_errors(refused.field_errors, rows, role)), 422
         if refused.status == 409:
             stale = "based_on_version" in (refused.errors or {})
             return _agreement_page(found, current, typed, problem=_(
@@ -362,7 +409,8 @@ def _meeting_page(meeting, pair, when=None, errors=None, problem=None):
     when = when or {"starts_at": "", "starts_at-time": "", "mode": meeting.get("mode") or "in_person",
                     "place": meeting.get("place") or ""}
     return render_template("meeting.html", meeting=meeting, pair=pair, partner=partner(pair), when=when,
-                           errors=errors or {}, problem=problem, token=token(), modes=MODES)
+                           errors=errors or {}, problem=problem, token=token(), modes=MODES,
+                           cancelled=request.args.get("cancelled") == "1", withdrawn=request.args.get("withdrawn") == "1")
 
 
 def _state_problem(refused: ApiError) -> str:
@@ -488,3 +536,55 @@ def missed(meeting_id):
         return render_template("meeting_missed.html", meeting=found, pair=pair, reason=reason, errors=errors,
                                problem=problem if refused.status == 409 else None, token=token()), refused.status
     return redirect(url_for("pairs.meeting", meeting_id=meeting_id, token=token()))
+
+
+@blp.route("/meetings/<meeting_id>/cancel", methods=["GET", "POST"])
+def cancel(meeting_id):
+    """Call a set meeting off, after a confirmation that says who scheduling tells: both get an
+    e-mail, and the calendar entry is cancelled. The meeting can be set again later."""
+    found, pair = _meeting_and_pair(meeting_id)
+    if found["status"] != "scheduled":  # a proposed time is withdrawn instead; nothing else is called off
+        if request.method == "GET":
+            return redirect(url_for("pairs.meeting", meeting_id=meeting_id, token=token()))
+        return _meeting_page(found, pair, problem=_(
+            "This meeting can no longer be called off: it has changed meanwhile, or the pair has ended.")), 409
+    reason = request.form.get("reason", "").strip()
+    if request.method == "GET":
+        return _cancel_page(found, pair, reason)
+    try:
+        scheduling().cancel(token(), meeting_id, reason)
+    except ApiError as refused:
+        if refused.status == 422:
+            return _cancel_page(found, pair, reason, errors=meeting_errors(refused.field_errors)), 422
+        if refused.status == 409:
+            return _cancel_page(load(scheduling().meeting, meeting_id), pair, reason, problem=_(
+                "This meeting can no longer be called off: it has changed meanwhile, or the pair has ended.")), 409
+        raise link_problem(refused) from None
+    return redirect(url_for("pairs.meeting", meeting_id=meeting_id, token=token(), cancelled=1))
+
+
+def _cancel_page(meeting, pair, reason: str, errors=None, problem=None):
+    return render_template("meeting_cancel.html", meeting=meeting, pair=pair, partner=partner(pair), reason=reason,
+                           errors=errors or {}, problem=problem, token=token())
+
+
+@blp.route("/meetings/<meeting_id>/proposal/withdraw", methods=["GET", "POST"])
+def withdraw_proposal(meeting_id):
+    """Withdraw one's own proposal, after a confirmation that says scheduling tells nobody."""
+    found, pair = _meeting_and_pair(meeting_id)
+    proposal = found.get("proposal") or {}
+    if proposal.get("by") != pair["my_role"]:
+        if request.method == "GET":
+            return redirect(url_for("pairs.meeting", meeting_id=meeting_id, token=token()))
+        return _meeting_page(found, pair, problem=_(
+            "There is no proposal of yours to withdraw: it was accepted or withdrawn meanwhile.")), 409
+    if request.method == "GET":
+        return render_template("meeting_withdraw.html", meeting=found, pair=pair, partner=partner(pair), token=token())
+    try:
+        scheduling().withdraw_proposal(token(), meeting_id)
+    except ApiError as refused:
+        if refused.status != 409:
+            raise link_problem(refused) from None
+        return _meeting_page(load(scheduling().meeting, meeting_id), pair, problem=_(
+            "There is no proposal of yours to withdraw: it was accepted or withdrawn meanwhile.")), 409
+    return redirect(url_for("pairs.meeting", meeting_id=meeting_id, token=token(), withdrawn=1))
