@@ -78,7 +78,7 @@ def signed_in(tandem, client, email: str, **request) -> str:
     link = new_link(tandem, email, known)
     expect_status(client.get(link, **request), 200)
     answer = client.post(link, **request)
-    assert answer.status_code == 302 and answer.headers["Location"].endswith("/staff")
+    assert answer.status_code == 302 and answer.headers["Location"].endswith(("/staff", "/console"))
     return link
 
 
@@ -114,7 +114,11 @@ def test_a_representative_signs_in_with_the_link_in_their_e_mail_after_pressing_
     answer = client.post(link)
     assert answer.status_code == 302 and answer.headers["Location"].endswith("/staff")
     page = expect_status(client.get("/staff"), 200)
-    assert h1(page) == SIGNED_IN["en"] and "Kim Lindqvist" in text(page) and "akavia" in text(page)
+    assert h1(page) == SIGNED_IN["en"] and "Kim Lindqvist" in text(page)
+    slug = tandem.tenants[coordinator]
+    assert "<dd>Akavia</dd>" in text(page) and f"<dd>{slug.title()}</dd>" in text(page)  # names, not ids
+    assert "<dd>akavia</dd>" not in text(page) and f"<dd>{slug}</dd>" not in text(page)
+    assert "/console" not in text(page)  # the console is for coordinators
     cookie = client.get_cookie("tandem_session")
     assert cookie.http_only and cookie.same_site == "Lax"
     with client.session_transaction() as session:
@@ -131,6 +135,24 @@ def test_a_used_sign_in_link_gets_a_page_that_offers_a_new_one(tandem, web, prog
     assert again.status_code == 404 and h1(again) == "This sign-in link does not work"
     assert 'href="/sign-in"' in text(again)
     assert web.test_client().post("/sign-in/not-a-code?lang=en").status_code == 404
+
+
+def test_a_coordinator_lands_on_the_console_and_their_staff_page_leads_there(tandem, web, programme):
+    coordinator, _ = programme
+    client = web.test_client()
+    link = new_link(tandem, email := invite(tandem, coordinator, role="coordinator"), 0)
+    answer = client.post(link)
+    assert answer.status_code == 302 and answer.headers["Location"].endswith("/console"), email
+    page = expect_status(client.get("/staff?lang=en"), 200)
+    assert '<a class="button" href="/console">Open the console</a>' in text(page)
+    assert f"<dd>{tandem.tenants[coordinator].title()}</dd>" in text(page)
+
+
+def test_every_public_page_leads_staff_to_sign_in(web):
+    for path in ("/", "/links", "/sign-in"):
+        page = expect_status(web.test_client().get(f"{path}?lang=en"), 200)
+        footer = text(page)[text(page).index('<footer class="footer">'):]
+        assert '<a href="/sign-in">Sign in for staff</a>' in footer, path
 
 
 def test_sign_out_ends_the_session(tandem, web, programme):

@@ -21,7 +21,7 @@ from ..backends import ApiError, staff
 
 blp = Blueprint("staff", __name__)
 
-KEY = "staff"  # the signed-in staff member in the session: token, role, tenant, name, organisation
+KEY = "staff"  # the signed-in staff member in the session: token, role, tenant, name, organisation (ids and names)
 SEEN = "staff_seen"  # when the staff member last made a request
 
 
@@ -97,9 +97,17 @@ def redeem(code: str):
             raise
         return render_template("sign_in_bad.html"), 404
     session.clear()  # a new sign-in starts a new session: nothing (nor a CSRF token) carries over
-    session[KEY] = {name: answer.get(name) for name in ("token", "role", "tenant", "name", "organisation", "locale", "expires_at")}
+    session[KEY] = {name: answer.get(name) for name in ("token", "role", "tenant", "tenant_name", "name", "organisation",
+                                                        "organisation_name", "locale", "expires_at")}
     session[SEEN] = clock.now().isoformat()
-    return redirect(url_for("staff.home"))
+    return redirect(_landing(answer.get("role")))
+
+
+def _landing(role: str | None) -> str:
+    """Where a staff member goes once signed in: a coordinator to the console, anyone else to /staff."""
+    if role == "coordinator" and "console.landing" in current_app.view_functions:
+        return url_for("console.landing")
+    return url_for("staff.home")
 
 
 @blp.post("/sign-out")
@@ -112,7 +120,8 @@ def sign_out():
 @staff_only
 def home():
     minutes = current_app.config["TANDEM_WEB_SETTINGS"].idle_minutes
-    return render_template("staff.html", person=signed_in(), idle_minutes=f"{minutes:g}")
+    return render_template("staff.html", person=signed_in(), idle_minutes=f"{minutes:g}",
+                           console="console.landing" in current_app.view_functions)
 
 
 @blp.get("/nominations")
