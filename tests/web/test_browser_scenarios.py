@@ -151,8 +151,6 @@ def test_a_representative_nominates_two_mentors_with_ranks_and_the_accepted_one_
     assert application["profession"]["code"] == "2631"
 
 
-@pytest.mark.xfail(strict=True, reason="intake's GET /intake/public/mentor-form answers the organisation's id "
-                   "('akavia'), not its name ('Akavia'), and the page shows what it gets")
 def test_the_mentor_form_names_the_organisation_that_nominated_them(tandem, page):
     coordinator = tandem.coordinator()
     programme = tandem.programme(coordinator, member_organisations=[{"id": "akavia", "name": "Akavia"}])

@@ -19,6 +19,7 @@ from services.shared.tenancy import require
 
 from .. import store
 from ..domain import application_refusal, taxonomy
+from ..domain.nominations import organisation_name
 from ..domain.programmes import localized, public_notice
 from ..schemas import (
     ApplicationIn,
@@ -188,7 +189,8 @@ class MentorForm(MethodView):
         return {
             "nomination_id": nomination["id"], "cohort_id": cohort["id"], "cohort": cohort["name"],
             "programme": localized(programme["names"], locale, programme["locale"]),
-            "organisation": nomination["organisation"],
+            "organisation": organisation_name(programme, nomination["organisation"]) or nomination["organisation"],
+            "organisation_id": nomination["organisation"],
             "prefilled": {"role": "mentor", "name": nomination["name"], "email": nomination["email"], "locale": locale},
             "consent_version": CONSENT_VERSION, "consent_text": localized(CONSENT_TEXT, locale, programme["locale"]),
             "application_id": nomination["application_id"],
