@@ -1,6 +1,7 @@
 """A mentor and a mentee in their workspace, in a real browser (Debian's Chromium): each page of
 the pair — its page, the agreement, signing, a signed version, the meeting plan, a meeting, the
-checklist after a meeting, a missed meeting, and someone else's link — passes axe-core without a
+checklist after a meeting, a missed meeting, calling a meeting off, withdrawing a proposed time,
+and someone else's link — passes axe-core without a
 serious or critical finding, fits a 360 px wide phone and speaks each language."""
 
 from __future__ import annotations
@@ -9,12 +10,14 @@ import re
 
 import pytest
 
+from tests.skeleton import expect
+
 from .browser import LOCALES, check_page, field_error, heading, language
 from .test_browser import said
 from .test_pair_pages import confirmed_pairs, token_of
 
 PAGES = ["pair", "agreement", "agreement-sign", "agreement-version", "meetings", "meeting", "meeting-held",
-         "meeting-missed", "not-yours"]
+         "meeting-missed", "meeting-cancel", "meeting-withdraw", "not-yours"]
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +28,13 @@ def workspace(tandem):
     from urllib.request import urlopen
 
     with urlopen(f"{tandem.url}/pairs/{ours['id']}/meetings?token={token}&lang=en", timeout=10) as answer:  # noqa: S310
-        meeting = re.search(r'/meetings/([0-9a-f-]{36})\?token=', answer.read().decode()).group(1)
+        meetings = list(dict.fromkeys(re.findall(r'/meetings/([0-9a-f-]{36})\?token=', answer.read().decode())))
+    meeting, to_call_off, proposed, to_call_off_here = meetings[0], meetings[4], meetings[5], meetings[6]
+    for meeting_id, how in ((to_call_off, "PUT schedule"), (proposed, "POST proposal"), (to_call_off_here, "PUT schedule")):
+        method, path = how.split()
+        window = expect(tandem.send("GET", f"/scheduling/meetings/{meeting_id}", None, token), 200)["window_start"]
+        expect(tandem.send(method, f"/scheduling/meetings/{meeting_id}/{path}",
+                           {"starts_at": f"{window}T17:30:00", "mode": "in_person", "place": "Stadsbiblioteket"}, token), 200)
     pages = {
         "pair": f"/pairs/{ours['id']}?token={token}",
         "agreement": f"/pairs/{ours['id']}/agreement?token={token}",
@@ -35,6 +44,9 @@ def workspace(tandem):
         "meeting": f"/meetings/{meeting}?token={token}",
         "meeting-held": f"/meetings/{meeting}/held?token={token}",
         "meeting-missed": f"/meetings/{meeting}/missed?token={token}",
+        "meeting-cancel": f"/meetings/{to_call_off}/cancel?token={token}",
+        "meeting-withdraw": f"/meetings/{proposed}/proposal/withdraw?token={token}",
+        "meeting-to-call-off": f"/meetings/{to_call_off_here}?token={token}",
         "not-yours": f"/pairs/{theirs['id']}?token={token}",
     }
     return {"pages": pages, "ours": ours, "theirs": theirs}
@@ -88,4 +100,25 @@ def test_with_javascript_adding_a_goal_replaces_only_the_goals_and_keeps_what_wa
     assert page.input_value("#keep_in_touch") == "A call every other week"  # outside the goals: untouched
     assert page.input_value("#goals-0-title") == "Find work as an economist"
     check_page(page, "agreement-goal-added")
+    assert not page.problems, page.problems
+
+
+def test_the_mentee_calls_a_meeting_off_by_keyboard_fixes_a_too_long_reason_and_sees_it_called_off(tandem, page, workspace):
+    page.goto(f"{tandem.url}{workspace['pages']['meeting-to-call-off']}&lang=fi")
+    page.get_by_role("link", name=said("fi", "Call the meeting off")).focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert heading(page) == said("fi", "Call off meeting %(number)s?") % {"number": 7}
+    page.fill("#reason", "Olen sairas. " * 40)
+    with page.expect_navigation():
+        page.get_by_role("button", name=said("fi", "Yes, call the meeting off")).click()
+    assert field_error(page, "reason").endswith(said("fi", "This is too long. Shorten it."))
+    assert page.input_value("#reason").startswith("Olen sairas.")
+    check_page(page, "meeting-cancel-error")
+    page.fill("#reason", "Olen sairas.")
+    with page.expect_navigation():
+        page.get_by_role("button", name=said("fi", "Yes, call the meeting off")).click()
+    assert page.inner_text("#status") == said("fi", "Called off")
+    assert said("fi", "The meeting is called off. We have sent you both an e-mail.") in page.inner_text("main")
+    check_page(page, "meeting-called-off")
     assert not page.problems, page.problems
