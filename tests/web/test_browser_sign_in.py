@@ -2,7 +2,8 @@
 form (in each of the four languages), the "check your e-mail" page, the page behind the e-mailed
 link with its one button, the signed-in page, the cohorts to nominate to, a cohort's nominations
 page with a refused and an accepted nomination, and the page for a used link each pass axe-core without a serious or critical finding
-and fit a 360 px wide phone; the session cookie is HttpOnly and SameSite=Lax."""
+and fit a 360 px wide phone; the session cookie is HttpOnly and SameSite=Lax. A coordinator finds
+sign-in from a public page's footer and lands on the console."""
 
 from __future__ import annotations
 
@@ -66,4 +67,30 @@ def test_a_representative_signs_in_and_nominates_a_mentor_in_the_browser(tandem,
         page.get_by_role("button", name=said("en", "Sign in")).click()
     assert heading(page) == said("en", "This sign-in link does not work")
     check_page(page, "sign-in-used")
+    assert not page.problems, page.problems
+
+
+def test_a_coordinator_finds_sign_in_in_the_footer_and_lands_on_the_console(tandem, page):
+    coordinator = tandem.coordinator()
+    email = invite(tandem, coordinator, role="coordinator")
+    page.goto(f"{tandem.url}/links?lang=nb")
+    with page.expect_navigation():
+        page.locator("footer").get_by_role("link", name=said("nb", "Sign in for staff")).click()
+    assert heading(page) == said("nb", "Sign in to Tandem")
+    known = len(sign_in_links(tandem, email))
+    page.fill("#email", email)
+    with page.expect_navigation():
+        page.get_by_role("button", name=said("nb", "Send me a sign-in link")).click()
+    page.goto(tandem.url + new_link(tandem, email, known))
+    with page.expect_navigation():
+        page.get_by_role("button", name=said("nb", "Sign in")).click()
+    assert page.url.startswith(tandem.url + "/console"), page.url  # the console, not /staff
+
+    page.goto(f"{tandem.url}/staff?lang=nb")
+    assert heading(page) == said("nb", "You are signed in")
+    assert tandem.tenants[coordinator].title() in page.inner_text("main")
+    check_page(page, "staff-coordinator")
+    with page.expect_navigation():
+        page.get_by_role("link", name=said("nb", "Open the console")).click()
+    assert page.url.startswith(tandem.url + "/console"), page.url
     assert not page.problems, page.problems
