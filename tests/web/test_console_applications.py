@@ -31,7 +31,10 @@ def spring_cohort(tandem, person) -> dict:
     mentees have a place and 2 wait."""
     run = uuid.uuid4().hex[:6]
     programme = tandem.programme(person.token, member_organisations=ORGANISATIONS, professions=PROFESSIONS)
-    cohort = tandem.open_cohort(person.token, programme, nomination_deadline="2027-01-15T16:00:00+00:00")
+    training = {"kind": "training", "title": {"sv": "Utbildningsdagar", "en": "Training days"},
+                "starts_at": "2027-02-03T10:00:00", "ends_at": "2027-02-04T12:30:00", "venue": "Sigtuna", "mandatory": True}
+    cohort = tandem.open_cohort(person.token, programme, nomination_deadline="2027-01-15T16:00:00+00:00",
+                                group_events=[training])
     for n, org in enumerate(ORGANISATIONS):
         rep = tandem.representative(person.token, org["id"])
         expect(tandem.send("POST", f"/intake/cohorts/{cohort['id']}/nominations",
