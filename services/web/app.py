@@ -8,7 +8,9 @@ from a personal link send no referrer, so the link's token stays with its owner.
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 
+import requests
 from flask import Flask, Response, g, jsonify, render_template, request
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -40,6 +42,22 @@ SECURITY_HEADERS = {
 }
 
 
+def api_states(apis: Backends, timeout: float) -> dict[str, str]:
+    """Each API's readiness, "ready" or "unavailable": all four asked at once, each for at most
+    ``timeout`` seconds, so an API that hangs cannot hold the probe past its own deadline."""
+    named = {"intake": apis.intake, **apis.others}
+
+    def state(api) -> str:
+        try:
+            answer = api.session.get(f"{api.base}/{api.name}/readyz", timeout=timeout)
+        except requests.RequestException:
+            return "unavailable"
+        return "ready" if answer.status_code == 200 else "unavailable"
+
+    with ThreadPoolExecutor(max_workers=len(named)) as pool:
+        return dict(zip(named, pool.map(state, named.values()), strict=True))
+
+
 def create_app(settings: WebSettings | None = None) -> Flask:
     settings = settings or web_settings()
     app = Flask(__name__)
@@ -59,6 +77,7 @@ def create_app(settings: WebSettings | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     console.register(app)  # before Babel, which reads the catalogue folders once
     Babel(app, locale_selector=i18n.select_locale)
+    i18n.install_gettext(app.jinja_env)  # over Flask-Babel's: the catalogue found once per request
     CSRFProtect(app)
     for module in (home, cohorts, applications, links, mentor_form, surveys, pairs, unsubscribe, staff):
         app.register_blueprint(module.blp)
@@ -109,10 +128,16 @@ def create_app(settings: WebSettings | None = None) -> Flask:
 
     @app.get("/readyz")
     def readyz():
-        failing = app.extensions["tandem.web"].not_ready()
-        if failing:
-            return jsonify(status="unavailable", service="web", failing=failing), 503
-        return {"status": "ready", "service": "web"}
+        """Ready while the front can serve its pages: intake answers, which every public page needs.
+        Another API that does not answer leaves the front in rotation (its pages say "unavailable"
+        meanwhile, the others work): the answer is 200, "degraded", naming it."""
+        apis = api_states(app.extensions["tandem.web"], settings.ready_timeout)
+        down = [name for name, state in apis.items() if state != "ready"]
+        if apis["intake"] != "ready":
+            return jsonify(status="unavailable", service="web", apis=apis, failing=down), 503
+        if down:
+            return jsonify(status="degraded", service="web", apis=apis, degraded=down)
+        return jsonify(status="ready", service="web", apis=apis)
 
     @app.get("/metrics")
     def metrics_view():
