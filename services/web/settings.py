@@ -22,6 +22,7 @@ class WebSettings:
     client_key: str = ""  # vouches to the APIs for the person's address (services.shared.clients)
     secure_cookies: bool = False  # the session cookie only over HTTPS (on under `tandem web`)
     idle_minutes: float = 30  # a staff member's session ends after this long without a request
+    ready_timeout: float = 2.0  # seconds /readyz waits for each API (asked at once), well inside a probe's own
 
     def api_url(self, service: str) -> str:
         return getattr(self, f"{service}_url")
@@ -31,7 +32,8 @@ def web_settings(**overrides) -> WebSettings:
     """``TANDEM_<SERVICE>_URL``, each API's base (default ``http://127.0.0.1:8001`` … ``8004``
     as `make up` serves them), ``TANDEM_WEB_SECRET`` (else one derived from the signing key) and
     ``TANDEM_TRUSTED_PROXIES``, as for the APIs; ``TANDEM_WEB_SECURE_COOKIES`` (the session cookie
-    only over HTTPS) and ``TANDEM_WEB_IDLE_MINUTES`` (a staff session's idle expiry, default 30)."""
+    only over HTTPS), ``TANDEM_WEB_IDLE_MINUTES`` (a staff session's idle expiry, default 30) and
+    ``TANDEM_WEB_READY_TIMEOUT`` (how long /readyz waits for an API, default 2 seconds)."""
     urls = {f"{name}_url": (overrides.get(f"{name}_url") or os.environ.get(f"TANDEM_{name.upper()}_URL")
                             or f"http://127.0.0.1:{DEFAULT_PORTS[name]}").rstrip("/")
             for name in SERVICES}
@@ -43,5 +45,6 @@ def web_settings(**overrides) -> WebSettings:
     key = overrides.get("client_key") or os.environ.get("TANDEM_CLIENT_KEY") or client_key(signing_key())
     secure = str(overrides.get("secure_cookies", os.environ.get("TANDEM_WEB_SECURE_COOKIES", ""))).lower() in ("1", "true", "yes", "on")
     idle = float(overrides.get("idle_minutes") or os.environ.get("TANDEM_WEB_IDLE_MINUTES") or 30)
+    ready = float(overrides.get("ready_timeout") or os.environ.get("TANDEM_WEB_READY_TIMEOUT") or 2)
     return WebSettings(**urls, secret=secret, timeout=timeout, trusted_proxies=trusted, client_key=key,
-                       secure_cookies=secure, idle_minutes=idle)
+                       secure_cookies=secure, idle_minutes=idle, ready_timeout=ready)
