@@ -5,9 +5,10 @@ The embedded platform (the four APIs under their prefixes and the web front at `
 over HTTP on that same server, as in every mode (the clients run in this process, so they do not
 compete with the server for its interpreter). A coordinator sets up a programme and an open
 cohort through intake's API and ``--clients`` mentees apply. Then, page by page, ``--clients``
-client threads (each with its own ``requests`` session) ask for the page ``--requests`` times in
-all, and in the same run make the same API calls the page makes, directly, in the same order,
-under the same number of clients:
+client threads ask for the page ``--requests`` times in all, and each, right after its page (or
+right before it), makes the same API calls the page makes, directly, in the same order: the page
+and its API calls are timed in the same run, under the same number of clients at every moment, so
+a load that comes and goes on the machine weighs on both alike:
 
   cohort      GET  /cohorts/<id>                  GET  /intake/public/cohorts/<id>
   apply       POST /cohorts/<id>/apply/mentee     GET  /intake/public/cohorts/<id>,
@@ -211,8 +212,11 @@ class Setup:
         for i in range(count):
             expect(requests.post(applications, json=mentor_body(f"pair-mentor{i}@example.se", self.consent_version)), 201)
         candidates = f"{url}/matching/cohorts/{cohort['id']}/candidates"
-        eventually(lambda: len(expect(requests.get(candidates, headers=coordinator), 200).json()) == 2 * count,
-                   "candidates in matching")
+        def all_candidates() -> bool:  # matching learns of the cohort and its applicants from intake's events
+            answer = requests.get(candidates, headers=coordinator)
+            return answer.status_code != 404 and len(expect(answer, 200).json()) == 2 * count
+
+        eventually(all_candidates, "candidates in matching")
         run = expect(requests.post(f"{url}/matching/cohorts/{cohort['id']}/runs", json={}, headers=coordinator), 202).json()
         finished = eventually(lambda: (lambda r: r["status"] in ("succeeded", "failed") and r)(
             expect(requests.get(f"{url}/matching/runs/{run['id']}", headers=coordinator), 200).json()), "matching run")
@@ -245,10 +249,12 @@ class Setup:
     def cohort_api(self, session, _client: int) -> None:
         self.public_cohort(session)
 
+    def apply_prepare(self, session, _client: int) -> None:
+        """The form once per client, before the timing: its session's CSRF token."""
+        page = expect(session.get(f"{self.url}/cohorts/{self.cohort['id']}/apply/mentee", params={"lang": "sv"}), 200)
+        session.csrf = CSRF.search(page.text).group(1)
+
     def apply_page(self, session, _client: int) -> None:
-        if not hasattr(session, "csrf"):  # the form once per client: its session's CSRF token
-            page = expect(session.get(f"{self.url}/cohorts/{self.cohort['id']}/apply/mentee", params={"lang": "sv"}), 200)
-            session.csrf = CSRF.search(page.text).group(1)
         expect(session.post(f"{self.url}/cohorts/{self.cohort['id']}/apply/mentee?lang=sv", allow_redirects=False,
                             data={**form(self.email()), "csrf_token": session.csrf}), 302)
 
@@ -282,26 +288,42 @@ class Setup:
         expect(session.get(f"{self.url}/scheduling/pairs/{pair}", headers={"Authorization": f"Bearer {token}"}), 200)
 
 
-def load(call, count: int, clients: int) -> list[float]:
-    """``clients`` threads make ``count`` calls in all; each call's time in ms."""
-    times: list[float] = []
+def load(page, api, count: int, clients: int, prepare=None) -> tuple[list[float], list[float]]:
+    """``clients`` threads ask for the page ``count`` times in all and, each right after its page
+    (or before it, every other time), make the page's API calls directly: both under the same
+    number of clients at every moment and on the same machine at the same time, so a load that
+    comes and goes on the machine weighs on both alike. Each client has its own session for the
+    pages (prepared before the timing) and one for the APIs. Each call's time in ms."""
+    page_ms: list[float] = []
+    api_ms: list[float] = []
     failures: list[BaseException] = []
     left = itertools.count()
     lock = threading.Lock()
+    ready = threading.Barrier(clients)
+
+    def timed(call, session, number: int, into: list[float]) -> None:
+        started = time.perf_counter()
+        call(session, number)
+        took = (time.perf_counter() - started) * 1000
+        with lock:
+            into.append(took)
 
     def client(number: int) -> None:
-        session = requests.Session()
+        pages, apis = requests.Session(), requests.Session()
         try:
-            while next(left) < count:
-                started = time.perf_counter()
-                call(session, number)
-                took = (time.perf_counter() - started) * 1000
-                with lock:
-                    times.append(took)
+            if prepare:
+                prepare(pages, number)
+            ready.wait()
+            while (turn := next(left)) < count:
+                rounds = [(page, pages, page_ms), (api, apis, api_ms)]
+                for call, session, into in (rounds if turn % 2 else reversed(rounds)):
+                    timed(call, session, number, into)
         except BaseException as error:  # noqa: BLE001 - reported below
             failures.append(error)
+            ready.abort()
         finally:
-            session.close()
+            pages.close()
+            apis.close()
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
     for thread in threads:
@@ -309,8 +331,8 @@ def load(call, count: int, clients: int) -> list[float]:
     for thread in threads:
         thread.join()
     if failures:
-        raise failures[0]
-    return times
+        raise next((f for f in failures if not isinstance(f, threading.BrokenBarrierError)), failures[0])
+    return page_ms, api_ms
 
 
 def p95(times: list[float]) -> float:
@@ -347,8 +369,9 @@ def main() -> int:
             results = {}
             for name in ("cohort", "apply", "mine", "agreement", "meetings"):
                 page, api = getattr(setup, f"{name}_page"), getattr(setup, f"{name}_api")
-                load(page, args.clients * 2, args.clients), load(api, args.clients * 2, args.clients)  # warm up
-                page_ms, api_ms = load(page, args.requests, args.clients), load(api, args.requests, args.clients)
+                prepare = getattr(setup, f"{name}_prepare", None)
+                load(page, api, args.clients * 2, args.clients, prepare)  # warm up
+                page_ms, api_ms = load(page, api, args.requests, args.clients, prepare)
                 figures = {"page_p50_ms": round(statistics.median(page_ms), 1), "page_p95_ms": round(p95(page_ms), 1),
                            "api_p50_ms": round(statistics.median(api_ms), 1), "api_p95_ms": round(p95(api_ms), 1)}
                 figures["ratio"] = round(figures["page_p50_ms"] / figures["api_p50_ms"], 2)
