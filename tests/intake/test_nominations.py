@@ -64,7 +64,7 @@ def test_an_accepted_nominations_link_opens_the_prefilled_mentor_form(intake):
 
     form = expect(intake.send("GET", f"/intake/public/mentor-form?token={token}", None, None), 200)
     assert form["prefilled"] == {"role": "mentor", "name": "Karin Berg", "email": "karin.berg@example.se", "locale": "sv"}
-    assert form["organisation"] == "skatteverket" and form["consent_version"]
+    assert (form["organisation"], form["organisation_id"]) == ("Skatteverket", "skatteverket") and form["consent_version"]
 
     body = {k: v for k, v in mentor(1).items() if k not in ("role", "name", "email")}
     application = expect(intake.send("POST", f"/intake/public/mentor-form?token={token}", body, None), 201)
