@@ -26,6 +26,7 @@ def test_the_overview_shows_places_taken_and_the_waiting_list(tandem, web, sprin
     card = body[body.index(f'id="cohort-{spring["cohort"]["id"]}"'):]
     assert '<span class="figure places">20 / 20</span>' in card and '<span class="figure waiting">2</span>' in card
     assert f"/console/cohorts/{spring['cohort']['id']}/applications" in card
+    assert "Mentoring for foreign-born graduates" in card
     events = body[body.index('id="events"'):]
     assert "Training days" in events and "mandatory" in events
     assert "No run is waiting for review." in body and "No delivery has failed." in body
