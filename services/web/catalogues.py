@@ -106,7 +106,7 @@ def update(only: list[str] | None = None) -> None:
             path = root.path(locale)
             path.parent.mkdir(parents=True, exist_ok=True)
             buffer = io.BytesIO()
-            write_po(buffer, found, omit_header=False)
+            write_po(buffer, found, omit_header=False, width=0)  # one line per message, as translators edit them
             path.write_bytes(buffer.getvalue())
             with root.path(locale, "mo").open("wb") as file:
                 write_mo(file, found)
