@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import requests
+import requests.adapters
 from flask import current_app, has_request_context, request
 
 from services.shared.clients import HEADER as CLIENT_HEADER
@@ -118,6 +119,11 @@ class Backends:
         # the APIs are Tandem's own services: no proxy settings from the environment, which
         # requests would otherwise read again on every call
         self.session.trust_env = False
+        # a connection kept alive to each API for every thread that may call it at once (a worker's
+        # gunicorn threads): beyond requests' default of 10, it would open and drop one per call
+        pool = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=32)
+        self.session.mount("http://", pool)
+        self.session.mount("https://", pool)
         self.intake = Intake(self.session, "intake", settings.intake_url, settings.timeout, settings.client_key)
         self.others = {name: Api(self.session, name, settings.api_url(name), settings.timeout, settings.client_key)
                        for name in ("matching", "scheduling", "notify")}
