@@ -189,3 +189,16 @@ def test_a_failure_while_sending_sign_in_links_logs_no_link(intake, caplog, monk
     assert _post_public(intake, "/intake/public/sign-in", {"email": KARIN["email"]})[0] == 202
     assert seen and "sending sign-in links failed" in caplog.text
     assert not any(link.rpartition("/")[2] in caplog.text for link in seen)
+
+
+def test_the_staff_list_comes_a_page_at_a_time_with_the_total(intake):
+    coordinator = intake.tenant("saco")
+    other = intake.tenant("akavia")
+    for n in range(5):
+        expect(intake.send("POST", "/intake/staff", {**KARIN, "email": f"rep{n}@skatteverket.se", "name": f"Rep {n}"},
+                           coordinator), 201)
+    expect(intake.send("POST", "/intake/staff", {**KARIN, "email": "someone@akavia.se"}, other), 201)
+    answer = Client(intake.app).get("/intake/staff?page=2&page_size=2", headers={"Authorization": f"Bearer {coordinator}"})
+    assert answer.status_code == 200
+    assert [m["name"] for m in answer.get_json()] == ["Rep 2", "Rep 3"]
+    assert '"total": 5' in answer.headers["X-Pagination"]

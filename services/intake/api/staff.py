@@ -45,11 +45,18 @@ def _invite(tenant: str, body: dict) -> dict:
 class Staff(MethodView):
     @require("coordinator")
     @blp.response(200, StaffOut(many=True))
+    @blp.paginate(page_size=1000, max_page_size=1000)
     @blp.doc(security=SECURITY)
-    def get(self):
-        """The tenant's staff, active and deactivated, by name."""
+    def get(self, pagination_parameters):
+        """The tenant's staff, active and deactivated, by name, a page at a time (``page``,
+        ``page_size``; the total is in the X-Pagination header)."""
+        staff = store.staff
+        mine = staff.c.tenant == current_tenant()
         with service().engine.connect() as conn:
-            return store.rows(conn, store.staff, current_tenant(), order_by=[store.staff.c.name, store.staff.c.email])
+            pagination_parameters.item_count = conn.execute(sa.select(sa.func.count()).where(mine)).scalar_one()
+            return conn.execute(sa.select(staff).where(mine).order_by(staff.c.name, staff.c.email, staff.c.id)
+                                .limit(pagination_parameters.page_size)
+                                .offset(pagination_parameters.first_item)).mappings().all()
 
     @require("coordinator")
     @blp.arguments(StaffIn)
