@@ -28,12 +28,22 @@ def text(answer) -> str:
 
 @pytest.fixture(scope="module")
 def setup(tandem, web):
+    return cohort_with_events(tandem, web)
+
+
+def cohort_with_events(tandem, web) -> dict:
+    """A cohort with a mandatory training and half-day, three accepted mentees expected at them, and
+    its coordinator signed in to the test client."""
     person = coordinator(tandem, "en")
     programme = tandem.programme(person.token)
     cohort = tandem.open_cohort(person.token, programme, group_events=EVENTS)
     people = [tandem.apply(cohort, f"person{i}-{cohort['id'][:8]}@example.se", name=name) for i, name in enumerate(NAMES)]
-    events = eventually(lambda: [e for e in expect(tandem.send("GET", f"/scheduling/cohorts/{cohort['id']}/events", None,
-                                                               person.token), 200)] or None, 20, "the events in scheduling")
+
+    def scheduled():
+        status, found = tandem.send("GET", f"/scheduling/cohorts/{cohort['id']}/events", None, person.token)
+        return found if status == 200 and len(found) == len(EVENTS) else None  # 404 until scheduling hears of it
+
+    events = eventually(scheduled, 20, "the events in scheduling")
     half_day = next(e for e in events if e["kind"] == "half_day")
 
     def expected():
