@@ -94,22 +94,22 @@ def _profession(typed: str) -> dict:
 def field_errors(api_errors: dict, rows: list[int]) -> dict[str, str]:
     """The API's field errors as {html id: message}, the first message of each field."""
     found: dict[str, str] = {}
-    for path, message in _flatten(api_errors):
+    for path, message in flatten(api_errors):
         target = _field_id(path, rows)
         if target and target not in found:
             found[target] = translated(target, message)
     return found
 
 
-def _flatten(errors, path=()):
+def flatten(errors, path=()):
     if isinstance(errors, dict):
         for key, value in errors.items():
-            yield from _flatten(value, (*path, str(key)))
+            yield from flatten(value, (*path, str(key)))
     elif isinstance(errors, list) and errors and all(isinstance(e, str) for e in errors):
         yield path, errors[0]
     elif isinstance(errors, list):
         for i, value in enumerate(errors):
-            yield from _flatten(value, (*path, str(i)))
+            yield from flatten(value, (*path, str(i)))
     elif isinstance(errors, str):
         yield path, errors
 

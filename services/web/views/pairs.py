@@ -227,7 +227,7 @@ def agreement_errors(api_errors: dict, rows: dict, role: str) -> dict[str, str]:
         for target, message in _row_errors(name, api_errors.get(name), rows[name], rows["values"][name]):
             found.setdefault(target, _agreement_message(target, message))
     goal_rows, sub_rows = rows["goals"], rows["sub_goals"]
-    for path, message in forms._flatten({k: v for k, v in api_errors.items() if k not in ("support_languages", "planned_dates")}):
+    for path, message in forms.flatten({k: v for k, v in api_errors.items() if k not in ("support_languages", "planned_dates")}):
         parts = [p for part in path for p in part.split(".")]
         target = _agreement_field(parts, goal_rows, sub_rows, role)
         if target and target not in found:
@@ -392,7 +392,7 @@ def meeting_message(field_id: str, message: str) -> str:
 
 def meeting_errors(api_errors: dict, rows: list[int] | None = None) -> dict[str, str]:
     found: dict[str, str] = {}
-    for path, message in forms._flatten(api_errors):
+    for path, message in forms.flatten(api_errors):
         if not path:
             continue
         target = path[0]

@@ -325,7 +325,7 @@ RENAMED = {"meeting_plan": "plan", "group_events": "events", "member_organisatio
 def field_errors(api_errors: dict) -> dict[str, str]:
     """The API's field errors as {html id: message in the reader's language}, the first of each."""
     found: dict[str, str] = {}
-    for path, message in front_forms._flatten(api_errors):
+    for path, message in front_forms.flatten(api_errors):
         target = field_id(path)
         if target not in found:
             found[target] = translated(target, message)
