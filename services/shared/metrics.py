@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
+from importlib import metadata
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -65,12 +66,42 @@ MATCH_RUN_DURATION = Histogram(
     "tandem_match_run_duration_seconds", "Time to score and solve a cohort.", ["service"],
     buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120),
 )
+# Set by each worker timer when its work is done (and when the worker starts): an alert compares
+# the time since with the timer's interval. "max": a stopped worker's last value stays visible.
+TIMER_LAST_RUN = Gauge(
+    "tandem_timer_last_run_timestamp_seconds",
+    "When the worker's timer last finished its work (or the worker started), in seconds since the epoch.",
+    ["service", "timer"], multiprocess_mode="max",
+)
+TIMER_INTERVAL = Gauge(
+    "tandem_timer_interval_seconds", "Seconds between two runs of the worker's timer.", ["service", "timer"],
+    multiprocess_mode="max",
+)
 NOTIFICATIONS_SENT = Counter(
     "tandem_notifications_sent_total", "Messages delivered.", ["service", "channel", "tenant"]
 )
 NOTIFICATIONS_FAILED = Counter(
     "tandem_notifications_failed_total", "Deliveries given up as failed.", ["service", "channel", "tenant"]
 )
+
+
+class BuildInfo:
+    """``tandem_build_info{version,revision}`` = 1: the package's version and the revision the image
+    was built from (TANDEM_REVISION, set at image build; "unknown" elsewhere)."""
+
+    name = "tandem_build_info"
+
+    def collect(self) -> Iterable[GaugeMetricFamily]:
+        try:
+            version = metadata.version("tandem")
+        except metadata.PackageNotFoundError:
+            version = "unknown"
+        family = GaugeMetricFamily(
+            self.name, "The running build: Tandem's version and the revision it was built from.",
+            labels=["version", "revision"],
+        )
+        family.add_metric([version, os.environ.get("TANDEM_REVISION") or "unknown"], 1)
+        return [family]
 
 
 class GaugeCollector:
@@ -118,6 +149,7 @@ def registry(extra_collectors: Iterable = ()) -> CollectorRegistry:
         for collector in list(REGISTRY._collector_to_names):  # the process's default metrics
             result.register(collector)
     result.register(MergedCollectors(extra_collectors))
+    result.register(BuildInfo())
     return result
 
 

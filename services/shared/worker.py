@@ -61,7 +61,9 @@ class ServiceWorker:
         if self.handlers.handlers:
             targets.append((f"{name}-consumer", self.consumer.run))
         for timer in self.timers:
-            targets.append((f"{name}-{timer.name}", lambda s, t=timer: self._every(t, s)))
+            metrics.TIMER_INTERVAL.labels(name, timer.name).set(timer.interval)
+            metrics.TIMER_LAST_RUN.labels(name, timer.name).set_to_current_time()
+            targets.append((f"{name}-{timer.name}", lambda s, t=timer: self._every(name, t, s)))
         for thread_name, target in targets:
             thread = threading.Thread(target=target, args=(stop,), name=thread_name, daemon=True)
             thread.start()
@@ -69,12 +71,14 @@ class ServiceWorker:
         return self.threads
 
     @staticmethod
-    def _every(timer: Timer, stop: threading.Event) -> None:
+    def _every(service: str, timer: Timer, stop: threading.Event) -> None:
         while not stop.wait(timer.interval):
             try:
                 timer.tick()
             except Exception:
                 log.exception("timer %s failed; it runs again in %ss", timer.name, timer.interval)
+            else:  # TandemTimerStalled compares the time since with the interval
+                metrics.TIMER_LAST_RUN.labels(service, timer.name).set_to_current_time()
 
     def run_forever(self) -> None:
         """The worker process: run until SIGTERM or SIGINT, then stop cleanly."""
