@@ -44,12 +44,18 @@ def browser():
     """Debian's Chromium for this module (tests/web's is the session's, for the embedded platform:
     one Playwright at a time, so this one closes with the module)."""
     need_chromium()
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import Error, sync_playwright
 
-    with sync_playwright() as playwright:
+    try:
+        playwright = sync_playwright().start()
+    except Error as error:  # tests/web's Playwright still runs: they came first in this session
+        pytest.fail(f"{error}\nOne Playwright at a time: run tests/integration before tests/web (as `make test` does)")
+    try:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+    finally:
+        playwright.stop()
 
 
 def get(url: str) -> tuple[int, str]:
