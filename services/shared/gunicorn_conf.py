@@ -9,6 +9,8 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = 30
 graceful_timeout = 20
 accesslog = None
+# no control socket: every service would open the same $HOME/.gunicorn/gunicorn.ctl (and nothing uses it)
+control_socket_disable = True
 
 
 def on_starting(server):
