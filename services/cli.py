@@ -26,10 +26,47 @@ from pathlib import Path
 
 import click
 
-from services.shared import logs
+# Only what every command needs is imported here: Flask, SQLAlchemy, the broker's clients (and
+# matching's numpy and scipy) are imported by the commands that use them, so `tandem --help`
+# and the image's entry point answer at once.
 from services.shared.config import DEFAULT_PORTS, SERVICES, public_url_serving, settings_for
-from services.shared.db import create_engine, migrate
-from services.shared.tenancy import ROLES, issue_token
+
+
+class _Roles(click.Choice):
+    """The roles a token can carry, read from services.shared.tenancy (which imports Flask) only
+    when `tandem token` parses or describes its --role."""
+
+    def __init__(self) -> None:
+        super().__init__((), case_sensitive=True)
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        from services.shared.tenancy import ROLES
+
+        return ROLES
+
+    @choices.setter
+    def choices(self, _: object) -> None:
+        pass
+
+
+class _Elsewhere(click.Group):
+    """A command group defined in another module, imported when one of its commands is used or
+    its own help is asked for; `tandem --help` shows the one line given here."""
+
+    def __init__(self, name: str, where: str, help: str) -> None:
+        super().__init__(name, help=help)
+        self.where = where
+
+    def _group(self) -> click.Group:
+        module, attribute = self.where.split(":")
+        return getattr(importlib.import_module(module), attribute)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return self._group().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        return self._group().get_command(ctx, name)
 
 
 @click.group()
@@ -41,6 +78,8 @@ def main() -> None:
 @click.argument("service", required=False, type=click.Choice(SERVICES))
 def migrate_cmd(service: str | None) -> None:
     """Bring one service's database (or all four) to the newest schema."""
+    from services.shared.db import migrate
+
     for name in [service] if service else SERVICES:
         migrate(name, settings_for(name).database_url)
         click.echo(f"{name}: migrated")
@@ -57,6 +96,7 @@ def tenant() -> None:
 def tenant_create(slug: str, name: str) -> None:
     """Create a tenant (writes intake's database and its tenant.created.v1 event)."""
     from services.intake.domain.tenants import create_tenant
+    from services.shared.db import create_engine, migrate
 
     settings = settings_for("intake")
     migrate("intake", settings.database_url)
@@ -69,13 +109,15 @@ def tenant_create(slug: str, name: str) -> None:
 
 
 @main.command()
-@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--role", type=_Roles(), required=True)
 @click.option("--tenant", "tenant_slug", default="*", help="the tenant (not for operators)")
 @click.option("--sub", default=None, help="who the token is for")
 @click.option("--org", default=None, help="a representative's member organisation")
 @click.option("--ttl", default=8 * 3600, show_default=True, help="seconds until it expires")
 def token(role: str, tenant_slug: str, sub: str | None, org: str | None, ttl: int) -> None:
     """Print a signed bearer token."""
+    from services.shared.tenancy import issue_token
+
     key = settings_for("intake").signing_key
     click.echo(issue_token(key, tenant=tenant_slug, role=role, sub=sub or role, org=org, ttl=ttl))
 
@@ -88,6 +130,7 @@ def run(host: str, port: int) -> None:
     from werkzeug.serving import run_simple
 
     from services import embedded
+    from services.shared import logs
 
     os.environ.setdefault("AMQP_URL", "memory://")
     logs.configure("tandem")
@@ -116,6 +159,8 @@ def run(host: str, port: int) -> None:
 @click.argument("service", type=click.Choice(SERVICES))
 def worker(service: str) -> None:
     """Run one service's worker: consumer, outbox relay, timers."""
+    from services.shared import logs
+
     logs.configure(service)
     importlib.import_module(f"services.{service}.worker").main()
 
@@ -155,6 +200,8 @@ def web(port: int, processes: int) -> None:
 def up(port_base: int, api_workers: int) -> None:
     """Every service as separate processes (API under gunicorn, worker) on RabbitMQ and PostgreSQL,
     and the web front under gunicorn on the base port."""
+    from services.shared.db import migrate
+
     os.environ.setdefault("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672//")
     os.environ.setdefault("DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/tandem_{service}")
     for name in SERVICES:
@@ -220,9 +267,8 @@ def contracts(out: str) -> None:
         click.echo(f"wrote {path}")
 
 
-from services.ops import dlq  # noqa: E402
-
-main.add_command(dlq)
+main.add_command(_Elsewhere(
+    "dlq", "services.ops:dlq", help="Dead-letter queues: inspect, replay, discard (RabbitMQ, AMQP_URL)."))
 
 if __name__ == "__main__":
     main()

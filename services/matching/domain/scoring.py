@@ -19,9 +19,12 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
+
+if TYPE_CHECKING:  # SciPy is imported where interests are compared, not when the service starts
+    import scipy.sparse as sp
 
 from .model import CRITERIA, DEFAULT_WEIGHTS, Mentee, Mentor
 
@@ -157,6 +160,8 @@ class InterestModel:
     def matrix(self, texts: Sequence[str | None]) -> sp.csr_matrix:
         """The texts' unit vectors as CSR rows, column indices sorted: the same numbers as
         ``vector``, computed in bulk."""
+        import scipy.sparse as sp
+
         doc_ids, term_ids = [], []
         for d, text in enumerate(texts):
             for token in tokens(text):
@@ -513,6 +518,8 @@ class CohortScorer:
 
     def breakdown(self, mentee_rows: np.ndarray, mentor_cols: np.ndarray) -> dict[str, np.ndarray]:
         """Weighted contribution of each criterion for the pairs (mentee_rows[p], mentor_cols[p])."""
+        import scipy.sparse as sp
+
         i = np.asarray(mentee_rows, dtype=np.int64)
         j = np.asarray(mentor_cols, dtype=np.int64)
         w = self.weights

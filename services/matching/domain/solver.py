@@ -60,18 +60,24 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
-from scipy.sparse import csr_array
-from scipy.sparse.csgraph import (
-    connected_components,
-    maximum_bipartite_matching,
-    min_weight_full_bipartite_matching,
-)
+
+if TYPE_CHECKING:  # SciPy is imported where a matching is solved: the API and the CLI start without it
+    from scipy.sparse import csr_array
 
 from .model import CRITERIA, Mentee, Mentor, Pair, Problem, Rules, Solution
 from .scoring import CohortScorer, pair_rule
+
+
+def __getattr__(name: str):
+    # ``solver.csr_array``, the graph type ``_may_stay_unmatched`` takes, still reads from here
+    if name == "csr_array":
+        from scipy.sparse import csr_array
+
+        return csr_array
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 #: Shortlist length per mentee. Longer lists barely save rounds and make each one slower.
 CANDIDATES = 12
@@ -364,6 +370,9 @@ def _match(rows, cols, points, capacity, n, m, big) -> np.ndarray:
     matching need one (``_may_stay_unmatched``): every optimum is a maximum matching. Usually
     that is nobody, and the solver runs without the extra columns, about a third faster.
     """
+    from scipy.sparse import csr_array
+    from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
     present = np.zeros(n, dtype=bool)
     present[rows] = True
     mentee_ids = np.flatnonzero(present)
@@ -412,6 +421,8 @@ def _match(rows, cols, points, capacity, n, m, big) -> np.ndarray:
 def _may_stay_unmatched(graph: csr_array) -> np.ndarray:
     """Rows (sorted) that some maximum matching of ``graph`` leaves unmatched: those an
     alternating path reaches from a row a maximum matching leaves unmatched (Gallai-Edmonds)."""
+    from scipy.sparse.csgraph import maximum_bipartite_matching
+
     a = graph.shape[0]
     column_of = maximum_bipartite_matching(graph, perm_type="column")
     free = np.flatnonzero(column_of < 0)
@@ -595,6 +606,9 @@ def _rematch(rows, cols, points, weights, u, v, mate, first_new: int, capacity, 
     still prove optimal there, and the parts with one are solved again. The result is optimal on
     those pairs, and usually on the whole shortlist: ``_certified`` decides, and a whole
     re-solve follows when it is not."""
+    from scipy.sparse import csr_array
+    from scipy.sparse.csgraph import connected_components
+
     fresh = np.arange(len(rows)) >= first_new
     tight = fresh.copy()
     tight[:first_new] = weights[:first_new] == u[rows[:first_new]] + v[cols[:first_new]]
