@@ -35,6 +35,12 @@ def locale() -> str:
     return str(get_locale() or DEFAULT)
 
 
+def reader() -> Locale:
+    """The reader's language as Babel's ``Locale``: Babel formats a date some three times faster
+    given one than given its name, which it parses again each time."""
+    return get_locale() or Locale.parse(DEFAULT)
+
+
 def translations():
     """This request's catalogue, for the pages' messages. Flask-Babel looks it up again for every
     message (some 20 µs each, and a form has dozens); here once per request and language. A page
@@ -61,25 +67,25 @@ def when(value: str | None, time_zone: str) -> str:
     """An ISO 8601 instant as a date and time in ``time_zone`` (the cohort's), in the reader's words."""
     if not value:
         return ""
-    local = datetime.fromisoformat(value).astimezone(ZoneInfo(time_zone))
-    return f"{format_date(local.date(), 'long', locale=locale())} {format_time(local, 'short', locale=locale())}"
+    local, words = datetime.fromisoformat(value).astimezone(ZoneInfo(time_zone)), reader()
+    return f"{format_date(local.date(), 'long', locale=words)} {format_time(local, 'short', locale=words)}"
 
 
 def day(value: str | None) -> str:
-    return format_date(date.fromisoformat(value), "long", locale=locale()) if value else ""
+    return format_date(date.fromisoformat(value), "long", locale=reader()) if value else ""
 
 
 def span(starts_at: str, ends_at: str, time_zone: str) -> str:
     """An event's time: its day, and from–to in local time."""
     start, end = datetime.fromisoformat(starts_at), datetime.fromisoformat(ends_at)
-    tz = ZoneInfo(time_zone)
-    return "{} {}–{}".format(format_date(start.astimezone(tz).date(), "full", locale=locale()),
-                             format_time(start, "short", tzinfo=tz, locale=locale()),
-                             format_time(end, "short", tzinfo=tz, locale=locale()))
+    tz, words = ZoneInfo(time_zone), reader()
+    return "{} {}–{}".format(format_date(start.astimezone(tz).date(), "full", locale=words),
+                             format_time(start, "short", tzinfo=tz, locale=words),
+                             format_time(end, "short", tzinfo=tz, locale=words))
 
 
 def language_name(code: str) -> str:
-    return Locale.parse(locale()).languages.get(code, code)
+    return reader().languages.get(code, code)
 
 
 def language_choices() -> list[tuple[str, str]]:
