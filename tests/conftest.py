@@ -15,6 +15,8 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
+from tests.chromium import browser, page  # noqa: F401  (Debian's Chromium, one for the whole run)
+
 REQUIRE = os.environ.get("TANDEM_REQUIRE_SERVICES") == "1"
 AMQP_HOST = os.environ.get("TANDEM_TEST_AMQP_HOST", "127.0.0.1")
 PG_URL = os.environ.get("TANDEM_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/{db}")

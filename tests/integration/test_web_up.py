@@ -21,14 +21,11 @@ import pytest
 from services.shared.tenancy import issue_token
 from tests.integration.up import scratch_vhost, smtp_server, tandem_up
 from tests.skeleton import eventually
-from tests.web import conftest as web
 from tests.web.browser import check_page, heading, language
-from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, Tandem, need_chromium
+from tests.web.conftest import Tandem
 from tests.web.test_browser import fill_mentee_form, said, send_form
 
 pytestmark = pytest.mark.services
-
-page = web.page  # the fixture: a new page that records what went wrong on it, in this module's browser
 
 
 @pytest.fixture(scope="module")
@@ -37,25 +34,6 @@ def up(rabbitmq, postgres, tmp_path_factory):
     with scratch_vhost(rabbitmq) as amqp_url, smtp_server() as smtp:
         with tandem_up(amqp_url, postgres, smtp, tmp_path_factory.mktemp("up")) as running:
             yield running
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's Chromium for this module (tests/web's is the session's, for the embedded platform:
-    one Playwright at a time, so this one closes with the module)."""
-    need_chromium()
-    from playwright.sync_api import Error, sync_playwright
-
-    try:
-        playwright = sync_playwright().start()
-    except Error as error:  # tests/web's Playwright still runs: they came first in this session
-        pytest.fail(f"{error}\nOne Playwright at a time: run tests/integration before tests/web (as `make test` does)")
-    try:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-    finally:
-        playwright.stop()
 
 
 def get(url: str) -> tuple[int, str]:

@@ -147,8 +147,12 @@ def tandem_up(amqp_url: str, postgres: str, smtp: tuple[int, Inbox], data: Path,
     prefix = f"tandem_test_up_{uuid.uuid4().hex[:8]}"
     base = free_port_base()
     key = "test-signing-key-" + uuid.uuid4().hex
+    # the addresses are `tandem up`'s own (from its port base), whatever another fixture of this
+    # run (tests/web's embedded platform) has set in the environment
+    inherited = {name: value for name, value in os.environ.items()
+                 if not (name.startswith("TANDEM_") and name.endswith("_URL"))}
     env = dict(
-        os.environ,
+        inherited,
         AMQP_URL=amqp_url,
         DATABASE_URL=postgres.format(db=prefix + "_{service}"),
         TANDEM_DATA_DIR=str(data),
