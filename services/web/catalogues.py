@@ -62,9 +62,13 @@ def messages(root: Root) -> set[str]:
         path = Path(dirpath)
         return path not in skip and not path.name.startswith((".", "_")) and path.name != "translations"
 
-    return {message[2] if isinstance(message[2], str) else message[2][0]
-            for message in extract_from_dir(str(root.folder), METHODS, keywords=KEYWORDS, options_map=OPTIONS,
-                                             directory_filter=wanted)}
+    found = set()
+    for filename, _line, message, *_rest in extract_from_dir(str(root.folder), METHODS, keywords=KEYWORDS,
+                                                              options_map=OPTIONS, directory_filter=wanted):
+        if not isinstance(message, str):  # the catalogues hold no plural forms: say "Pairs: %(num)s" instead
+            raise ValueError(f"{root.name}/{filename}: ngettext({message[0]!r}, ...) — write the message without a plural")
+        found.add(message)
+    return found
 
 
 def catalogue(root: Root, locale: str, compiled: bool = False) -> Catalog | None:
