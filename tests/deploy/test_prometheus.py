@@ -20,12 +20,57 @@ RULE_TESTS = sorted((DEPLOY / "prometheus" / "tests").glob("*.yaml")) + sorted((
 DASHBOARD = DEPLOY / "grafana" / "dashboards" / "tandem.json"
 # Names a query may use that the services do not export.
 FOREIGN = {"up"}
-# the broker's own (rabbitmq_prometheus, per-object metrics on): the names and labels rules may use
-BROKER = {"rabbitmq_queue_messages": {"queue", "vhost"}}
-METRIC = re.compile(r"\b((?:tandem|rabbitmq)_[a-z0-9_]+)\b")
-SELECTOR = re.compile(r"\b((?:tandem|rabbitmq)_[a-z0-9_]+)\s*\{([^}]*)\}")
+POD = {"namespace", "pod"}
+# Other exporters' metrics the rules may use, with the labels they may use: the broker's own
+# (rabbitmq_prometheus: aggregated, plus per-object queue metrics), kube-state-metrics, and
+# CloudNativePG's exporter (its default queries; namespace and pod come from the PodMonitor).
+EXTERNAL = {
+    "rabbitmq_queue_messages": {"queue", "vhost"},
+    "rabbitmq_identity_info": {"rabbitmq_node", "rabbitmq_cluster", "rabbitmq_cluster_permanent_id"},
+    "rabbitmq_alarms_memory_used_watermark": set(),
+    "rabbitmq_alarms_free_disk_space_watermark": set(),
+    "rabbitmq_alarms_file_descriptor_limit": set(),
+    "rabbitmq_process_open_fds": set(),
+    "rabbitmq_process_max_fds": set(),
+    "rabbitmq_channel_messages_unroutable_dropped_total": set(),
+    "rabbitmq_channel_messages_unroutable_returned_total": set(),
+    "kube_pod_container_status_restarts_total": POD | {"container", "uid"},
+    "kube_pod_status_ready": POD | {"condition", "uid"},
+    "kube_pod_status_phase": POD | {"phase", "uid"},
+    "kube_statefulset_replicas": {"namespace", "statefulset"},
+    "kube_statefulset_status_replicas_ready": {"namespace", "statefulset"},
+    "cnpg_collector_up": POD | {"cluster"},
+    "cnpg_collector_last_available_backup_timestamp": POD,
+    "cnpg_pg_replication_lag": POD,
+    "cnpg_pg_replication_in_recovery": POD,
+    "cnpg_backends_total": POD | {"datname", "usename", "application_name", "state"},
+    "cnpg_pg_settings_setting": POD | {"name"},
+    "cnpg_pg_database_size_bytes": POD | {"datname"},
+    "cnpg_pg_stat_archiver_seconds_since_last_archival": POD,
+    "cnpg_pg_stat_archiver_last_archived_time": POD,
+    "cnpg_pg_stat_archiver_last_failed_time": POD,
+}
+NAME = r"(?:tandem|rabbitmq|kube|cnpg)_[a-z0-9_:]+"  # recording rules' names have colons
+METRIC = re.compile(rf"\b({NAME})\b")
+SELECTOR = re.compile(rf"\b({NAME})\s*\{{([^}}]*)\}}")
 MATCHER = re.compile(r"([a-zA-Z_][a-zA-Z0-9_]*)\s*(?:=~|!~|!=|=)")
 GROUPING = re.compile(r"\b(?:by|without)\s*\(([^)]*)\)")
+# what names labels, not metrics: strings, a selector's matchers, by/on/group_left lists
+STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+SELECTOR_BODY = re.compile(r"\{[^}]*\}")
+LABEL_LISTS = re.compile(r"\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)")
+# label_replace(v, "dst", "$1", "src", "regex") makes a label a query may group by
+LABEL_REPLACE = re.compile(r'"([a-zA-Z_][a-zA-Z0-9_]*)",\s*"\$\d+"')
+
+
+def recorded() -> dict[str, set[str]]:
+    """The recording rules' names -> the labels their series keep (their expression's by-clauses)."""
+    result = {}
+    for group in yaml.safe_load(RULES.read_text())["groups"]:
+        for rule in group["rules"]:
+            if "record" in rule:
+                result[rule["record"]] = {x.strip() for g in GROUPING.findall(rule["expr"]) for x in g.split(",") if x.strip()}
+    return result
 
 
 def test_promtool_checks_the_rules(promtool):
@@ -85,12 +130,13 @@ def exported(tmp_path_factory):
             labels[name] = set(value._labelnames)
     for collector in collectors:
         labels[collector.name] = set(collector.labels)
-    labels.update(BROKER)
+    labels.update(EXTERNAL)
+    labels.update(recorded())
     return families, labels
 
 
 def family_of(name: str, families: dict[str, str]) -> str | None:
-    if name in families or name in BROKER:
+    if name in families or name in EXTERNAL or name in recorded():
         return name
     for suffix in ("_bucket", "_sum", "_count"):
         base = name.removesuffix(suffix)
@@ -119,10 +165,10 @@ def check(expressions: dict[str, list[str]], families: dict[str, str], labels: d
     problems = []
     for where, exprs in expressions.items():
         for expr in exprs:
-            names = set(METRIC.findall(expr))
+            names = set(METRIC.findall(LABEL_LISTS.sub("", SELECTOR_BODY.sub("", STRING.sub('""', expr)))))
             if not names and not any(re.search(rf"\b{f}\b", expr) for f in FOREIGN):
                 problems.append(f"{where}: names no metric: {expr}")
-            known_labels = {"le", "job", "instance"}
+            known_labels = {"le", "job", "instance", *LABEL_REPLACE.findall(expr)}
             for name in names:
                 family = family_of(name, families)
                 if family is None:
@@ -154,6 +200,11 @@ def test_the_check_catches_a_wrong_name_or_label(exported):
     assert check({"x": ['tandem_queue_messages{queue_name="a"}']}, families, labels)
     assert check({"x": ["sum by (tenant) (tandem_consumer_up)"]}, families, labels)
     assert not check({"x": ['sum by (service, le) (rate(tandem_http_request_duration_seconds_bucket{route="/x"}[5m]))']}, families, labels)
+    assert check({"x": ['kube_pod_status_ready{state="true"} == 0']}, families, labels)
+    assert check({"x": ["tandem_slo:application_errors:ratio_rate2m > 0.01"]}, families, labels)
+    assert not check({"x": ["tandem_slo:application_errors:ratio_rate5m > 0.01"]}, families, labels)
+    assert not check({"x": ["max by (instance, rabbitmq_node) (rabbitmq_process_open_fds"
+                            " * on (instance) group_left (rabbitmq_node) rabbitmq_identity_info)"]}, families, labels)
 
 
 def test_the_dashboard_covers_what_operators_watch():
