@@ -77,7 +77,7 @@ def create_app(settings: WebSettings | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     console.register(app)  # before Babel, which reads the catalogue folders once
     Babel(app, locale_selector=i18n.select_locale)
-    i18n.install_gettext(app.jinja_env)  # over Flask-Babel's: the catalogue found once per request
+    i18n.install_gettext(app)  # over Flask-Babel's, which finds the catalogue again for every message
     CSRFProtect(app)
     for module in (home, cohorts, applications, links, mentor_form, surveys, pairs, unsubscribe, staff):
         app.register_blueprint(module.blp)

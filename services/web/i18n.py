@@ -16,6 +16,7 @@ from babel import Locale
 from babel.dates import format_date, format_time
 from flask import g, request
 from flask_babel import get_locale, get_translations
+from jinja2 import pass_context
 
 from services.shared.contract.events import LOCALES
 
@@ -52,14 +53,24 @@ def translations():
     return found[1]
 
 
-def install_gettext(jinja_env) -> None:
-    """The templates' ``_``, ``gettext`` and ``ngettext`` over ``translations`` (as Flask-Babel's,
-    new-style: ``_("%(n)s left", n=3)``)."""
-    jinja_env.install_gettext_callables(
-        gettext=lambda s: translations().ugettext(s),
-        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
-        pgettext=lambda c, s: translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+CATALOGUE = "tandem_catalogue"  # the template variable that carries the page's catalogue
+
+
+def install_gettext(app) -> None:
+    """The templates' ``_``, ``gettext`` and ``ngettext`` (new-style, as Flask-Babel's:
+    ``_("%(n)s left", n=3)``) over the catalogue the page is rendered with: found once as the page
+    is rendered, when it has settled its language, and handed to each message with the template's
+    context (a macro imported without it asks ``translations``)."""
+    app.context_processor(lambda: {CATALOGUE: translations()})
+
+    def catalogue(context):
+        return context.get(CATALOGUE) or translations()
+
+    app.jinja_env.install_gettext_callables(
+        gettext=pass_context(lambda context, s: catalogue(context).ugettext(s)),
+        ngettext=pass_context(lambda context, s, p, n: catalogue(context).ungettext(s, p, n)),
+        pgettext=pass_context(lambda context, c, s: catalogue(context).upgettext(c, s)),
+        npgettext=pass_context(lambda context, c, s, p, n: catalogue(context).unpgettext(c, s, p, n)),
         newstyle=True)
 
 
