@@ -130,6 +130,7 @@ def exported(tmp_path_factory):
             labels[name] = set(value._labelnames)
     for collector in collectors:
         labels[collector.name] = set(collector.labels)
+    labels[tandem_metrics.BuildInfo.name] = {"version", "revision"}
     labels.update(EXTERNAL)
     labels.update(recorded())
     return families, labels
@@ -157,7 +158,8 @@ def queries() -> dict[str, list[str]]:
         if exprs:
             found[f"panel {panel['title']!r}"] = exprs
     for variable in dashboard["templating"]["list"]:
-        found[f"variable {variable['name']}"] = [variable["definition"]]
+        if variable["type"] == "query":
+            found[f"variable {variable['name']}"] = [variable["definition"]]
     return found
 
 
@@ -216,10 +218,32 @@ def test_the_dashboard_covers_what_operators_watch():
         "tandem_events_dead_lettered_total", "tandem_inbox_duplicates_total", "tandem_outbox_backlog",
         "tandem_queue_messages", "tandem_match_runs_total", "tandem_match_run_duration_seconds_bucket",
         "tandem_notifications_sent_total", "tandem_notifications_failed_total",
+        # the signals of the alerts an on-call engineer gets
+        "tandem_timer_last_run_timestamp_seconds", "tandem_build_info", "tandem_slo:application_errors:ratio_rate1h",
+        "tandem_slo:application_slow:ratio_rate1h", "rabbitmq_queue_messages", "up{", "kube_pod_container_status_restarts_total",
+        "kube_pod_status_ready", "rabbitmq_alarms_memory_used_watermark", "rabbitmq_alarms_free_disk_space_watermark",
+        "rabbitmq_identity_info", "rabbitmq_process_open_fds", "rabbitmq_channel_messages_unroutable_dropped_total",
+        "cnpg_collector_up", "cnpg_pg_replication_lag", "cnpg_backends_total", "cnpg_pg_database_size_bytes",
+        "cnpg_pg_stat_archiver_seconds_since_last_archival", "cnpg_collector_last_available_backup_timestamp",
     ):
         assert metric in text, f"the dashboard does not show {metric}"
     ids = [p["id"] for p in dashboard["panels"]]
     assert len(ids) == len(set(ids))
+    # one data source chosen by a variable (any Prometheus, not only the compose one), and a tenant filter
+    variables = {v["name"]: v for v in dashboard["templating"]["list"]}
+    assert variables["datasource"]["type"] == "datasource" and variables["datasource"]["query"] == "prometheus"
+    assert "tenant" in variables and "$tenant" in text
+    for variable in variables.values():
+        if variable["type"] == "query":
+            assert variable["datasource"]["uid"] == "${datasource}"
     for panel in dashboard["panels"]:
         if panel["type"] != "row":
-            assert panel["datasource"]["uid"] == "prometheus"
+            assert panel["datasource"]["uid"] == "${datasource}"
+            assert all(t["datasource"]["uid"] == "${datasource}" for t in panel["targets"])
+    # panels do not overlap
+    cells = set()
+    for panel in dashboard["panels"]:
+        g = panel["gridPos"]
+        area = {(x, y) for x in range(g["x"], g["x"] + g["w"]) for y in range(g["y"], g["y"] + g["h"])}
+        assert not cells & area, f"{panel['title']!r} overlaps another panel"
+        cells |= area
