@@ -8,19 +8,26 @@ The edge answers in the same shape whatever goes wrong: bad input 400/422 (``edg
 over the limit 413, a rate limit 429 (counted in Redis when ``RATELIMIT_STORAGE_URI`` is set, so
 every worker and replica shares the count), a database outage 503 with ``Retry-After``. Client
 addresses come from ``X-Forwarded-For`` only through the configured number of trusted proxies.
+
+Each API documents itself at ``/<service>/docs``: Swagger UI, served by Tandem from a pinned copy
+(``static/swagger-ui/``) with no inline script, so the page works offline and under a strict
+Content-Security-Policy.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
+import re
 import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
+import apispec
 import sqlalchemy as sa
-from flask import Flask, Response, current_app, g, jsonify, request
+from flask import Flask, Response, current_app, g, jsonify, render_template_string, request, url_for
 from flask_limiter import Limiter
 from flask_smorest import Api, Blueprint, abort
 from sqlalchemy.engine import Engine
@@ -35,6 +42,33 @@ from .tenancy import TokenError, verify_token
 
 STAFF = ("operator", "coordinator")  # may send the larger bodies (imports, long texts)
 RETRY_AFTER_OUTAGE = 5  # seconds: a database restart or failover takes a few
+
+# Swagger UI as npm's swagger-ui-dist ships it, copied unchanged (static/swagger-ui/README.md)
+SWAGGER_UI = Path(__file__).parent / "static" / "swagger-ui"
+SWAGGER_UI_VERSION = "5.35.0"
+DOCS_HEADERS = {
+    # scripts and styles from Tandem only; the stylesheet's icons are data: images
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
+                               "base-uri 'self'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+}
+DOCS_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ title }}</title>
+<link rel="stylesheet" href="{{ asset('swagger-ui.css') }}">
+<link rel="icon" type="image/png" sizes="32x32" href="{{ asset('favicon-32x32.png') }}">
+<link rel="icon" type="image/png" sizes="16x16" href="{{ asset('favicon-16x16.png') }}">
+</head>
+<body>
+<div id="swagger-ui" data-spec-url="{{ spec_url }}"></div>
+<script src="{{ asset('swagger-ui-bundle.js') }}"></script>
+<script src="{{ url_for('static', filename='tandem-docs.js') }}"></script>
+</body>
+</html>
+"""
 
 
 @dataclass
@@ -76,15 +110,14 @@ def create_service_app(
     """The service's Flask app; ``limiter`` (the service's public rate limits) is bound to it
     so that limits are checked before a body is read."""
     name = settings.service
-    app = Flask(f"tandem.{name}")
+    # its only static files are Swagger UI's, for the /docs page
+    app = Flask(f"tandem.{name}", static_folder=SWAGGER_UI, static_url_path="/docs/assets")
     app.config.update(
         API_TITLE=f"Tandem {name}",
         API_VERSION="1",
         OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json",
-        OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
         API_SPEC_OPTIONS={
             "info": {"description": description},
             "servers": [{"url": f"/{name}"}],
@@ -104,9 +137,11 @@ def create_service_app(
     app.json.default = _json_default  # dates as ISO 8601 everywhere, not HTTP dates
     app.extensions["tandem"] = ServiceContext(settings, engine, outbox_table)
     api = Api(app)
+    api.spec.__class__ = CommonMarkSpec  # the same spec, read out in CommonMark (see below)
     app.extensions["tandem.api"] = api
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
+    _serve_docs(app)
 
     checks = {"database": lambda: _database_ok(engine), "broker": lambda: broker_reachable(settings)}
     checks.update(extra_ready_checks or {})
@@ -182,6 +217,48 @@ def create_service_app(
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.wsgi_app = PrefixMiddleware(app.wsgi_app, f"/{name}")
     return app
+
+
+def _serve_docs(app: Flask) -> None:
+    """``/docs``: Swagger UI over ``openapi.json``, its assets under ``/docs/assets/`` (the
+    app's static folder).
+
+    flask-smorest's own page loads them from a CDN and starts Swagger UI in an inline script;
+    this one takes everything from Tandem, and ``tandem-docs.js`` reads the spec's address from
+    the page."""
+
+    @app.get("/docs")
+    def docs():
+        def asset(name: str) -> str:
+            return url_for("static", filename=f"{SWAGGER_UI_VERSION}/{name}")
+
+        page = render_template_string(DOCS_PAGE, title=app.config["API_TITLE"], asset=asset,
+                                      spec_url=url_for("api-docs.openapi_json"))
+        return Response(page, content_type="text/html; charset=utf-8", headers=DOCS_HEADERS)
+
+
+_RST_LITERAL = re.compile(r"``([^`]+)``")
+
+
+def commonmark(node):
+    """``node`` (a spec, or any part of it) as a new copy in which every description and summary
+    marks code CommonMark's way: the docstrings write it as RST does, in doubled backticks, and
+    Swagger UI shows a summary as plain text, so the doubled backticks showed as they were."""
+    if isinstance(node, dict):
+        return {key: _RST_LITERAL.sub(r"`\1`", value)
+                if key in ("description", "summary") and isinstance(value, str) else commonmark(value)
+                for key, value in node.items()}
+    if isinstance(node, list):
+        return [commonmark(item) for item in node]
+    return node
+
+
+class CommonMarkSpec(apispec.APISpec):
+    """The service's spec as it is served and published (``openapi.json``, ``tandem contracts``):
+    its descriptions in CommonMark, as OpenAPI reads them."""
+
+    def to_dict(self) -> dict:
+        return commonmark(super().to_dict())
 
 
 def _answer(error: HTTPException, message: str, errors: dict | None = None, headers: dict | None = None):
