@@ -32,7 +32,7 @@ def test_the_delivery_log_filters_by_cohort_person_status_and_kind(tandem, web):
     one = client.get(f"/console/messages?lang=en&person={emails[0]}").get_data(as_text=True)
     assert emails[0] in one and emails[1] not in one
     assert "No messages match." in client.get(f"/console/messages?lang=en&cohort={cohort['id']}&status=failed").get_data(as_text=True)
-    assert "No messages match." in client.get(f"/console/messages?lang=en&message=match_confirmed").get_data(as_text=True)
+    assert "No messages match." in client.get("/console/messages?lang=en&message=match_confirmed").get_data(as_text=True)
     unknown = client.get("/console/messages?lang=en&person=no-such-person")
     assert unknown.status_code == 422 and "No messages have gone to this person." in unknown.get_data(as_text=True)
 
