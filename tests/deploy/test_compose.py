@@ -6,6 +6,7 @@ reads them) and checked against the repository.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -165,7 +166,10 @@ def test_grafana_gets_the_datasource_and_the_dashboard():
     (source,) = datasource["datasources"]
     assert source["url"] == "http://prometheus:9090"
     dashboard = (DEPLOY / "grafana/dashboards/tandem.json").read_text()
-    assert f'"uid": "{source["uid"]}"' in dashboard
+    # the panels read the dashboard's data-source variable, which starts at the provisioned source
+    assert '"uid": "${datasource}"' in dashboard
+    variable = next(v for v in json.loads(dashboard)["templating"]["list"] if v["name"] == "datasource")
+    assert variable["current"]["value"] == source["uid"]
     assert mounts["./grafana/provisioning"] == "/etc/grafana/provisioning"
 
 
