@@ -116,3 +116,16 @@ def test_another_tenants_coordinator_gets_404_on_every_matching_address(tandem, 
         assert client.get(path).status_code == 404, path
     for path in (f"{base}/runs", f"{base}/runs/{run['id']}/approve", f"{base}/overrides"):
         assert client.post(path, data={"mode": "optimal"}).status_code == 404, path
+
+
+def test_a_failed_run_says_why_in_the_readers_language(tandem, web):
+    person = coordinator(tandem, locale="sv")
+    cohort = closed_cohort(tandem, person, mentees=1, mentors=0)
+    client = web.test_client()
+    sign_in(tandem, client, person)
+    started = client.post(f"/console/cohorts/{cohort['id']}/matching/runs", data={"mode": "optimal"})
+    assert started.status_code == 302
+    eventually(lambda: "Inga mentorer har ansökt" in text(client.get(f"/console/cohorts/{cohort['id']}/matching?lang=sv")),
+               what="the failed run's reason in Swedish")
+    page = text(client.get(f"/console/cohorts/{cohort['id']}/matching?lang=fi"))
+    assert "Ryhmään ei ole vielä hakenut yhtään mentoria" in page and "no mentors" not in page

@@ -50,6 +50,18 @@ REASONS = {
     "all_at_capacity": lazy_gettext("Every mentor who could take this mentee has no free place."),
     "seat_left": lazy_gettext("A mentor who could take this mentee still has a free place."),
 }
+# why a run failed, by matching's failure_code; a pin's own detail (names) stays as matching wrote it
+FAILURES = {
+    "no_mentees": lazy_gettext("No mentees have applied to this cohort yet."),
+    "no_mentors": lazy_gettext("No mentors have applied to this cohort yet, or none is accepted."),
+    "all_mentees_paired": lazy_gettext("Every accepted mentee already has a confirmed mentor."),
+    "all_mentors_full": lazy_gettext("Every accepted mentor already has as many confirmed mentees as they can take."),
+    "invalid_weights": lazy_gettext("The programme's matching weights are not valid. Correct them in the programme."),
+    "pin_conflict": lazy_gettext("Two of your pins cannot both be kept."),
+    "pin_breaks_rule": lazy_gettext("A pin breaks a rule that matching never breaks."),
+    "interrupted": lazy_gettext("The run was stopped several times before it could finish. Start it again."),
+    "duplicate": lazy_gettext("Another run of this cohort was already waiting."),
+}
 RULES = {
     "no_shared_language": lazy_gettext("Not possible: they share no language of mentoring."),
     "forbidden": lazy_gettext("Not possible: you have forbidden this pair."),
@@ -85,6 +97,14 @@ def reason_text(row: dict) -> str:
     return str(REASONS.get(row["reason_code"], row["reason"]))
 
 
+def failure_text(run: dict) -> tuple[str, str | None]:
+    """Why ``run`` failed in the reader's words, and matching's own detail where it names people."""
+    code = run.get("failure_code")
+    if code in FAILURES:
+        return str(FAILURES[code]), (run.get("failure_reason") if code.startswith("pin_") else None)
+    return _("The run failed unexpectedly. The operators have the details."), None
+
+
 def _runs(cohort_id: str) -> list[dict]:
     return call("matching", "GET", f"/cohorts/{cohort_id}/runs")
 
@@ -109,7 +129,7 @@ def _review(cohort: dict, problem: str | None = None, status: int = 200):
         "console/matching/review.html", cohort=cohort, runs=runs, active=active, shown=shown, failed=failed,
         latest=latest, proposals=proposals, unmatched=unmatched, found=found, modes=MODES, status_names=STATUS,
         weights=(shown or {}).get("parameters", {}).get("weights", {}), breakdown_rows=breakdown_rows,
-        reason_text=reason_text, number=number, problem=problem,
+        reason_text=reason_text, failure_text=failure_text, number=number, problem=problem,
         approved=request.args.get("approved"), started=request.args.get("started") == "1")
     return answer, status
 
@@ -150,7 +170,7 @@ def progress(cohort_id: str, run_id: str):
     run = call("matching", "GET", f"/runs/{run_id}/proposals", params={"page_size": 1})["run"]
     if run["cohort_id"] != cohort_id:
         abort(404)
-    answer = make_response(render_template("console/matching/_progress.html", run=run, cohort_id=cohort_id))
+    answer = make_response(render_template("console/matching/_progress.html", run=run, cohort_id=cohort_id, failure_text=failure_text))
     if run["status"] not in ACTIVE and request.headers.get("HX-Request"):
         answer.headers["HX-Refresh"] = "true"
     return answer
