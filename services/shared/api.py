@@ -6,8 +6,10 @@ alone under gunicorn or beside the others in the embedded process; ``/healthz``,
 
 The edge answers in the same shape whatever goes wrong: bad input 400/422 (``edge.py``), a body
 over the limit 413, a rate limit 429 (counted in Redis when ``RATELIMIT_STORAGE_URI`` is set, so
-every worker and replica shares the count), a database outage 503 with ``Retry-After``. Client
-addresses come from ``X-Forwarded-For`` only through the configured number of trusted proxies.
+every worker and replica shares the count), a database outage 503 with ``Retry-After``. A
+rule's refusal (``errors.Refused``) is answered by its kind: 404, 409, 422, 403 or 410; anything
+unexpected is a 500 that tells nothing of it. Client addresses come from ``X-Forwarded-For``
+only through the configured number of trusted proxies.
 
 Each API documents itself at ``/<service>/docs``: Swagger UI, served by Tandem from a pinned copy
 (``static/swagger-ui/``) with no inline script, so the page works offline and under a strict
@@ -31,15 +33,19 @@ from flask import Flask, Response, current_app, g, jsonify, render_template_stri
 from flask_limiter import Limiter
 from flask_smorest import Api, Blueprint, abort
 from sqlalchemy.engine import Engine
+from werkzeug import exceptions as http
 from werkzeug.exceptions import HTTPException, ServiceUnavailable, UnprocessableEntity
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import edge, logs, metrics
+from . import edge, errors, logs, metrics
 from .bus import broker_reachable
 from .config import Settings
 from .outbox import backlog
 from .tenancy import TokenError, verify_token
 
+# how each kind of refusal is answered (errors.py)
+REFUSED = {errors.NOT_FOUND: http.NotFound, errors.CONFLICT: http.Conflict, errors.INVALID: http.UnprocessableEntity,
+           errors.FORBIDDEN: http.Forbidden, errors.GONE: http.Gone}
 STAFF = ("operator", "coordinator")  # may send the larger bodies (imports, long texts)
 RETRY_AFTER_OUTAGE = 5  # seconds: a database restart or failover takes a few
 
@@ -187,6 +193,9 @@ def create_service_app(
         except edge.Refusal as refusal:
             abort(refusal.status, message=refusal.message, errors=refusal.errors)
 
+    app.register_error_handler(errors.Refused, _refused)
+    app.register_error_handler(http.InternalServerError, _unexpected)
+
     @app.errorhandler(sa.exc.OperationalError)
     @app.errorhandler(sa.exc.InterfaceError)
     @app.errorhandler(sa.exc.TimeoutError)
@@ -261,11 +270,30 @@ class CommonMarkSpec(apispec.APISpec):
         return commonmark(super().to_dict())
 
 
-def _answer(error: HTTPException, message: str, errors: dict | None = None, headers: dict | None = None):
-    """An error the platform's way (the same handler as every ``abort``)."""
-    error.data = {"message": message, "headers": headers or {}}
-    if errors:
-        error.data["errors"] = errors
+def _refused(refusal: errors.Refused):
+    """A refusal answered the platform's way, as ``abort(status, message=..., errors=...)`` would:
+    an ``invalid`` refusal's fields are the body's, under ``"json"``."""
+    field_errors = refusal.field_errors
+    if field_errors is not None and refusal.kind == errors.INVALID:
+        field_errors = {"json": field_errors}
+    return _answer(REFUSED[refusal.kind](), refusal.message, field_errors)
+
+
+def _unexpected(_error: http.InternalServerError):
+    """Anything a view did not expect: Flask has logged it with its traceback; the caller learns
+    only that it failed (code and status, no message, nothing of the exception)."""
+    return _answer(http.InternalServerError())
+
+
+def _answer(error: HTTPException, message: str | None = None, field_errors: dict | None = None,
+            headers: dict | None = None):
+    """An error the platform's way (the same handler as every ``abort``): code, status, then the
+    message and the errors when there are any."""
+    error.data = {"headers": headers or {}}
+    if message is not None:
+        error.data["message"] = message
+    if field_errors is not None:
+        error.data["errors"] = field_errors
     return current_app.extensions["tandem.api"].handle_http_exception(error)
 
 

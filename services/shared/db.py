@@ -9,6 +9,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
+from .errors import NotFound
+
 
 class UtcDateTime(sa.types.TypeDecorator):
     """A timestamp that goes in and comes out as an aware UTC datetime, on SQLite too."""
@@ -152,6 +154,16 @@ def one(conn, table: sa.Table, tenant: str, id_: str, for_update: bool = False):
     if for_update:
         query = query.with_for_update()
     return conn.execute(query).mappings().first()
+
+
+def found(conn, table: sa.Table, tenant: str, id_: str, what: str | None = None, for_update: bool = False):
+    """The row ``id_`` of ``table`` if it belongs to ``tenant``; else refused as not found ("No
+    such cohort."), the same for another tenant's object as for none at all. ``what`` names the
+    thing, by default the table's name without its plural s."""
+    row = one(conn, table, tenant, id_, for_update=for_update)
+    if row is None:
+        raise NotFound(f"No such {what or table.name.removesuffix('s')}.")
+    return row
 
 
 def rows(conn, table: sa.Table, tenant: str, *where, order_by=None):
