@@ -38,6 +38,15 @@ def test_the_pair_list_comes_a_page_at_a_time_with_meetings_agreement_and_last_a
     assert {first_page["items"][0]["pair_id"], second_page["items"][0]["pair_id"]} == {working.id, idle.id}
     assert expect(scheduling.send("GET", f"/scheduling/cohorts/{cohort}/pair-list?status=ended", None, coordinator), 200)["total"] == 0
     expect(scheduling.send("GET", f"/scheduling/cohorts/{cohort}/pair-list?page=0", None, coordinator), 422)
+    assert one["last_meeting_at"].startswith("2019-01-29") and other["last_meeting_at"] is None
+
+    # no meeting held since the morning of 29 January: the idle pair; the working pair met that evening
+    quiet = expect(scheduling.send("GET", f"/scheduling/cohorts/{cohort}/pair-list?quiet_since=2019-01-29T09:00:00%2B00:00",
+                                   None, coordinator), 200)
+    assert (quiet["total"], [p["pair_id"] for p in quiet["items"]]) == (1, [idle.id])
+    both = expect(scheduling.send("GET", f"/scheduling/cohorts/{cohort}/pair-list?quiet_since=2019-01-30T09:00:00%2B00:00",
+                                  None, coordinator), 200)
+    assert both["total"] == 2
 
     seen = expect(scheduling.send("GET", f"/scheduling/pairs/{working.id}", None, coordinator), 200)
     assert seen["meetings"][0]["status"] == "held" and all(m["notes"] is None for m in seen["meetings"])

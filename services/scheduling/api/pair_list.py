@@ -22,6 +22,8 @@ class PairListQuery(Schema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1), metadata={"description": "from 1"})
     page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
     status = fields.String(load_default=None, validate=validate.OneOf(["active", "ended"]))
+    quiet_since = fields.AwareDateTime(load_default=None, metadata={
+        "description": "only active pairs confirmed before this instant that have held no meeting since it"})
 
 
 class PairListItemOut(Schema):
@@ -44,6 +46,7 @@ class PairListItemOut(Schema):
         "description": "the latest of: confirmed, ended, an agreement version changed or signed, a meeting proposed, "
                        "scheduled, held or missed"})
     next_meeting_at = fields.AwareDateTime(allow_none=True)
+    last_meeting_at = fields.AwareDateTime(allow_none=True, metadata={"description": "when the latest meeting held was"})
 
 
 class PairListOut(Schema):
@@ -62,8 +65,9 @@ class PairList(MethodView):
     def get(self, query, cohort_id):
         """One page of the cohort's pairs, active and ended (or one of the two), in the order they
         were confirmed: each with its phase, meetings held against those due, the state of its
-        agreement and its last activity. Never the pair's own notes."""
+        agreement, its last activity and its last meeting held. With ``quiet_since``, only the active
+        pairs that have held no meeting since then (and were confirmed before it). Never the pair's own notes."""
         with service().engine.connect() as conn:
             cohort = found(conn, store.cohorts, cohort_id, "cohort")
             return page_of_pairs(conn, current_tenant(), cohort, clock.now(), query["page"], query["page_size"],
-                                 query["status"])
+                                 query["status"], query["quiet_since"])

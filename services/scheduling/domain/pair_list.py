@@ -33,11 +33,15 @@ def agreement_status(versions: list[dict]) -> str:
 
 
 def page_of_pairs(conn: Connection, tenant: str, cohort, now: datetime, page: int, page_size: int,
-                  status: str | None = None) -> dict:
+                  status: str | None = None, quiet_since: datetime | None = None) -> dict:
     p, m, a = store.pairs, store.meetings, store.agreements
     where = [p.c.tenant == tenant, p.c.cohort_id == cohort["id"]]
     if status:
         where.append(p.c.status == status)
+    if quiet_since is not None:  # active, and no meeting held since then
+        held_since = sa.select(m.c.id).where(m.c.tenant == tenant, m.c.pair_id == p.c.id, m.c.status == "held",
+                                             sa.func.coalesce(m.c.starts_at, m.c.updated_at) >= quiet_since)
+        where += [p.c.status == "active", p.c.confirmed_at < quiet_since, ~sa.exists(held_since)]
     total = conn.execute(sa.select(sa.func.count()).select_from(p).where(*where)).scalar_one()
     pairs = conn.execute(sa.select(p).where(*where).order_by(p.c.confirmed_at, p.c.id)
                          .limit(page_size).offset((page - 1) * page_size)).mappings().all()
@@ -62,6 +66,7 @@ def page_of_pairs(conn: Connection, tenant: str, cohort, now: datetime, page: in
         counts = meeting_counts(own, today, pair["status"] == "ended")
         moments = [pair["confirmed_at"], pair["ended_at"], *(v["updated_at"] for v in history),
                    *(mt["updated_at"] for mt in own if mt["status"] in ACTIVE_MEETING)]
+        held = [mt["starts_at"] or mt["updated_at"] for mt in own if mt["status"] == "held"]
         upcoming = next((mt for mt in own if mt["status"] == "scheduled" and mt["starts_at"] and mt["starts_at"] > now), None)
         items.append({
             "pair_id": pair["id"], "status": pair["status"], "phase": pair["phase"],
@@ -73,6 +78,7 @@ def page_of_pairs(conn: Connection, tenant: str, cohort, now: datetime, page: in
             "agreement_in_force": next((v["version"] for v in reversed(history) if v["status"] == "signed"), None),
             "last_activity_at": max((t for t in moments if t is not None), default=None),
             "next_meeting_at": upcoming["starts_at"] if upcoming else None,
+            "last_meeting_at": max(held, default=None),
         })
     return {"total": total, "page": page, "page_size": page_size, "items": items}
 

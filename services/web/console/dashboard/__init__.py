@@ -49,18 +49,15 @@ def runs_to_review(cohort: dict) -> dict | None:
     return {"cohort": cohort, "run": newest, "waiting": waiting} if waiting else None
 
 
-def quiet_pairs(cohort: dict, now: datetime) -> list[dict]:
-    """The cohort's active pairs whose last meeting (or their start, with none held) is over a month ago."""
-    found = []
-    for pair in _or_none("scheduling", f"/cohorts/{cohort['id']}/pairs") or []:
-        if pair.get("status") == "ended":
-            continue
-        last = pair.get("last_meeting_at") or pair.get("last_activity")
-        if not last and not (pair.get("meetings") or {}).get("held"):
-            last = pair.get("confirmed_at")
-        if last and now - datetime.fromisoformat(last) > QUIET:
-            found.append({**pair, "cohort": cohort, "since": last})
-    return found
+def quiet_pairs(cohort: dict, now: datetime) -> tuple[int, list[dict]]:
+    """How many of the cohort's active pairs have held no meeting for over a month (and were
+    confirmed over a month ago), and the first few, as scheduling counts them."""
+    found = _or_none("scheduling", f"/cohorts/{cohort['id']}/pair-list", quiet_since=(now - QUIET).isoformat(),
+                     page_size=SHOWN)
+    if not found:
+        return 0, []
+    return found["total"], [{**pair, "cohort": cohort, "since": pair["last_meeting_at"] or pair["confirmed_at"]}
+                            for pair in found["items"]]
 
 
 @blp.get("/console/overview")
@@ -71,13 +68,13 @@ def home():
     open_cohorts = [c for c in cohorts if c["status"] == "open"]
     active = [c for c in cohorts if c["status"] in ACTIVE]
     reviews = [r for r in (runs_to_review(c) for c in active) if r]
-    quiet = [p for c in active if c["status"] != "open" for p in quiet_pairs(c, now)]
-    quiet.sort(key=lambda p: p["since"])
+    counted = [quiet_pairs(c, now) for c in active if c["status"] != "open"]
+    quiet = sorted((p for _total, pairs in counted for p in pairs), key=lambda p: p["since"])
     failed = call("notify", "GET", "/deliveries", params={"status": "failed", "order": "newest", "limit": SHOWN + 1})
     events = sorted(({**e, "cohort": c} for c in cohorts if c["status"] != "finished"
                      for e in c.get("group_events") or [] if datetime.fromisoformat(e["starts_at"]) > now),
                     key=lambda e: e["starts_at"])
     return render_template("console/dashboard/home.html", open_cohorts=open_cohorts, reviews=reviews,
-                           quiet=quiet[:SHOWN], quiet_total=len(quiet), failed=failed[:SHOWN],
+                           quiet=quiet[:SHOWN], quiet_total=sum(total for total, _pairs in counted), failed=failed[:SHOWN],
                            more_failed=len(failed) > SHOWN, events=events[:SHOWN], area_url=area_url,
                            cohorts=cohorts)
