@@ -10,6 +10,7 @@ from flask_smorest import Blueprint, abort
 
 from services.shared import clock
 from services.shared.api import service
+from services.shared.db import found
 from services.shared.tenancy import current_principal, current_tenant, require
 
 from .. import store
@@ -23,7 +24,7 @@ from ..schemas import (
     OverviewOut,
     PairSummaryOut,
 )
-from .common import SECURITY, event_out, found
+from .common import SECURITY, event_out
 
 blp = Blueprint("cohorts", __name__, url_prefix="/cohorts", description="Cohorts: overview, events, attendance, calendar.")
 
@@ -41,7 +42,7 @@ class Overview(MethodView):
         """Every pair with its phase, agreement and meetings held against those due; the cohort
         events with their attendance."""
         with service().engine.connect() as conn:
-            cohort = found(conn, store.cohorts, cohort_id, "cohort")
+            cohort = found(conn, store.cohorts, current_tenant(), cohort_id, "cohort")
             result = reports.overview(conn, current_tenant(), cohort, clock.now())
         result["events"] = [event_out(e) for e in result["events"]]
         return result
@@ -55,7 +56,7 @@ class CohortPairs(MethodView):
     def get(self, cohort_id):
         """The cohort's pairs, active and ended, each with its phase and meetings."""
         with service().engine.connect() as conn:
-            cohort = found(conn, store.cohorts, cohort_id, "cohort")
+            cohort = found(conn, store.cohorts, current_tenant(), cohort_id, "cohort")
             return reports.pair_summaries(conn, current_tenant(), cohort, clock.now())
 
 
@@ -67,12 +68,12 @@ class CohortEvents(MethodView):
     def get(self, cohort_id):
         """Training days, kick-off, half-day meetings and closing, as taken over from intake, with attendance."""
         with service().engine.connect() as conn:
-            cohort = found(conn, store.cohorts, cohort_id, "cohort")
+            cohort = found(conn, store.cohorts, current_tenant(), cohort_id, "cohort")
             return [event_out(e) for e in reports.events_with_attendance(conn, current_tenant(), cohort, clock.now())]
 
 
 def _event_of(conn, cohort_id: str, event_id: str):
-    event = found(conn, store.cohort_events, event_id, "cohort event")
+    event = found(conn, store.cohort_events, current_tenant(), event_id, "cohort event")
     if event["cohort_id"] != cohort_id:
         abort(404, message="No such cohort event.")
     return event
@@ -100,7 +101,7 @@ class Attendance(MethodView):
     def get(self, cohort_id, event_id):
         """Who is expected at the event, and who came."""
         with service().engine.connect() as conn:
-            found(conn, store.cohorts, cohort_id, "cohort")
+            found(conn, store.cohorts, current_tenant(), cohort_id, "cohort")
             return _attendance(conn, cohort_id, _event_of(conn, cohort_id, event_id))
 
     @require("coordinator")
@@ -112,7 +113,7 @@ class Attendance(MethodView):
         t = store.attendance
         now = clock.now()
         with service().engine.begin() as conn:
-            found(conn, store.cohorts, cohort_id, "cohort")
+            found(conn, store.cohorts, current_tenant(), cohort_id, "cohort")
             event = _event_of(conn, cohort_id, event_id)
             p = store.participants
             known = set(conn.execute(sa.select(p.c.application_id).where(
@@ -142,7 +143,7 @@ class MissedMandatory(MethodView):
     def get(self, cohort_id):
         """Who missed mandatory events (and who was excused); past mandatory events not yet recorded for everyone."""
         with service().engine.connect() as conn:
-            cohort = found(conn, store.cohorts, cohort_id, "cohort")
+            cohort = found(conn, store.cohorts, current_tenant(), cohort_id, "cohort")
             return reports.missed_mandatory(conn, current_tenant(), cohort, clock.now())
 
 
@@ -154,7 +155,7 @@ class CohortCalendar(MethodView):
     def get(self, cohort_id):
         """Whether the cohort's calendar feed is live (its URL was shown once, when issued)."""
         with service().engine.connect() as conn:
-            found(conn, store.cohorts, cohort_id, "cohort")
+            found(conn, store.cohorts, current_tenant(), cohort_id, "cohort")
             feed = calendars.active(conn, current_tenant(), "cohort", cohort_id)
         return {"url": None, "active": feed is not None, "created_at": feed["created_at"] if feed else None}
 
@@ -165,7 +166,7 @@ class CohortCalendar(MethodView):
         """Issue a secret URL for the cohort's calendar (its events); any earlier URL stops working."""
         now = clock.now()
         with service().engine.begin() as conn:
-            found(conn, store.cohorts, cohort_id, "cohort")
+            found(conn, store.cohorts, current_tenant(), cohort_id, "cohort")
             secret = calendars.issue(conn, current_tenant(), "cohort", cohort_id, current_principal().sub, now)
         return {"url": feed_url(secret), "active": True, "created_at": now}
 
@@ -175,5 +176,5 @@ class CohortCalendar(MethodView):
     def delete(self, cohort_id):
         """Revoke the cohort's calendar URL."""
         with service().engine.begin() as conn:
-            found(conn, store.cohorts, cohort_id, "cohort")
+            found(conn, store.cohorts, current_tenant(), cohort_id, "cohort")
             calendars.revoke(conn, current_tenant(), "cohort", cohort_id, clock.now())

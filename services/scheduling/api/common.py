@@ -1,6 +1,5 @@
-"""What scheduling's blueprints share: finding the tenant's object or answering 404, who the
-caller is to a pair (its mentee, its mentor, or a coordinator), refusals in the platform's one
-error shape, and the views of pairs, meetings and cohort events."""
+"""What scheduling's blueprints share: who the caller is to a pair (its mentee, its mentor, or a
+coordinator) and the views of pairs, meetings and cohort events."""
 
 from __future__ import annotations
 
@@ -8,6 +7,7 @@ from datetime import datetime
 
 from flask_smorest import abort
 
+from services.shared import db
 from services.shared.tenancy import current_principal, current_tenant
 
 from .. import store
@@ -19,18 +19,8 @@ PARTICIPANT_LINK = "A participant's token may come as ``?token=`` from their per
 
 
 def found(conn, table, id_: str, what: str, for_update: bool = False):
-    """The tenant's object, or 404 — never another tenant's."""
-    row = store.one(conn, table, current_tenant(), id_, for_update=for_update)
-    if row is None:
-        abort(404, message=f"No such {what}.")
-    return row
-
-
-def refuse(exc) -> None:
-    """Answer a domain refusal: 422 names fields of the request, 409 a conflict with the state."""
-    status = getattr(exc, "status", 409)
-    errors = getattr(exc, "errors", {}) or {}
-    abort(status, message=str(exc), errors={"json": errors} if status == 422 else errors)
+    """The caller's tenant's object (``services.shared.db.found``), else refused as not found."""
+    return db.found(conn, table, current_tenant(), id_, what, for_update)
 
 
 def own_application_id() -> str:
@@ -43,7 +33,7 @@ def own_application_id() -> str:
 def pair_access(conn, pair_id: str, for_update: bool = False) -> tuple[messages.PairContext, str]:
     """The pair and the caller's part in it; a participant of another pair gets 404, as if it
     were not there."""
-    pair = found(conn, store.pairs, pair_id, "pair", for_update=for_update)
+    pair = db.found(conn, store.pairs, current_tenant(), pair_id, "pair", for_update=for_update)
     if current_principal().role == "coordinator":
         return messages.context(conn, pair), "coordinator"
     ctx = messages.context(conn, pair)
@@ -55,9 +45,9 @@ def pair_access(conn, pair_id: str, for_update: bool = False) -> tuple[messages.
 
 def meeting_access(conn, meeting_id: str, lock: bool = True) -> tuple[messages.PairContext, dict, str]:
     # the pair is locked before its meeting, in the order an early end takes them
-    pair_id = found(conn, store.meetings, meeting_id, "meeting")["pair_id"]
+    pair_id = db.found(conn, store.meetings, current_tenant(), meeting_id, "meeting")["pair_id"]
     ctx, role = pair_access(conn, pair_id, for_update=lock)
-    return ctx, dict(found(conn, store.meetings, meeting_id, "meeting", for_update=lock)), role
+    return ctx, dict(db.found(conn, store.meetings, current_tenant(), meeting_id, "meeting", for_update=lock)), role
 
 
 def only_the_pair(role: str) -> None:

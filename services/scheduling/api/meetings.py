@@ -12,16 +12,9 @@ from services.shared.tenancy import require
 
 from ..domain import meetings as domain
 from ..schemas import HeldIn, MeetingOut, ReasonIn, WhenIn
-from .common import PARTICIPANT_LINK, SECURITY, meeting_access, meeting_out, only_the_pair, refuse
+from .common import PARTICIPANT_LINK, SECURITY, meeting_access, meeting_out, only_the_pair
 
 blp = Blueprint("meetings", __name__, url_prefix="/meetings", description="The meetings of a pair's plan.")
-
-
-def _when(conn, ctx, body, now):
-    try:
-        return domain.when_from(conn, ctx, body, now)
-    except domain.MeetingRefused as exc:
-        refuse(exc)
 
 
 @blp.route("/<meeting_id>")
@@ -48,11 +41,8 @@ class Proposal(MethodView):
         with service().engine.begin() as conn:
             ctx, meeting, role = meeting_access(conn, meeting_id)
             only_the_pair(role)
-            when = _when(conn, ctx, body, now)
-            try:
-                return meeting_out(domain.propose(conn, ctx, meeting, role, when, now), ctx, role)
-            except domain.MeetingRefused as exc:
-                refuse(exc)
+            when = domain.when_from(conn, ctx, body, now)
+            return meeting_out(domain.propose(conn, ctx, meeting, role, when, now), ctx, role)
 
     @require("participant")
     @blp.response(200, MeetingOut)
@@ -62,10 +52,7 @@ class Proposal(MethodView):
         with service().engine.begin() as conn:
             ctx, meeting, role = meeting_access(conn, meeting_id)
             only_the_pair(role)
-            try:
-                return meeting_out(domain.withdraw_proposal(conn, ctx, meeting, clock.now()), ctx, role)
-            except domain.MeetingRefused as exc:
-                refuse(exc)
+            return meeting_out(domain.withdraw_proposal(conn, ctx, meeting, clock.now()), ctx, role)
 
 
 @blp.route("/<meeting_id>/proposal/accept")
@@ -78,10 +65,7 @@ class AcceptProposal(MethodView):
         with service().engine.begin() as conn:
             ctx, meeting, role = meeting_access(conn, meeting_id)
             only_the_pair(role)
-            try:
-                return meeting_out(domain.accept(conn, ctx, meeting, role, clock.now()), ctx, role)
-            except domain.MeetingRefused as exc:
-                refuse(exc)
+            return meeting_out(domain.accept(conn, ctx, meeting, role, clock.now()), ctx, role)
 
 
 @blp.route("/<meeting_id>/schedule")
@@ -96,11 +80,8 @@ class Schedule(MethodView):
         now = clock.now()
         with service().engine.begin() as conn:
             ctx, meeting, role = meeting_access(conn, meeting_id)
-            when = _when(conn, ctx, body, now)
-            try:
-                return meeting_out(domain.schedule(conn, ctx, meeting, when, now), ctx, role)
-            except domain.MeetingRefused as exc:
-                refuse(exc)
+            when = domain.when_from(conn, ctx, body, now)
+            return meeting_out(domain.schedule(conn, ctx, meeting, when, now), ctx, role)
 
 
 @blp.route("/<meeting_id>/held")
@@ -118,10 +99,7 @@ class Held(MethodView):
             held_at = body.pop("held_at")
             notes = {**body, "topic": body.get("topic") or meeting_out(meeting, ctx, role)["topic_text"],
                      "actions": [{**a, "by": a["by"].isoformat() if a.get("by") else None} for a in body["actions"]]}
-            try:
-                return meeting_out(domain.log_held(conn, ctx, meeting, notes, held_at, role, now), ctx, role)
-            except domain.MeetingRefused as exc:
-                refuse(exc)
+            return meeting_out(domain.log_held(conn, ctx, meeting, notes, held_at, role, now), ctx, role)
 
 
 @blp.route("/<meeting_id>/missed")
@@ -134,10 +112,7 @@ class Missed(MethodView):
         """Log the meeting as missed (its window still wants a meeting: the nudge will come)."""
         with service().engine.begin() as conn:
             ctx, meeting, role = meeting_access(conn, meeting_id)
-            try:
-                return meeting_out(domain.log_missed(conn, ctx, meeting, body["reason"], role, clock.now()), ctx, role)
-            except domain.MeetingRefused as exc:
-                refuse(exc)
+            return meeting_out(domain.log_missed(conn, ctx, meeting, body["reason"], role, clock.now()), ctx, role)
 
 
 @blp.route("/<meeting_id>/cancel")
@@ -150,7 +125,4 @@ class Cancel(MethodView):
         """Call the meeting off (STATUS:CANCELLED in the calendars); it can be set again later."""
         with service().engine.begin() as conn:
             ctx, meeting, role = meeting_access(conn, meeting_id)
-            try:
-                return meeting_out(domain.call_off(conn, ctx, meeting, body["reason"], clock.now()), ctx, role)
-            except domain.MeetingRefused as exc:
-                refuse(exc)
+            return meeting_out(domain.call_off(conn, ctx, meeting, body["reason"], clock.now()), ctx, role)

@@ -11,7 +11,6 @@ from services.shared.api import service
 from services.shared.tenancy import current_principal, require
 
 from ..domain import agreements, pairs
-from ..domain.terms import AgreementRefused
 from ..schemas import AgreementChangeIn, AgreementOut, MeetingOut, PairOut, SignIn
 from .common import (
     PARTICIPANT_LINK,
@@ -20,7 +19,6 @@ from .common import (
     only_the_pair,
     pair_access,
     pair_out,
-    refuse,
 )
 
 blp = Blueprint("pairs", __name__, url_prefix="/pairs", description="A pair, its agreement and its meeting plan.")
@@ -78,10 +76,7 @@ class Agreement(MethodView):
                 current = agreements.latest(conn, ctx.tenant, pair_id)
                 body["expectations"] = {**(current["expectations"] or {}), **body["expectations"]}
             by = role if role != "coordinator" else current_principal().sub
-            try:
-                row = agreements.change(conn, ctx, body, based_on, by, clock.now())
-            except AgreementRefused as exc:
-                refuse(_as_field_error(exc))
+            row = agreements.change(conn, ctx, body, based_on, by, clock.now())
             return agreement_out(conn, ctx, row)
 
 
@@ -99,10 +94,7 @@ class SignAgreement(MethodView):
             only_the_pair(role)
             if ctx.pair["status"] != "active":
                 abort(409, message="The pair has ended.")
-            try:
-                row = agreements.sign(conn, ctx, role, body["version"], clock.now())
-            except AgreementRefused as exc:
-                refuse(exc)
+            row = agreements.sign(conn, ctx, role, body["version"], clock.now())
             pairs.refresh_phase(conn, ctx.pair, clock.now())
             return agreement_out(conn, ctx, row)
 
@@ -121,9 +113,3 @@ class AgreementVersion(MethodView):
                 abort(404, message="No such version.")
             return agreement_out(conn, ctx, row)
 
-
-def _as_field_error(exc: AgreementRefused) -> AgreementRefused:
-    """Terms that do not fit are the request's fault (422); a stale version is a conflict (409)."""
-    if exc.errors and "based_on_version" not in exc.errors and "version" not in exc.errors:
-        exc.status = 422
-    return exc

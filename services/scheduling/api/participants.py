@@ -5,11 +5,11 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from services.shared.api import service
+from services.shared.db import found
 from services.shared.tenancy import current_tenant, require
 
 from .. import store
 from ..schemas import ParticipantOut
-from .common import found
 
 blp = Blueprint("participants", __name__, url_prefix="/cohorts", description="Participants of cohorts.")
 
@@ -23,7 +23,7 @@ class Participants(MethodView):
         """The cohort's participants as scheduling has recorded them."""
         t = store.participants
         with service().engine.connect() as conn:
-            found(conn, store.cohorts, cohort_id, "cohort")
+            found(conn, store.cohorts, current_tenant(), cohort_id, "cohort")
             return conn.execute(
                 sa.select(t).where(t.c.tenant == current_tenant(), t.c.cohort_id == cohort_id).order_by(t.c.recorded_at)
             ).mappings().all()

@@ -13,6 +13,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from services.shared.errors import INVALID
+
 from .. import store
 from . import links, messages, plan, terms
 from .terms import AgreementRefused
@@ -71,7 +73,7 @@ def change(conn: Connection, ctx: messages.PairContext, changes: dict, based_on:
     errors = terms.check_terms(proposed, programme_every_months=int(ctx.programme.get("meeting_every_months") or 1), starts_on=ctx.cohort["starts_on"],
                                ends_on=ctx.cohort["ends_on"])
     if errors:
-        raise AgreementRefused("Some terms do not fit the programme or the cohort.", errors)
+        raise AgreementRefused("Some terms do not fit the programme or the cohort.", errors, INVALID)
     if how == "in_place":
         terms.assert_editable(current)
         store.update(conn, store.agreements, ctx.tenant, current["id"], **proposed, updated_at=now)

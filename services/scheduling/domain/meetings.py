@@ -12,6 +12,8 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from services.shared.errors import CONFLICT, INVALID, Refused
+
 from .. import store
 from . import agenda, messages, pairs, timing
 from .messages import PairContext
@@ -19,14 +21,12 @@ from .messages import PairContext
 OPEN = pairs.OPEN
 
 
-class MeetingRefused(Exception):
-    """A step the meeting's state or the cohort's calendar does not allow; ``status`` is the
-    HTTP answer it deserves (409 for state, 422 for a field), ``errors`` names the fields."""
+class MeetingRefused(Refused):
+    """A step the meeting's state or the cohort's calendar does not allow: a conflict with the
+    state, or ``invalid`` when the fields it names do not fit."""
 
-    def __init__(self, message: str, errors: dict[str, list[str]] | None = None, status: int = 409):
-        super().__init__(message)
-        self.errors = errors or {}
-        self.status = status
+    def __init__(self, message: str, errors: dict[str, list[str]] | None = None, kind: str = CONFLICT):
+        super().__init__(message, errors or {}, kind)  # answered with its fields, if only {}
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ def when_from(conn: Connection, ctx: PairContext, body: dict, now: datetime) -> 
     try:
         starts_at = timing.to_utc(body["starts_at"], ctx.time_zone)
     except timing.NoSuchLocalTime as exc:
-        raise MeetingRefused(str(exc), {"starts_at": [str(exc)]}, 422) from None
+        raise MeetingRefused(str(exc), {"starts_at": [str(exc)]}, INVALID) from None
     day = timing.today(starts_at, ctx.time_zone)
     if starts_at <= now:
         errors["starts_at"] = ["the time has passed: log a past meeting as held instead"]
@@ -62,7 +62,7 @@ def when_from(conn: Connection, ctx: PairContext, body: dict, now: datetime) -> 
     if mode == "in_person" and not place:
         errors["place"] = ["say where you meet (or choose online)"]
     if errors:
-        raise MeetingRefused("The meeting's time or place does not fit.", errors, 422)
+        raise MeetingRefused("The meeting's time or place does not fit.", errors, INVALID)
     minutes = body.get("minutes") or meeting_minutes(conn, ctx)
     return When(starts_at, starts_at + timedelta(minutes=minutes), place, mode)
 
@@ -151,7 +151,7 @@ def log_held(conn: Connection, ctx: PairContext, meeting, notes: dict, held_at: 
         try:
             held_at = timing.to_utc(held_at, ctx.time_zone)
         except timing.NoSuchLocalTime as exc:
-            raise MeetingRefused(str(exc), {"held_at": [str(exc)]}, 422) from None
+            raise MeetingRefused(str(exc), {"held_at": [str(exc)]}, INVALID) from None
     elif meeting["starts_at"] is not None and meeting["status"] == "scheduled":
         held_at = meeting["starts_at"]
     else:

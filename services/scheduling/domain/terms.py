@@ -10,16 +10,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from services.shared.errors import CONFLICT, Refused
+
 TERMS = ("language", "support_languages", "goals", "meeting_every_months", "meeting_minutes",
          "planned_dates", "keep_in_touch", "expectations")
 
 
-class AgreementRefused(Exception):
-    """A change or a signature the rules do not allow; ``errors`` names the fields."""
+class AgreementRefused(Refused):
+    """A change or a signature the rules do not allow: a conflict with the agreement as it stands,
+    or ``invalid`` terms; ``errors`` names the fields."""
 
-    def __init__(self, message: str, errors: dict[str, list[str]] | None = None):
-        super().__init__(message)
-        self.errors = errors or {}
+    def __init__(self, message: str, errors: dict[str, list[str]] | None = None, kind: str = CONFLICT):
+        super().__init__(message, errors or {}, kind)  # answered with its fields, if only {}
 
 
 def draft_terms(shared_languages: list[str], offered_languages: list[str], every_months: int, minutes: int,
