@@ -1,14 +1,19 @@
-"""The walking skeleton as a user walks it, over any way of sending HTTP requests."""
+"""The walking skeleton as a user walks it, over any way of sending HTTP requests and of reading
+the e-mail that arrives: one application's journey from the public form to a confirmed pair with
+its meeting plan and its e-mails (``walk``)."""
 
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
+from email.message import EmailMessage
 
 Send = Callable[[str, str, dict | None, str | None], tuple[int, object]]
+Mail = Callable[[str], list[EmailMessage]]  # the e-mails to one address so far, parsed, oldest first
 
 
 def over_urllib(base: str) -> Send:
@@ -76,7 +81,17 @@ def applicant(email: str = "amira.haddad@example.se") -> dict:
     }
 
 
-def walk(send: Send, operator_token: str, tenant: str = "saco", email: str = "amira.haddad@example.se") -> dict:
+def mentor_applicant(email: str = "daniel.berg@example.se") -> dict:
+    """A mentor's application as the public form sends it: an economist who would rather read English."""
+    return {
+        **applicant(email), "role": "mentor", "name": "Daniel Berg", "locale": "en",
+        "languages": [{"language": "sv", "level": "native"}, {"language": "en", "level": "C1"}],
+        "wished_profession": None, "profession": {"code": "2631", "title": "Nationalekonom"},
+        "employer": "Riksbanken", "experience_years": 15, "capacity": 1,
+    }
+
+
+def apply_to_a_new_cohort(send: Send, operator_token: str, tenant: str = "saco", email: str = "amira.haddad@example.se") -> dict:
     """Operator → tenant and coordinator; coordinator → programme and open cohort; applicant applies."""
     expect(send("POST", "/intake/tenants", {"slug": tenant, "name": "Saco, fackförbund för akademiker"}, operator_token), 201)
     coordinator = expect(send("POST", f"/intake/tenants/{tenant}/tokens",
@@ -113,3 +128,77 @@ def recorded_everywhere(send: Send, walked: dict, timeout: float = 30.0) -> dict
         "scheduling": eventually(in_scheduling, timeout, "scheduling's projection"),
         "notify": eventually(sent_by_notify, timeout, "notify's acknowledgement"),
     }
+
+
+def arrived(mail: Mail, address: str, subject: str, timeout: float = 30.0) -> EmailMessage:
+    """The e-mail to ``address`` whose subject starts with ``subject``, once it has come."""
+    def found():
+        return [m for m in mail(address) if " ".join(str(m["Subject"]).split()).startswith(subject)]
+
+    return eventually(found, timeout, f"an e-mail to {address} about {subject!r}")[0]
+
+
+def text_of(message: EmailMessage) -> str:
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def walk(send: Send, operator_token: str, mail: Mail, timeout: float = 30.0) -> dict:
+    """One application's journey, each step checked where its people see it: in the APIs' answers
+    and in the e-mail that arrives. Answers what it met on the way (tokens, ids, the pair, the
+    personal links of mentee and mentor)."""
+    # 1. An operator opens a tenant with a coordinator, who opens a cohort; Amira applies as a mentee.
+    walked = apply_to_a_new_cohort(send, operator_token)
+    coordinator, cohort, amira = walked["coordinator"], walked["cohort"], walked["application"]
+    assert amira["status"] == "accepted"
+
+    # 2. Matching, scheduling and notify take her application in; she hears in Swedish that it came.
+    recorded_everywhere(send, walked, timeout)
+    received = arrived(mail, amira["email"], "Vi har tagit emot din ansökan", timeout)
+    assert "Tack för din ansökan" in text_of(received)
+
+    # 3. A mentor applies too, and the coordinator runs matching: it proposes the two of them.
+    daniel = expect(send("POST", f"/intake/public/cohorts/{cohort['id']}/applications", mentor_applicant(), None), 201)
+
+    def both_candidates():
+        code, body = send("GET", f"/matching/cohorts/{cohort['id']}/candidates", None, coordinator)
+        return code == 200 and {c["id"] for c in body} == {amira["id"], daniel["id"]}
+
+    eventually(both_candidates, timeout, "the mentor among matching's candidates")
+    queued = expect(send("POST", f"/matching/cohorts/{cohort['id']}/runs", {}, coordinator), 202)
+    run = finished_run(send, queued["id"], coordinator, timeout)
+    assert run["status"] == "succeeded", run
+    [proposal] = run["proposals"]
+    assert (proposal["mentee_id"], proposal["mentor_id"]) == (amira["id"], daniel["id"])
+
+    # 4. The coordinator approves the proposal: matching has the pair.
+    assert expect(send("POST", f"/matching/proposals/{proposal['id']}/approve", None, coordinator), 200)["status"] == "approved"
+    [pair] = expect(send("GET", f"/matching/cohorts/{cohort['id']}/pairs", None, coordinator), 200)
+    assert (pair["mentee_id"], pair["mentor_id"], pair["status"]) == (amira["id"], daniel["id"], "confirmed")
+
+    # 5. Scheduling plans the pair's meetings, one a month through the cohort, and drafts their agreement.
+    def planned():
+        code, body = send("GET", f"/scheduling/pairs/{pair['id']}", None, coordinator)
+        return code == 200 and body
+
+    plan = eventually(planned, timeout, "the pair's meeting plan in scheduling")
+    meetings = plan["meetings"]
+    assert [m["number"] for m in meetings] == list(range(1, len(meetings) + 1)) and len(meetings) >= 6, meetings
+    assert {m["status"] for m in meetings} == {"planned"}
+    assert cohort["starts_on"] <= meetings[0]["window_start"] and meetings[-1]["window_end"] <= cohort["ends_on"]
+    assert (plan["agreement"]["version"], plan["agreement"]["status"]) == (1, "draft")
+
+    # 6. Each is introduced to the other in their own language, and gets their own link to the
+    #    pair's agreement on the web front, which opens the pair as them.
+    introduced = {"mentee": arrived(mail, amira["email"], "Möt din mentor i Mentorprogram för utrikes födda akademiker", timeout),
+                  "mentor": arrived(mail, daniel["email"], "Meet your mentee in Mentoring for foreign-born graduates", timeout)}
+    assert "Daniel Berg" in text_of(introduced["mentee"]) and "Amira Haddad" in text_of(introduced["mentor"])
+    drafted = {"mentee": arrived(mail, amira["email"], "Ert mentorsavtal är klart att skriva under", timeout),
+               "mentor": arrived(mail, daniel["email"], "Your mentoring agreement is ready to sign", timeout)}
+    links = {}
+    for role, message in drafted.items():
+        [link] = set(re.findall(rf"https?://\S+/pairs/{pair['id']}/agreement\?token=[^\s\"'<>]+", text_of(message)))
+        mine = expect(send("GET", f"/scheduling/pairs/{pair['id']}", None, link.split("token=", 1)[1]), 200)
+        assert mine["my_role"] == role
+        links[role] = link
+
+    return {**walked, "mentor": daniel, "run": run, "pair": pair, "plan": plan, "links": links}

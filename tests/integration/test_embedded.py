@@ -1,6 +1,9 @@
 """The walking skeleton in the embedded default: one process, in-memory transport, SQLite."""
 
+import email
+import email.policy
 import mailbox
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -11,7 +14,9 @@ from services import cli, embedded
 from services.shared.config import settings_for
 from services.shared.tenancy import issue_token
 from tests.skeleton import (
+    Mail,
     applicant,
+    apply_to_a_new_cohort,
     eventually,
     expect,
     finished_run,
@@ -46,23 +51,32 @@ def operator(platform):
     return issue_token(platform.apps["intake"].config["TANDEM_SETTINGS"].signing_key, tenant="*", role="operator", sub="ops")
 
 
-def test_an_application_reaches_every_service_and_the_applicant_hears_in_swedish(platform, send, operator, tmp_path):
-    walked = walk(send, operator)
-    seen = recorded_everywhere(send, walked)
-    delivery = seen["notify"][0]
-    assert delivery["locale"] == "sv"
-    assert delivery["subject"].startswith("Vi har tagit emot din ansökan")
+def in_the_mailbox(data: Path) -> Mail:
+    """The e-mails notify has put in the embedded mode's mailbox (``mail/outbox.mbox``) for an address."""
+    def to(address: str) -> list[email.message.EmailMessage]:
+        path = data / "mail" / "outbox.mbox"
+        if not path.exists():
+            return []
+        box = mailbox.mbox(path)  # each message as stored (``as_bytes`` would fold its headers again)
+        parsed = [email.message_from_bytes(box.get_bytes(key), policy=email.policy.default) for key in box.keys()]
+        return [m for m in parsed if address in (m["To"] or "")]
 
-    def mailed():
-        box = mailbox.mbox(tmp_path / "mail" / "outbox.mbox")
-        return [m for m in box if m["To"] == "amira.haddad@example.se"]
+    return to
 
-    message = eventually(mailed, what="the e-mail in the mailbox")[0]
-    assert "Tack för din ansökan" in message.get_payload(decode=True).decode()
+
+def test_an_application_walks_from_the_public_form_to_a_confirmed_pair_with_its_plan_and_its_emails(platform, send, operator, tmp_path):
+    walked = walk(send, operator, in_the_mailbox(tmp_path))
+    # notify logs what it sent, each in the reader's language
+    code, sent = send("GET", f"/notify/deliveries?cohort_id={walked['cohort']['id']}&status=sent", None, walked["coordinator"])
+    assert code == 200
+    assert {(d["recipient"], d["locale"]) for d in sent} == {("amira.haddad@example.se", "sv"), ("daniel.berg@example.se", "en")}
+    # the links lead to the web front beside the APIs (its pages themselves: tests/web)
+    web = platform.apps["scheduling"].config["TANDEM_SETTINGS"].web_url
+    assert all(link.startswith(f"{web}/pairs/{walked['pair']['id']}/agreement?token=") for link in walked["links"].values())
 
 
 def test_another_tenant_sees_nothing_of_it(platform, send, operator):
-    walked = walk(send, operator)
+    walked = apply_to_a_new_cohort(send, operator)
     recorded_everywhere(send, walked)
     expect(send("POST", "/intake/tenants", {"slug": "oske", "name": "OSKE LAB"}, operator), 201)
     other = expect(send("POST", "/intake/tenants/oske/tokens", {"role": "coordinator", "sub": "k@example.fi"}, operator), 201)["token"]
@@ -80,7 +94,7 @@ def test_another_tenant_sees_nothing_of_it(platform, send, operator):
 
 
 def test_a_matching_run_is_answered_at_once_and_executed_by_the_in_process_worker(platform, send, operator):
-    walked = walk(send, operator)
+    walked = apply_to_a_new_cohort(send, operator)
     recorded_everywhere(send, walked)
     coordinator, cohort = walked["coordinator"], walked["cohort"]["id"]
     queued = expect(send("POST", f"/matching/cohorts/{cohort}/runs", {}, coordinator), 202)
@@ -95,13 +109,13 @@ def test_every_endpoint_wants_a_valid_token(send, operator):
     assert body["errors"]["Authorization"]
     expect(send("GET", "/intake/programmes", None, "forged.token.value"), 401)
     expect(send("POST", "/intake/tenants", {"slug": "x1", "name": "x"}, None), 401)
-    walked = walk(send, operator)
+    walked = apply_to_a_new_cohort(send, operator)
     # a coordinator is not an operator
     expect(send("POST", "/intake/tenants", {"slug": "x2", "name": "x"}, walked["coordinator"]), 403)
 
 
 def test_bad_input_gets_field_level_errors_in_one_shape(send, operator):
-    walked = walk(send, operator)
+    walked = apply_to_a_new_cohort(send, operator)
     body = expect(send("POST", f"/intake/public/cohorts/{walked['cohort']['id']}/applications",
                        {"role": "adept", "name": "", "email": "nope", "locale": "de"}, None), 422)
     assert {"role", "name", "email", "locale"} <= set(body["errors"]["json"])
@@ -111,14 +125,14 @@ def test_bad_input_gets_field_level_errors_in_one_shape(send, operator):
 
 
 def test_health_readiness_and_metrics(send, operator):
-    walk(send, operator)
+    apply_to_a_new_cohort(send, operator)
     for prefix in ("", "/intake", "/matching", "/scheduling", "/notify"):
         assert send("GET", f"{prefix}/healthz", None, None)[0] == 200
         assert send("GET", f"{prefix}/readyz", None, None)[0] == 200
 
 
 def test_metrics_count_requests_and_events(platform, send, operator):
-    walked = walk(send, operator)
+    walked = apply_to_a_new_cohort(send, operator)
     recorded_everywhere(send, walked)
     text = Client(platform.wsgi).get("/metrics").get_data(as_text=True)
     assert 'tandem_http_requests_total{method="POST",route="/public/cohorts/<cohort_id>/applications",service="intake",status="201"}' in text
@@ -138,7 +152,7 @@ def test_tandem_run_on_another_port_links_to_that_port_in_its_mail(tmp_path, mon
     def serve(host, port, wsgi, **_options):
         """Instead of listening: walk the skeleton over what `tandem run` would serve."""
         operator = issue_token(settings_for("intake").signing_key, tenant="*", role="operator", sub="ops")
-        walk(over_test_client(Client(wsgi)), operator)
+        apply_to_a_new_cohort(over_test_client(Client(wsgi)), operator)
 
         def in_the_mailbox():
             box = mailbox.mbox(tmp_path / "mail" / "outbox.mbox")
