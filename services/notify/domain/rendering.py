@@ -1,5 +1,13 @@
-"""Rendering a message in the reader's language: Jinja2 templates per locale (text and HTML),
-dates, times and numbers formatted by Babel for the reader's locale and time zone.
+"""Rendering a message in the reader's language: Jinja2 templates (text and HTML), their words
+from the gettext catalogues in ``services/notify/translations`` (``{% trans %}`` and ``_()``, the
+reader's catalogue installed for each rendering), dates, times and numbers formatted by Babel for
+the reader's locale and time zone.
+
+A message moved to the catalogues has one template for all languages (``<kind>.txt`` and
+``<kind>.html``); the others still have one per language (``<locale>/<kind>.txt``) until they are
+moved too. The shared parts (``_layout``, ``_words``, the unsubscribe page) are one for all
+languages; a name with a language before it (``sv/_layout.txt``, as tenants' templates written
+earlier say) reads the shared one.
 
 The language is the recipient's, else the programme's, else English — the first of them that has
 the template. A tenant's own version of a template (an override) is rendered in Jinja's sandbox,
@@ -13,6 +21,7 @@ from __future__ import annotations
 
 import contextvars
 import functools
+from contextlib import contextmanager
 import logging
 import re
 import time
@@ -27,6 +36,7 @@ from babel import Locale
 from babel.dates import format_date, format_time, get_timezone_location
 from babel.lists import format_list
 from babel.numbers import format_decimal
+from babel.support import NullTranslations, Translations
 from jinja2 import (
     Environment,
     FileSystemLoader,
@@ -47,6 +57,7 @@ from .messages import KINDS, Localized
 log = logging.getLogger(__name__)
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 LOCALES = ("sv", "fi", "nb", "en")
 FALLBACK = "en"
 # English for readers in the Nordic countries: day-month order and a 24-hour clock.
@@ -180,9 +191,54 @@ FILTERS: dict[str, Callable] = {
 }
 
 
+# --- the reader's words --------------------------------------------------------------------------
+
+# The language of the rendering under way: whose catalogue ``_()`` and ``{% trans %}`` read.
+_reading: contextvars.ContextVar[str] = contextvars.ContextVar("reading", default=FALLBACK)
+
+
+@functools.cache
+def translations(locale: str) -> NullTranslations:
+    """A language's compiled catalogue, read once per process."""
+    return Translations.load(str(TRANSLATIONS), [locale])
+
+
+@contextmanager
+def reading(locale: str):
+    """Render, while inside, with ``locale``'s catalogue."""
+    token = _reading.set(locale)
+    try:
+        yield
+    finally:
+        _reading.reset(token)
+
+
+def _gettext(message: str) -> str:
+    return translations(_reading.get()).gettext(message)
+
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(_reading.get()).ngettext(singular, plural, n)
+
+
+class _Loader(FileSystemLoader):
+    """The platform's templates; ``<locale>/<name>`` reads the shared ``<name>`` when the language
+    has no template of its own by that name."""
+
+    def get_source(self, environment, template):
+        try:
+            return super().get_source(environment, template)
+        except TemplateNotFound:
+            head, _, rest = template.partition("/")
+            if head in LOCALES and rest:
+                return super().get_source(environment, rest)
+            raise
+
+
 def _environment(cls: type[Environment], autoescape) -> Environment:
     env = cls(
-        loader=FileSystemLoader(TEMPLATES),
+        loader=_Loader(TEMPLATES),
+        extensions=["jinja2.ext.i18n"],
         autoescape=autoescape,
         undefined=StrictUndefined,  # a misspelt variable fails loudly instead of leaving a gap
         trim_blocks=True,
@@ -190,6 +246,7 @@ def _environment(cls: type[Environment], autoescape) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(FILTERS)
+    env.install_gettext_callables(_gettext, _ngettext, newstyle=False)
     return env
 
 
@@ -293,16 +350,59 @@ def _compiled(part: str, source: str):
     return env.from_string(source)
 
 
+def _shared(kind: str) -> bool:
+    """Whether the message has one template for all languages, its words in the catalogues."""
+    return (TEMPLATES / f"{kind}.txt").is_file() and (TEMPLATES / f"{kind}.html").is_file()
+
+
+def _names(kind: str, locale: str) -> tuple[str, str]:
+    folder = "" if _shared(kind) else f"{locale}/"
+    return f"{folder}{kind}.txt", f"{folder}{kind}.html"
+
+
 def has_default(kind: str, locale: str) -> bool:
+    if _shared(kind):
+        return locale in LOCALES
     return (TEMPLATES / locale / f"{kind}.txt").is_file() and (TEMPLATES / locale / f"{kind}.html").is_file()
 
 
+_TRANS = re.compile(r"{%[+-]?\s*trans\b(?P<binds>.*?)-?%}(?P<body>.*?){%[+-]?\s*endtrans\s*[+-]?%}(?P<after>\n?)", re.S)
+_GETTEXT = re.compile(r'\b_\("((?:[^"\\]|\\.)*)"\)')
+_BINDING = re.compile(r"(\w+)=(.*?)(?=,\s*\w+=|$)", re.S)
+_VARIABLE = re.compile(r"{{\s*(\w+)\s*}}")
+
+
+def with_words(source: str, locale: str) -> str:
+    """A template with ``locale``'s words written in (``{% trans %}`` and ``_()`` replaced by the
+    catalogue's text): the source a tenant starts from to word a message their own way."""
+    words = translations(locale)
+
+    def trans(match: re.Match) -> str:
+        binds = {name: expr.strip() for name, expr in _BINDING.findall(match["binds"].strip())}
+        body = re.sub(r"\n[ \t]+$", "\n", match["body"].removeprefix("\n"))  # as trim_blocks and lstrip_blocks read it
+        variables = _VARIABLE.findall(body)
+        msgid = _VARIABLE.sub(lambda m: f"%({m[1]})s", body.replace("%", "%%") if variables else body)
+        text = words.gettext(msgid)
+        if variables:
+            text = re.sub(r"%\((\w+)\)s", lambda m: "{{ " + binds.get(m[1], m[1]) + " }}", text).replace("%%", "%")
+        return text
+
+    def literal(match: re.Match) -> str:
+        text = words.gettext(match[1].encode().decode("unicode_escape") if "\\" in match[1] else match[1])
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    return _GETTEXT.sub(literal, _TRANS.sub(trans, source))
+
+
 def default_sources(kind: str, locale: str) -> dict[str, str]:
-    """The platform's templates of a message, as a tenant starts an override from them."""
-    text = (TEMPLATES / locale / f"{kind}.txt").read_text(encoding="utf-8")
+    """The platform's templates of a message in ``locale``, as a tenant starts an override from
+    them: a shared template with the language's words written in (``with_words``)."""
+    text_name, html_name = _names(kind, locale)
+    text, html = ((TEMPLATES / name).read_text(encoding="utf-8") for name in (text_name, html_name))
+    if _shared(kind):
+        text, html = with_words(text, locale), with_words(html, locale)
     match = re.search(r"{%-?\s*block subject\s*-?%}(.*?){%-?\s*endblock", text, re.S)
-    return {"subject": match.group(1).strip() if match else "", "text": text,
-            "html": (TEMPLATES / locale / f"{kind}.html").read_text(encoding="utf-8")}
+    return {"subject": match.group(1).strip() if match else "", "text": text, "html": html}
 
 
 # --- rendering ----------------------------------------------------------------------------------
@@ -367,17 +467,20 @@ def _block(template, name: str, context: dict) -> str | None:
 
 
 def _render_default(kind: str, locale: str, context: dict) -> Rendered:
-    text_template = _defaults.get_template(f"{locale}/{kind}.txt")
-    subject = _subject_line(_block(text_template, "subject", context) or "")
-    calendar = _block(text_template, "calendar", context)
-    text = tidy_text(text_template.render(context))
-    html = _defaults.get_template(f"{locale}/{kind}.html").render({**context, "subject": subject})
+    text_name, html_name = _names(kind, locale)
+    with reading(locale):
+        text_template = _defaults.get_template(text_name)
+        subject = _subject_line(_block(text_template, "subject", context) or "")
+        calendar = _block(text_template, "calendar", context)
+        text = tidy_text(text_template.render(context))
+        html = _defaults.get_template(html_name).render({**context, "subject": subject})
     return Rendered(locale, subject, text, html, _subject_line(calendar) if calendar else None)
 
 
 def _render_part(part: str, source: str, context: dict) -> str:
     """One part of a tenant's template, in the sandbox (run in a limited process)."""
-    rendered = _bounded(_compiled(part, source), context)
+    with reading(context.get("locale") or FALLBACK):
+        rendered = _bounded(_compiled(part, source), context)
     return _subject_line(rendered) if part == "subject" else tidy_text(rendered) if part == "text" else rendered
 
 
@@ -455,7 +558,8 @@ def render_page(page: str, locale: str, context: dict) -> str:
             template = _defaults.get_template(f"{candidate}/_{page}.html")
         except TemplateNotFound:
             continue
-        return template.render({**context, "locale": candidate})
+        with reading(candidate):
+            return template.render({**context, "locale": candidate})
     raise LookupError(f"no page {page!r}")
 
 
