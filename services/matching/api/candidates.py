@@ -2,24 +2,18 @@
 
 import sqlalchemy as sa
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
 from services.shared.api import service
+from services.shared.db import found
 from services.shared.tenancy import current_principal, current_tenant, require
 
 from .. import store
-from ..domain.runs import ReviewRefused, add_override
+from ..domain.runs import add_override
 from ..schemas import CandidateOut, OverrideIn, OverrideOut
 
 blp = Blueprint("candidates", __name__, url_prefix="/", description="Candidates, pins and forbids.")
 SECURITY = [{"bearer": []}]
-
-
-def cohort_or_404(conn, cohort_id):
-    cohort = store.one(conn, store.cohorts, current_tenant(), cohort_id)
-    if cohort is None:
-        abort(404, message="No such cohort.")
-    return cohort
 
 
 @blp.route("/cohorts/<cohort_id>/candidates")
@@ -31,7 +25,7 @@ class Candidates(MethodView):
         """The cohort's mentors and mentees as matching has recorded them, in arrival order."""
         t = store.applications
         with service().engine.connect() as conn:
-            cohort_or_404(conn, cohort_id)
+            found(conn, store.cohorts, current_tenant(), cohort_id)
             return conn.execute(
                 sa.select(t).where(t.c.tenant == current_tenant(), t.c.cohort_id == cohort_id).order_by(t.c.role, t.c.arrival)
             ).mappings().all()
@@ -46,12 +40,9 @@ class Overrides(MethodView):
     def post(self, body, cohort_id):
         """Pin a pair (every run proposes it) or forbid it (no run proposes it)."""
         with service().engine.begin() as conn:
-            cohort_or_404(conn, cohort_id)
-            try:
-                return add_override(conn, current_tenant(), cohort_id, body["kind"], body["mentee_id"], body["mentor_id"],
-                                    body["reason"], current_principal().sub)
-            except ReviewRefused as exc:
-                abort(422, message=str(exc), errors={"json": {"mentee_id": [str(exc)]}})
+            found(conn, store.cohorts, current_tenant(), cohort_id)
+            return add_override(conn, current_tenant(), cohort_id, body["kind"], body["mentee_id"], body["mentor_id"],
+                                body["reason"], current_principal().sub)
 
     @require("coordinator")
     @blp.response(200, OverrideOut(many=True))
@@ -60,7 +51,7 @@ class Overrides(MethodView):
         """The cohort's pins and forbids (rejected proposals are forbids)."""
         o = store.overrides
         with service().engine.connect() as conn:
-            cohort_or_404(conn, cohort_id)
+            found(conn, store.cohorts, current_tenant(), cohort_id)
             return store.rows(conn, o, current_tenant(), o.c.cohort_id == cohort_id, order_by=o.c.created_at)
 
 
@@ -72,7 +63,6 @@ class Override(MethodView):
     def delete(self, override_id):
         """Lift a pin or a forbid."""
         with service().engine.begin() as conn:
-            if store.one(conn, store.overrides, current_tenant(), override_id) is None:
-                abort(404, message="No such pin or forbid.")
+            found(conn, store.overrides, current_tenant(), override_id, "pin or forbid")
             conn.execute(store.overrides.delete().where(store.overrides.c.id == override_id,
                                                         store.overrides.c.tenant == current_tenant()))

@@ -1,15 +1,15 @@
 """Confirmed pairs, and ending one early."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
 from services.shared.api import service
+from services.shared.db import found
 from services.shared.tenancy import current_principal, current_tenant, require
 
 from .. import store
 from ..domain import runs as domain
 from ..schemas import EndPairIn, PairOut
-from .candidates import cohort_or_404
 from .runs import names
 
 blp = Blueprint("pairs", __name__, url_prefix="/", description="Confirmed pairs.")
@@ -25,7 +25,7 @@ class CohortPairs(MethodView):
         """The cohort's pairs, confirmed and ended."""
         p = store.pairs
         with service().engine.connect() as conn:
-            cohort_or_404(conn, cohort_id)
+            found(conn, store.cohorts, current_tenant(), cohort_id)
             rows = store.rows(conn, p, current_tenant(), p.c.cohort_id == cohort_id, order_by=p.c.confirmed_at)
             who = names(conn, {r["mentee_id"] for r in rows} | {r["mentor_id"] for r in rows})
         return [{**r, "mentee": who.get(r["mentee_id"]), "mentor": who.get(r["mentor_id"])} for r in rows]
@@ -40,10 +40,5 @@ class EndPair(MethodView):
     def post(self, body, pair_id):
         """End a pair early (the reason is kept): the mentee is free for the next run, other pairs stay."""
         with service().engine.begin() as conn:
-            pair = store.one(conn, store.pairs, current_tenant(), pair_id, for_update=True)
-            if pair is None:
-                abort(404, message="No such pair.")
-            try:
-                return domain.end_pair(conn, pair, current_principal().sub, body["reason"])
-            except domain.ReviewRefused as exc:
-                abort(409, message=str(exc))
+            pair = found(conn, store.pairs, current_tenant(), pair_id, for_update=True)
+            return domain.end_pair(conn, pair, current_principal().sub, body["reason"])

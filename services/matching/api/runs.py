@@ -6,6 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from services.shared.api import service
+from services.shared.db import found
 from services.shared.tenancy import current_principal, current_tenant, require
 
 from .. import store
@@ -25,7 +26,6 @@ from ..schemas import (
     WhyNotOut,
     WhyNotQuery,
 )
-from .candidates import cohort_or_404
 
 blp = Blueprint("runs", __name__, url_prefix="/", description="Matching runs and their review.")
 SECURITY = [{"bearer": []}]
@@ -50,13 +50,6 @@ def run_detail(conn, run) -> dict:
     }
 
 
-def run_or_404(conn, run_id):
-    run = store.one(conn, store.runs, current_tenant(), run_id)
-    if run is None:
-        abort(404, message="No such run.")
-    return run
-
-
 @blp.route("/cohorts/<cohort_id>/runs")
 class CohortRuns(MethodView):
     @require("coordinator")
@@ -70,12 +63,9 @@ class CohortRuns(MethodView):
         honoured, forbids respected). Follow it at the Location: queued, running, then succeeded
         with its proposals or failed with the reason. One run per cohort at a time: while one is
         queued or running, another request answers 409 (changes made meanwhile go in the next run)."""
-        try:
-            with service().engine.begin() as conn:
-                cohort = cohort_or_404(conn, cohort_id)
-                run = domain.request_run(conn, current_tenant(), cohort, current_principal().sub, "coordinator", body["mode"])
-        except domain.RunInProgress as exc:
-            abort(409, message=str(exc))
+        with service().engine.begin() as conn:
+            cohort = found(conn, store.cohorts, current_tenant(), cohort_id)
+            run = domain.request_run(conn, current_tenant(), cohort, current_principal().sub, "coordinator", body["mode"])
         return run, {"Location": url_for("runs.Run", run_id=run["id"])}
 
     @require("coordinator")
@@ -85,7 +75,7 @@ class CohortRuns(MethodView):
         """The cohort's runs, newest first."""
         r = store.runs
         with service().engine.connect() as conn:
-            cohort_or_404(conn, cohort_id)
+            found(conn, store.cohorts, current_tenant(), cohort_id)
             return store.rows(conn, r, current_tenant(), r.c.cohort_id == cohort_id, order_by=r.c.requested_at.desc())
 
 
@@ -99,7 +89,7 @@ class Run(MethodView):
         objective and counts, every proposal with its breakdown, and every mentee left unmatched
         with the reason."""
         with service().engine.connect() as conn:
-            return run_detail(conn, run_or_404(conn, run_id))
+            return run_detail(conn, found(conn, store.runs, current_tenant(), run_id))
 
 
 @blp.route("/runs/<run_id>/proposals")
@@ -114,7 +104,7 @@ class RunProposals(MethodView):
         needs in one call, however large the cohort."""
         p, pairs = store.proposals, store.pairs
         with service().engine.connect() as conn:
-            run = run_or_404(conn, run_id)
+            run = found(conn, store.runs, current_tenant(), run_id)
             mine = [p.c.tenant == current_tenant(), p.c.run_id == run_id]
             counts = dict(conn.execute(sa.select(p.c.status, sa.func.count()).where(*mine).group_by(p.c.status)).all())
             if query["status"]:
@@ -141,7 +131,7 @@ class RunUnmatched(MethodView):
         """One page of the mentees the run left without a mentor, each with the reason."""
         u = store.unmatched
         with service().engine.connect() as conn:
-            run_or_404(conn, run_id)
+            found(conn, store.runs, current_tenant(), run_id)
             mine = [u.c.tenant == current_tenant(), u.c.run_id == run_id]
             total = conn.execute(sa.select(sa.func.count()).select_from(u).where(*mine)).scalar_one()
             a = store.applications
@@ -160,14 +150,11 @@ class ApproveRun(MethodView):
     def post(self, run_id):
         """Approve every open proposal of the run; the mentees left over are told why."""
         with service().engine.begin() as conn:
-            run = run_or_404(conn, run_id)
+            run = found(conn, store.runs, current_tenant(), run_id)
             latest = domain.latest_run(conn, current_tenant(), run["cohort_id"])
             if latest is None or latest["id"] != run_id:
                 abort(409, message="Only the cohort's latest run can be approved.")
-            try:
-                return domain.approve_all(conn, run, current_principal().sub)
-            except domain.ReviewRefused as exc:
-                abort(409, message=str(exc))
+            return domain.approve_all(conn, run, current_principal().sub)
 
 
 @blp.route("/runs/<run_id>/why-not")
@@ -180,7 +167,7 @@ class WhyNot(MethodView):
         """Why not this mentor? The total score the cohort would lose if the pair were pinned, or the
         hard rule that forbids it."""
         with service().engine.connect() as conn:
-            run = run_or_404(conn, run_id)
+            run = found(conn, store.runs, current_tenant(), run_id)
             cohort = store.one(conn, store.cohorts, current_tenant(), run["cohort_id"])
             problem = domain.build_problem(conn, current_tenant(), cohort, run["mode"])
         ids = {m.id for m in problem.mentees} | {m.id for m in problem.mentors}
@@ -201,11 +188,8 @@ class ApproveProposal(MethodView):
     def post(self, proposal_id):
         """Approve one proposal: the pair is confirmed and both people hear of each other."""
         with service().engine.begin() as conn:
-            proposal = _proposal_or_404(conn, proposal_id)
-            try:
-                domain.approve(conn, proposal, current_principal().sub)
-            except domain.ReviewRefused as exc:
-                abort(409, message=str(exc))
+            proposal = found(conn, store.proposals, current_tenant(), proposal_id, for_update=True)
+            domain.approve(conn, proposal, current_principal().sub)
             return store.one(conn, store.proposals, current_tenant(), proposal_id)
 
 
@@ -218,16 +202,7 @@ class RejectProposal(MethodView):
     def post(self, body, proposal_id):
         """Reject one proposal: the pair is forbidden in the next runs."""
         with service().engine.begin() as conn:
-            proposal = _proposal_or_404(conn, proposal_id)
-            try:
-                domain.reject(conn, proposal, current_principal().sub, body["reason"])
-            except domain.ReviewRefused as exc:
-                abort(409, message=str(exc))
+            proposal = found(conn, store.proposals, current_tenant(), proposal_id, for_update=True)
+            domain.reject(conn, proposal, current_principal().sub, body["reason"])
             return store.one(conn, store.proposals, current_tenant(), proposal_id)
 
-
-def _proposal_or_404(conn, proposal_id):
-    proposal = store.one(conn, store.proposals, current_tenant(), proposal_id, for_update=True)
-    if proposal is None:
-        abort(404, message="No such proposal.")
-    return proposal

@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from services.shared import clock, metrics
 from services.shared.contract import new_event
+from services.shared.errors import INVALID, Refused
 
 from .. import store
 from .explain import unmatched_reasons
@@ -41,8 +42,9 @@ QUEUED, RUNNING, SUCCEEDED, FAILED = "queued", "running", "succeeded", "failed"
 ACTIVE = (QUEUED, RUNNING)
 
 
-class ReviewRefused(Exception):
-    """A coordinator's step that the state of the cohort does not allow; the text says why."""
+class ReviewRefused(Refused):
+    """A coordinator's step that the state of the cohort does not allow (a conflict, unless it
+    names fields of the request that do not fit); the text says why."""
 
 
 class RunInProgress(ReviewRefused):
@@ -431,7 +433,8 @@ def add_override(conn: Connection, tenant: str, cohort_id: str, kind: str, mente
     a = store.applications
     people = {r["id"]: r for r in store.rows(conn, a, tenant, a.c.cohort_id == cohort_id, a.c.id.in_([mentee_id, mentor_id]))}
     if people.get(mentee_id, {}).get("role") != "mentee" or people.get(mentor_id, {}).get("role") != "mentor":
-        raise ReviewRefused("name a mentee and a mentor of this cohort")
+        refusal = "name a mentee and a mentor of this cohort"
+        raise ReviewRefused(refusal, {"mentee_id": [refusal]}, INVALID)
     o = store.overrides
     existing = conn.execute(sa.select(o).where(o.c.tenant == tenant, o.c.cohort_id == cohort_id, o.c.kind == kind,
                                                o.c.mentee_id == mentee_id, o.c.mentor_id == mentor_id)).mappings().first()
