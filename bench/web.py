@@ -5,10 +5,12 @@ The embedded platform (the four APIs under their prefixes and the web front at `
 over HTTP on that same server, as in every mode (the clients run in this process, so they do not
 compete with the server for its interpreter). A coordinator sets up a programme and an open
 cohort through intake's API and ``--clients`` mentees apply. Then, page by page, ``--clients``
-client threads ask for the page ``--requests`` times in all, and each, right after its page (or
-right before it), makes the same API calls the page makes, directly, in the same order: the page
-and its API calls are timed in the same run, under the same number of clients at every moment, so
-a load that comes and goes on the machine weighs on both alike:
+client threads (each with its own ``requests`` session) ask for the page ``--requests`` times in
+all, and in the same run make the same API calls the page makes, directly, in the same order,
+as often and under the same number of clients. Each is timed in four turns that alternate (page,
+API calls, API calls, page, ...), so a load that comes and goes on the machine weighs on both
+alike, and the clients keep asking until a turn's last timed call has ended, so every timed call
+runs beside as many others:
 
   cohort      GET  /cohorts/<id>                  GET  /intake/public/cohorts/<id>
   apply       POST /cohorts/<id>/apply/mentee     GET  /intake/public/cohorts/<id>,
@@ -60,6 +62,7 @@ from werkzeug.datastructures import MultiDict  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
 FACTOR, ALLOWANCE_MS = 1.5, 10.0  # a page costs at most 1.5x its API calls, plus 10 ms
+ROUNDS = 4  # turns of the page's timing and its API calls' timing
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -288,42 +291,38 @@ class Setup:
         expect(session.get(f"{self.url}/scheduling/pairs/{pair}", headers={"Authorization": f"Bearer {token}"}), 200)
 
 
-def load(page, api, count: int, clients: int, prepare=None) -> tuple[list[float], list[float]]:
-    """``clients`` threads ask for the page ``count`` times in all and, each right after its page
-    (or before it, every other time), make the page's API calls directly: both under the same
-    number of clients at every moment and on the same machine at the same time, so a load that
-    comes and goes on the machine weighs on both alike. Each client has its own session for the
-    pages (prepared before the timing) and one for the APIs. Each call's time in ms."""
-    page_ms: list[float] = []
-    api_ms: list[float] = []
+def load(call, count: int, clients: int, prepare=None) -> list[float]:
+    """``clients`` threads, each with its own session (prepared before the timing), make ``count``
+    timed calls in all; until the last timed call has ended every client keeps calling (untimed),
+    so each timed call runs beside ``clients - 1`` others, the last ones too. Each call's time in ms."""
+    times: list[float] = []
     failures: list[BaseException] = []
     left = itertools.count()
     lock = threading.Lock()
-    ready = threading.Barrier(clients)
-
-    def timed(call, session, number: int, into: list[float]) -> None:
-        started = time.perf_counter()
-        call(session, number)
-        took = (time.perf_counter() - started) * 1000
-        with lock:
-            into.append(took)
+    ready, done = threading.Barrier(clients), threading.Event()
 
     def client(number: int) -> None:
-        pages, apis = requests.Session(), requests.Session()
+        session = requests.Session()
         try:
             if prepare:
-                prepare(pages, number)
+                prepare(session, number)
             ready.wait()
-            while (turn := next(left)) < count:
-                rounds = [(page, pages, page_ms), (api, apis, api_ms)]
-                for call, session, into in (rounds if turn % 2 else reversed(rounds)):
-                    timed(call, session, number, into)
+            while not done.is_set():
+                timed = next(left) < count
+                started = time.perf_counter()
+                call(session, number)
+                took = (time.perf_counter() - started) * 1000
+                if timed:
+                    with lock:
+                        times.append(took)
+                        if len(times) == count:
+                            done.set()
         except BaseException as error:  # noqa: BLE001 - reported below
             failures.append(error)
+            done.set()
             ready.abort()
         finally:
-            pages.close()
-            apis.close()
+            session.close()
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
     for thread in threads:
@@ -332,6 +331,20 @@ def load(page, api, count: int, clients: int, prepare=None) -> tuple[list[float]
         thread.join()
     if failures:
         raise next((f for f in failures if not isinstance(f, threading.BrokenBarrierError)), failures[0])
+    return times
+
+
+def measure(page, api, count: int, clients: int, prepare=None, rounds: int = ROUNDS) -> tuple[list[float], list[float]]:
+    """The page ``count`` times and its API calls as often, each under ``clients`` clients asking
+    for it alone, in ``rounds`` turns that alternate between the two (and which goes first), so a
+    load that comes and goes on the machine weighs on both alike."""
+    page_ms: list[float] = []
+    api_ms: list[float] = []
+    for turn in range(rounds):
+        share = count // rounds + (turn < count % rounds)
+        both = [(page, page_ms, prepare), (api, api_ms, None)]
+        for call, into, ready in (both if turn % 2 == 0 else reversed(both)):
+            into.extend(load(call, share, clients, ready))
     return page_ms, api_ms
 
 
@@ -370,8 +383,8 @@ def main() -> int:
             for name in ("cohort", "apply", "mine", "agreement", "meetings"):
                 page, api = getattr(setup, f"{name}_page"), getattr(setup, f"{name}_api")
                 prepare = getattr(setup, f"{name}_prepare", None)
-                load(page, api, args.clients * 2, args.clients, prepare)  # warm up
-                page_ms, api_ms = load(page, api, args.requests, args.clients, prepare)
+                measure(page, api, args.clients * 2, args.clients, prepare, rounds=1)  # warm up
+                page_ms, api_ms = measure(page, api, args.requests, args.clients, prepare)
                 figures = {"page_p50_ms": round(statistics.median(page_ms), 1), "page_p95_ms": round(p95(page_ms), 1),
                            "api_p50_ms": round(statistics.median(api_ms), 1), "api_p95_ms": round(p95(api_ms), 1)}
                 figures["ratio"] = round(figures["page_p50_ms"] / figures["api_p50_ms"], 2)
