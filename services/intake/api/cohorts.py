@@ -7,6 +7,7 @@ from marshmallow import fields, validate
 
 from services.shared import clock
 from services.shared.api import service
+from services.shared.db import found
 from services.shared.tenancy import current_tenant, require
 
 from .. import store
@@ -26,7 +27,7 @@ from ..schemas import (
     SubmittedOut,
     changed_past_dates,
 )
-from .common import cohort_and_programme, found
+from .common import cohort_and_programme
 
 
 class OutcomesOut(OutcomeReportOut):
@@ -106,10 +107,7 @@ def _transition_view(status: str, summary: str):
         def post(self, cohort_id):
             with service().engine.begin() as conn:
                 cohort = found(conn, store.cohorts, current_tenant(), cohort_id, for_update=True)
-                try:
-                    return cohort_out(conn, domain.transition(conn, cohort, status))
-                except domain.TransitionRefused as exc:
-                    abort(409, message=str(exc), errors={"status": [cohort["status"]]})
+                return cohort_out(conn, domain.transition(conn, cohort, status))
 
     Transition.__name__ = f"Cohort{status.capitalize()}"
     return Transition
@@ -172,11 +170,7 @@ def submit(conn, cohort, programme, body) -> dict:
     refusal = mentor_language_refusal(programme["required_mentor_languages"], body["role"], body["languages"])
     if refusal:
         abort(422, message=refusal.reason, errors={"json": {"languages": [refusal.reason]}})
-    try:
-        return apps.take_in(conn, cohort, programme, body, clock.now())
-    except apps.AlreadyApplied as already:
-        abort(409, message=f"This e-mail has applied to this cohort as {body['role']} already.",
-              errors={"email": ["already applied"], "existing_id": already.existing_id})
+    return apps.take_in(conn, cohort, programme, body, clock.now())
 
 
 def admitted(row, cohort, programme) -> dict:
@@ -208,10 +202,7 @@ class ApplicationDecision(MethodView):
         with service().engine.begin() as conn:
             application = found(conn, store.applications, current_tenant(), application_id)
             cohort, programme = cohort_and_programme(conn, current_tenant(), application["cohort_id"], for_update=True)
-            try:
-                row = apps.decide(conn, application, body["status"], clock.now(), cohort, programme, service().settings)
-            except apps.DecisionRefused as exc:
-                abort(409, message=str(exc), errors={"status": [str(exc)]})
+            row = apps.decide(conn, application, body["status"], clock.now(), cohort, programme, service().settings)
             return application_out(conn, row)
 
 

@@ -8,13 +8,14 @@ from sqlalchemy.exc import IntegrityError
 
 from services.shared import clock
 from services.shared.api import service
+from services.shared.db import found
 from services.shared.tenancy import current_principal, current_tenant, require
 
 from .. import store
 from ..domain import nominations as domain
 from ..domain.programmes import localized
 from ..schemas import NominationDecisionIn, NominationIn, NominationOut
-from .common import asked_locale, cohort_and_programme, found
+from .common import asked_locale, cohort_and_programme
 
 blp = Blueprint("nominations", __name__, url_prefix="/", description="Nominations of mentors by member organisations.")
 SECURITY = [{"bearer": []}]
@@ -41,8 +42,6 @@ class CohortNominations(MethodView):
             try:
                 with conn.begin_nested():
                     return domain.nominate(conn, cohort, programme, principal.org, principal.sub, body, clock.now())
-            except domain.NominationRefused as exc:
-                abort(409, message=str(exc), errors={"rank": [str(exc)]})
             except IntegrityError:
                 abort(409, message="This person is nominated for the cohort already.", errors={"email": ["nominated already"]})
 
@@ -100,10 +99,7 @@ class NominationDecision(MethodView):
         with service().engine.begin() as conn:
             nomination = found(conn, store.nominations, current_tenant(), nomination_id)
             cohort, programme = cohort_and_programme(conn, current_tenant(), nomination["cohort_id"])
-            try:
-                return domain.decide(conn, nomination, body["decision"], cohort, programme, clock.now(), service().settings)
-            except domain.NominationRefused as exc:
-                abort(409, message=str(exc))
+            return domain.decide(conn, nomination, body["decision"], cohort, programme, clock.now(), service().settings)
 
 
 def nomination_of_link(conn):

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from services.shared import clock
 from services.shared.api import service
 from services.shared.contract import new_event
+from services.shared.db import found
 from services.shared.tenancy import current_principal, current_tenant, require
 
 from .. import store
@@ -17,7 +18,7 @@ from ..domain import applications as apps
 from ..domain.programmes import localized
 from ..domain.surveys import KINDS, check_answers, questions_for
 from ..schemas import ApplicationOut, SurveyAnswersIn, SurveyOut
-from .common import asked_locale, cohort_and_programme, found
+from .common import asked_locale, cohort_and_programme
 
 blp = Blueprint("participants", __name__, url_prefix="/", description="An applicant's own application and surveys (personal link).")
 SECURITY = [{"bearer": []}]
@@ -52,10 +53,7 @@ class WithdrawMyApplication(MethodView):
         with service().engine.begin() as conn:
             application = own_application(conn)
             cohort, programme = cohort_and_programme(conn, current_tenant(), application["cohort_id"], for_update=True)
-            try:
-                return apps.withdraw(conn, application, clock.now(), cohort, programme, service().settings)
-            except apps.DecisionRefused as exc:
-                abort(409, message=str(exc))
+            return apps.withdraw(conn, application, clock.now(), cohort, programme, service().settings)
 
 
 @blp.route("/surveys/<kind>")

@@ -5,12 +5,12 @@ from flask_smorest import Blueprint
 
 from services.shared import clock
 from services.shared.api import service
+from services.shared.db import found
 from services.shared.tenancy import current_tenant, require
 
 from .. import store
 from ..domain.programmes import create_programme, set_status, to_api, update_programme
 from ..schemas import PauseIn, ProgrammeFields, ProgrammeIn, ProgrammeOut
-from .common import found
 
 blp = Blueprint("programmes", __name__, url_prefix="/programmes", description="Programmes of the tenant.")
 SECURITY = [{"bearer": []}]

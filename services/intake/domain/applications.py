@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 
 from services.shared.contract import new_event
 from services.shared.db import insert_new
+from services.shared.errors import Refused
 from services.shared.tenancy import participant_token
 
 from .. import store
@@ -32,8 +33,8 @@ DECISIONS = {
 MANAGE_LINK_TTL = 400 * 24 * 3600
 
 
-class DecisionRefused(Exception):
-    pass
+class DecisionRefused(Refused):
+    """A decision the application's status or the cohort's places do not allow."""
 
 
 def manage_token(key: str, application) -> str:
@@ -60,11 +61,12 @@ def waitlist_position(conn: Connection, application) -> int | None:
     return ahead + 1
 
 
-class AlreadyApplied(Exception):
+class AlreadyApplied(Refused):
     """This e-mail has applied to this cohort in this role already (``existing_id``)."""
 
-    def __init__(self, existing_id: str | None):
-        super().__init__(existing_id)
+    def __init__(self, role: str, existing_id: str | None):
+        super().__init__(f"This e-mail has applied to this cohort as {role} already.",
+                         {"email": ["already applied"], "existing_id": existing_id})
         self.existing_id = existing_id
 
 
@@ -89,7 +91,7 @@ def take_in(conn: Connection, cohort, programme, body: dict, now: datetime) -> d
         "nomination_id": body.get("nomination_id"), "arrival": None, "status": "submitted", "submitted_at": now, "decided_at": None,
     }
     if not insert_new(conn, store.applications, row):
-        raise AlreadyApplied(_existing(conn, row))
+        raise AlreadyApplied(row["role"], _existing(conn, row))
     return row
 
 
@@ -227,23 +229,39 @@ def _counts(conn: Connection, cohort_id: str, tenant: str, role: str) -> tuple[i
 
 
 def decide(conn: Connection, application, status: str, now: datetime, cohort, programme, settings) -> dict:
-    """A coordinator's decision; freeing an accepted place before the start promotes the next."""
+    """A coordinator's decision; freeing an accepted place before the start promotes the next.
+    Refused (naming the status asked for) when the application or the places do not allow it."""
+    refusal = _decision_refusal(conn, application, status, cohort)
+    if refusal:
+        raise DecisionRefused(refusal, {"status": [refusal]})
+    return _decided(conn, application, status, now, cohort, programme, settings)
+
+
+def withdraw(conn: Connection, application, now: datetime, cohort, programme, settings) -> dict:
+    """The applicant's own withdrawal (no field of theirs at fault when it is refused)."""
+    refusal = _decision_refusal(conn, application, "withdrawn", cohort)
+    if refusal:
+        raise DecisionRefused(refusal)
+    return _decided(conn, application, "withdrawn", now, cohort, programme, settings)
+
+
+def _decision_refusal(conn: Connection, application, status: str, cohort) -> str | None:
     if status not in DECISIONS[application["status"]]:
-        raise DecisionRefused(f"a {application['status']} application cannot become {status}")
+        return f"a {application['status']} application cannot become {status}"
     if status == "accepted":
         places = _places(cohort, application["role"])
         if places is not None and _count(conn, cohort["id"], cohort["tenant"], application["role"], "accepted") >= places:
-            raise DecisionRefused(f"all {places} {application['role']} places are taken")
+            return f"all {places} {application['role']} places are taken"
+    return None
+
+
+def _decided(conn: Connection, application, status: str, now: datetime, cohort, programme, settings) -> dict:
     link = manage_link(settings, application)
     previous = application["status"]
     row = _set_status(conn, application, status, now, cohort, programme, link, previous=previous)
     if previous == "accepted" and status in ("withdrawn", "rejected"):
         promote_next(conn, cohort, programme, application["role"], now, settings)
     return row
-
-
-def withdraw(conn: Connection, application, now: datetime, cohort, programme, settings) -> dict:
-    return decide(conn, application, "withdrawn", now, cohort, programme, settings)
 
 
 def promote_next(conn: Connection, cohort, programme, role: str, now: datetime, settings) -> dict | None:

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from services.shared import clock
 from services.shared.contract import new_event
+from services.shared.errors import Refused
 
 from .. import store
 
@@ -23,8 +24,8 @@ TRANSITIONS = {
 }
 
 
-class TransitionRefused(Exception):
-    pass
+class TransitionRefused(Refused):
+    """The cohort's status does not go there from where it is (it names the status it has)."""
 
 
 def _aware(moment: datetime, time_zone: str) -> datetime:
@@ -93,7 +94,7 @@ def update_cohort(conn: Connection, cohort, body: dict, now: datetime) -> dict:
 def transition(conn: Connection, cohort, status: str, programme=None) -> dict:
     allowed_from, event_type = TRANSITIONS[status]
     if cohort["status"] not in allowed_from:
-        raise TransitionRefused(f"a {cohort['status']} cohort cannot become {status}")
+        raise TransitionRefused(f"a {cohort['status']} cohort cannot become {status}", {"status": [cohort["status"]]})
     store.update(conn, store.cohorts, cohort["tenant"], cohort["id"], status=status, updated_at=clock.now())
     row = {**cohort, "status": status}
     publish_snapshot(conn, event_type, row, programme)

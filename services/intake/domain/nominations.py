@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from services.shared.contract import new_event
+from services.shared.errors import Refused
 from services.shared.tenancy import participant_token
 
 from .. import store
@@ -19,8 +20,8 @@ from .programmes import localized
 FORM_LINK_TTL = 30 * 24 * 3600
 
 
-class NominationRefused(Exception):
-    pass
+class NominationRefused(Refused):
+    """A nomination the organisation's ranks or the nomination's state do not allow."""
 
 
 def nomination_refusal(cohort, now: datetime) -> str | None:
@@ -37,7 +38,8 @@ def nominate(conn: Connection, cohort, programme, organisation: str, by: str, bo
         t.c.tenant == cohort["tenant"], t.c.cohort_id == cohort["id"], t.c.organisation == organisation,
         t.c.rank == body["rank"], t.c.status != "declined")).scalar()
     if taken:
-        raise NominationRefused(f"rank {body['rank']} is already given to another nominee of your organisation")
+        refusal = f"rank {body['rank']} is already given to another nominee of your organisation"
+        raise NominationRefused(refusal, {"rank": [refusal]})
     row = {
         "id": str(uuid.uuid4()), "tenant": cohort["tenant"], "cohort_id": cohort["id"], "organisation": organisation,
         "name": body["name"].strip(), "email": body["email"].lower(), "locale": body.get("locale") or programme["locale"],
