@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test up bench contracts lint install clean
+.PHONY: run test up bench contracts image lint install clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Tandem needs Python 3.11 or newer")'
@@ -36,6 +36,12 @@ bench: $(STAMP)
 ## Regenerate docs/asyncapi.json and docs/openapi/*.json from the code.
 contracts: $(STAMP)
 	$(BIN)/tandem contracts
+
+## The image (deploy/docker/Dockerfile) with buildah, as root, on a local Debian bookworm base made
+## by debootstrap the first time (kept in /var/tmp/tandem-base): no registry needed.
+IMAGE ?= localhost/tandem:dev
+image:
+	deploy/docker/build.sh $(IMAGE)
 
 lint: $(STAMP)
 	$(BIN)/ruff check services tests bench
