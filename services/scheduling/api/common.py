@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask_smorest import abort
 
-from services.shared import db
+from services.shared.db import found
 from services.shared.tenancy import current_principal, current_tenant
 
 from .. import store
@@ -16,11 +16,6 @@ from ..domain.wording import localized
 
 SECURITY = [{"bearer": []}]
 PARTICIPANT_LINK = "A participant's token may come as ``?token=`` from their personal link."
-
-
-def found(conn, table, id_: str, what: str, for_update: bool = False):
-    """The caller's tenant's object (``services.shared.db.found``), else refused as not found."""
-    return db.found(conn, table, current_tenant(), id_, what, for_update)
 
 
 def own_application_id() -> str:
@@ -33,7 +28,7 @@ def own_application_id() -> str:
 def pair_access(conn, pair_id: str, for_update: bool = False) -> tuple[messages.PairContext, str]:
     """The pair and the caller's part in it; a participant of another pair gets 404, as if it
     were not there."""
-    pair = db.found(conn, store.pairs, current_tenant(), pair_id, "pair", for_update=for_update)
+    pair = found(conn, store.pairs, current_tenant(), pair_id, "pair", for_update=for_update)
     if current_principal().role == "coordinator":
         return messages.context(conn, pair), "coordinator"
     ctx = messages.context(conn, pair)
@@ -45,9 +40,9 @@ def pair_access(conn, pair_id: str, for_update: bool = False) -> tuple[messages.
 
 def meeting_access(conn, meeting_id: str, lock: bool = True) -> tuple[messages.PairContext, dict, str]:
     # the pair is locked before its meeting, in the order an early end takes them
-    pair_id = db.found(conn, store.meetings, current_tenant(), meeting_id, "meeting")["pair_id"]
+    pair_id = found(conn, store.meetings, current_tenant(), meeting_id, "meeting")["pair_id"]
     ctx, role = pair_access(conn, pair_id, for_update=lock)
-    return ctx, dict(db.found(conn, store.meetings, current_tenant(), meeting_id, "meeting", for_update=lock)), role
+    return ctx, dict(found(conn, store.meetings, current_tenant(), meeting_id, "meeting", for_update=lock)), role
 
 
 def only_the_pair(role: str) -> None:

@@ -9,11 +9,12 @@ from marshmallow import Schema, fields, validate
 
 from services.shared import clock
 from services.shared.api import service
+from services.shared.db import found
 from services.shared.tenancy import current_tenant, require
 
 from .. import store
 from ..domain.pair_list import page_of_pairs
-from .common import SECURITY, found
+from .common import SECURITY
 
 blp = Blueprint("pair_list", __name__, url_prefix="/cohorts", description="A cohort's pairs, a page at a time.")
 
@@ -68,6 +69,6 @@ class PairList(MethodView):
         agreement, its last activity and its last meeting held. With ``quiet_since``, only the active
         pairs that have held no meeting since then (and were confirmed before it). Never the pair's own notes."""
         with service().engine.connect() as conn:
-            cohort = found(conn, store.cohorts, cohort_id, "cohort")
+            cohort = found(conn, store.cohorts, current_tenant(), cohort_id, "cohort")
             return page_of_pairs(conn, current_tenant(), cohort, clock.now(), query["page"], query["page_size"],
                                  query["status"], query["quiet_since"])
