@@ -109,3 +109,32 @@ def test_a_refusal_names_its_kind_not_a_status():
     assert Invalid("no", {"a": ["b"]}).errors == {"a": ["b"]}
     with pytest.raises(ValueError):
         Refused("no", kind="teapot")
+
+
+def test_every_domain_refusal_is_a_refused_with_its_kind():
+    from services.intake.domain.applications import AlreadyApplied, DecisionRefused
+    from services.intake.domain.cohorts import TransitionRefused
+    from services.intake.domain.nominations import NominationRefused
+    from services.matching.domain.runs import ReviewRefused, RunInProgress
+    from services.scheduling.domain.meetings import MeetingRefused
+    from services.scheduling.domain.terms import AgreementRefused
+
+    for kind in (AlreadyApplied, DecisionRefused, TransitionRefused, NominationRefused, ReviewRefused, RunInProgress,
+                 MeetingRefused, AgreementRefused):
+        assert issubclass(kind, Refused), kind
+    assert not hasattr(MeetingRefused("no"), "status")  # the domain says what kind of no, not which HTTP answer
+    assert MeetingRefused("no", {"starts_at": ["in the past"]}, "invalid").kind == "invalid"
+    assert AlreadyApplied("mentor", "a1").field_errors == {"email": ["already applied"], "existing_id": "a1"}
+
+
+def test_no_view_catches_a_refusal_to_answer_it():
+    from pathlib import Path
+
+    import services
+
+    catching = [f"{path.relative_to(Path(services.__file__).parent)}:{number}"
+                for path in Path(services.__file__).parent.glob("*/api/*.py")
+                for number, line in enumerate(path.read_text().splitlines(), 1)
+                if line.strip().startswith("except") and ("Refused" in line or "AlreadyApplied" in line
+                                                           or "RunInProgress" in line)]
+    assert catching == []

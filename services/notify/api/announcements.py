@@ -12,6 +12,7 @@ from flask_smorest import Blueprint
 
 from services.shared import clock
 from services.shared.api import service
+from services.shared.db import found
 from services.shared.tenancy import current_principal, require
 
 from .. import store
@@ -19,7 +20,7 @@ from ..domain.deliveries import cohort_info, email_hash, opted_out, overrides_fo
 from ..domain.messages import Recipient, announcement
 from ..domain.rendering import LOCALES, locale_chain, render
 from ..schemas import AnnouncementIn, AnnouncementOut, AnnouncementPreviewOut, AnnouncementQuery, CountOut
-from .common import found, notify_settings, tenant_of
+from .common import notify_settings, tenant_of
 
 blp = Blueprint("announcements", __name__, url_prefix="/cohorts",
                 description="Coordinators' announcements to a cohort's participants.")
@@ -45,7 +46,7 @@ class Announcements(MethodView):
         ``GET .../announcements/count`` says how many there are)."""
         a = store.announcements
         with service().engine.connect() as conn:
-            found(store.one(conn, store.cohorts, tenant_of(), cohort_id), "cohort")
+            found(conn, store.cohorts, tenant_of(), cohort_id, "cohort")
             select = (sa.select(a).where(a.c.tenant == tenant_of(), a.c.cohort_id == cohort_id)
                       .order_by(a.c.created_at.desc(), a.c.id).offset(query["offset"]))
             if query["limit"]:
@@ -62,7 +63,7 @@ class Announcements(MethodView):
         tenant, now = tenant_of(), clock.now()
         audience = {"roles": body["roles"], "statuses": body["statuses"], "paired": body["paired"]}
         with service().engine.begin() as conn:
-            found(store.one(conn, store.cohorts, tenant, cohort_id), "cohort")
+            found(conn, store.cohorts, tenant, cohort_id, "cohort")
             cohort = cohort_info(conn, tenant, cohort_id)
             people = _audience(conn, tenant, cohort_id, body)
             row = {"id": str(uuid.uuid4()), "tenant": tenant, "cohort_id": cohort_id, "subject": body["subject"],
@@ -86,7 +87,7 @@ class AnnouncementCount(MethodView):
         """How many announcements the cohort has had."""
         a = store.announcements
         with service().engine.connect() as conn:
-            found(store.one(conn, store.cohorts, tenant_of(), cohort_id), "cohort")
+            found(conn, store.cohorts, tenant_of(), cohort_id, "cohort")
             return {"total": conn.execute(sa.select(sa.func.count()).select_from(a).where(
                 a.c.tenant == tenant_of(), a.c.cohort_id == cohort_id)).scalar_one()}
 
@@ -103,7 +104,7 @@ class AnnouncementPreview(MethodView):
         language would get it (the tenant's own wording of the announcement included)."""
         tenant = tenant_of()
         with service().engine.connect() as conn:
-            found(store.one(conn, store.cohorts, tenant, cohort_id), "cohort")
+            found(conn, store.cohorts, tenant, cohort_id, "cohort")
             cohort = cohort_info(conn, tenant, cohort_id)
             people = _audience(conn, tenant, cohort_id, body)
             refused = 0 if body["essential"] else sum(

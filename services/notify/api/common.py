@@ -1,5 +1,4 @@
-"""What notify's blueprints share: whose data a request may see, and finding a tenant's object or
-answering 404."""
+"""What notify's blueprints share: its settings, and whose data a request may see."""
 
 from __future__ import annotations
 
@@ -24,10 +23,3 @@ def tenant_of(query: dict | None = None) -> str:
     if not tenant:
         abort(422, message="An operator names the tenant.", errors={"query": {"tenant": ["Missing data for required field."]}})
     return tenant
-
-
-def found(row, what: str):
-    """The row, or 404 — another tenant's object is simply not there."""
-    if row is None:
-        abort(404, message=f"No such {what}.")
-    return row

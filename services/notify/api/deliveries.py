@@ -8,11 +8,13 @@ from flask_smorest import Blueprint, abort
 
 from services.shared import clock
 from services.shared.api import service
+from services.shared.db import found
+from services.shared.errors import NotFound
 from services.shared.tenancy import require
 
 from .. import store
 from ..schemas import CountOut, DeliveryDetailOut, DeliveryOut, DeliveryQuery
-from .common import found, tenant_of
+from .common import tenant_of
 
 blp = Blueprint("deliveries", __name__, url_prefix="/deliveries", description="What was sent to whom, and how it went.")
 
@@ -69,9 +71,9 @@ def _filters(conn, query: dict) -> list:
     if query["until"]:
         where.append(t.c.created_at < query["until"])
     if query["cohort_id"]:
-        found(store.one(conn, store.cohorts, tenant, query["cohort_id"]), "cohort")
-    if query["person"] and "@" not in query["person"]:
-        found(_known_person(conn, tenant, query["person"].strip()), "person")
+        found(conn, store.cohorts, tenant, query["cohort_id"], "cohort")
+    if query["person"] and "@" not in query["person"] and not _known_person(conn, tenant, query["person"].strip()):
+        raise NotFound("No such person.")
     return where
 
 
@@ -90,7 +92,7 @@ class Delivery(MethodView):
     def get(self, delivery_id):
         """One delivery, with its text while it is still waiting to be sent."""
         with service().engine.connect() as conn:
-            return found(store.one(conn, store.deliveries, tenant_of(), delivery_id), "delivery")
+            return found(conn, store.deliveries, tenant_of(), delivery_id, "delivery")
 
 
 @blp.route("/<delivery_id>/retry")
@@ -103,7 +105,7 @@ class RetryDelivery(MethodView):
         a fresh set of attempts."""
         t = store.deliveries
         with service().engine.begin() as conn:
-            row = found(store.one(conn, t, tenant_of(), delivery_id, for_update=True), "delivery")
+            row = found(conn, t, tenant_of(), delivery_id, "delivery", for_update=True)
             if row["status"] != "failed":
                 abort(409, message=f"The delivery is {row['status']}; only a failed one is sent again.",
                       errors={"status": [row["status"]]})

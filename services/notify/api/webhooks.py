@@ -12,12 +12,13 @@ from flask_smorest import Blueprint, abort
 
 from services.shared import clock
 from services.shared.api import service
+from services.shared.db import found
 from services.shared.tenancy import current_principal, require
 
 from .. import store
 from ..domain.webhooks import new_secret, url_refusal
 from ..schemas import SecretOut, WebhookCreatedOut, WebhookIn, WebhookOut, WebhookPatch
-from .common import found, notify_settings, tenant_of
+from .common import notify_settings, tenant_of
 
 blp = Blueprint("webhooks", __name__, url_prefix="/webhooks",
                 description="The tenant's own systems hear of every event, signed with the tenant's secret.")
@@ -76,7 +77,7 @@ class Webhook(MethodView):
             _check_url(body["url"])
         e = store.webhook_endpoints
         with service().engine.begin() as conn:
-            found(store.one(conn, e, tenant_of(), endpoint_id), "webhook")
+            found(conn, e, tenant_of(), endpoint_id, "webhook")
             if body:
                 store.update(conn, e, tenant_of(), endpoint_id, **body)
             return store.one(conn, e, tenant_of(), endpoint_id)
@@ -88,7 +89,7 @@ class Webhook(MethodView):
         """Remove an endpoint; what was waiting for it fails, visibly, in the log."""
         e = store.webhook_endpoints
         with service().engine.begin() as conn:
-            found(store.one(conn, e, tenant_of(), endpoint_id), "webhook")
+            found(conn, e, tenant_of(), endpoint_id, "webhook")
             conn.execute(e.delete().where(e.c.id == endpoint_id, e.c.tenant == tenant_of()))
 
 
