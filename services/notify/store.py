@@ -15,9 +15,25 @@ from sqlalchemy.engine import Connection, Engine
 from services.shared import outbox
 from services.shared.contract import Event
 from services.shared.db import UtcDateTime, add_messaging_tables, one, rows, update  # noqa: F401  (tenant-scoped queries)
+from services.shared.privacy import CONSENT, LEGITIMATE_INTEREST, terms
 
 metadata = sa.MetaData()
 OUTBOX, INBOX = add_messaging_tables(metadata)
+
+# Whose personal data the columns hold, why, and for how long (docs/privacy.md is written from it).
+LOG_KEPT = ("the delivery log keeps its rows, nothing prunes them yet; an erasure removes the address, the subject "
+            "and what the message said")
+UNTIL_SENT = "until the message is delivered (kept after a failure); an erasure removes it"
+PERSON = terms(who="applicants and participants", basis=CONSENT,
+               retention="until the person is erased (intake's erasure request reaches notify)")
+MESSAGE = terms(who="the people messages go to or speak of", basis=LEGITIMATE_INTEREST, retention=UNTIL_SENT)
+LOGGED = terms(who="the people messages go to", basis=LEGITIMATE_INTEREST, retention=LOG_KEPT)
+SIGNED_BY = terms(who="staff (coordinators)", basis=LEGITIMATE_INTEREST,
+                  retention="with the row it signs; an erasure does not remove it")
+OUTBOX.c.body.info.update(terms(
+    who="the people messages go to", basis=LEGITIMATE_INTEREST,
+    retention="kept after publishing; nothing prunes them yet")(
+    "what happened to each message: only ids, never the address or the text"))
 
 # One row per (event, recipient, channel): the unique constraint is what makes a redelivered
 # event send nothing twice. What the message says (bodies, headers, the webhook payload) is kept
@@ -31,18 +47,18 @@ deliveries = sa.Table(
     sa.Column("event_type", sa.String(120), nullable=False),
     sa.Column("message", sa.String(64), nullable=False),
     sa.Column("channel", sa.String(16), nullable=False),
-    sa.Column("recipient", sa.String(320), nullable=False),  # an e-mail address, or a webhook endpoint's id
-    sa.Column("recipient_hash", sa.String(64), nullable=True, index=True),  # sha256 of the address (erasure)
-    sa.Column("person_id", sa.String(36), nullable=True),  # the application or nomination it is about
+    sa.Column("recipient", sa.String(320), nullable=False, info=LOGGED("the address a message went to (or a webhook endpoint's id)")),  # an e-mail address, or a webhook endpoint's id
+    sa.Column("recipient_hash", sa.String(64), nullable=True, index=True, info=LOGGED("the hash of the address: to find the person's messages on an erasure")),  # sha256 of the address (erasure)
+    sa.Column("person_id", sa.String(36), nullable=True, info=LOGGED("the application or nomination the message is about")),  # the application or nomination it is about
     sa.Column("cohort_id", sa.String(36), nullable=True),
     sa.Column("locale", sa.String(2), nullable=False),
     sa.Column("essential", sa.Boolean, nullable=False, server_default=sa.true()),
-    sa.Column("subject", sa.String(400), nullable=False),
-    sa.Column("body_text", sa.Text, nullable=True),
-    sa.Column("body_html", sa.Text, nullable=True),
-    sa.Column("calendar", sa.Text, nullable=True),  # an iCalendar invitation to attach
-    sa.Column("payload", sa.Text, nullable=True),  # a webhook's body: the event
-    sa.Column("headers", sa.JSON, nullable=True),  # sender_name, reply_to, unsubscribe_url, calendar_method
+    sa.Column("subject", sa.String(400), nullable=False, info=LOGGED("the message's subject, which may name the person or their pair")),
+    sa.Column("body_text", sa.Text, nullable=True, info=MESSAGE("what the message says: names, links, meeting places")),
+    sa.Column("body_html", sa.Text, nullable=True, info=MESSAGE("what the message says, as HTML")),
+    sa.Column("calendar", sa.Text, nullable=True, info=MESSAGE("a calendar invitation: the pair's names and meeting place")),  # an iCalendar invitation to attach
+    sa.Column("payload", sa.Text, nullable=True, info=MESSAGE("the event a tenant's webhook receives, with the people in it")),  # a webhook's body: the event
+    sa.Column("headers", sa.JSON, nullable=True, info=MESSAGE("reply-to address and personal unsubscribe link")),  # sender_name, reply_to, unsubscribe_url, calendar_method
     sa.Column("status", sa.String(16), nullable=False),  # pending, sent, failed, suppressed, cancelled
     sa.Column("attempts", sa.Integer, nullable=False, default=0),
     sa.Column("last_error", sa.Text, nullable=True),
@@ -65,15 +81,15 @@ deliveries = sa.Table(
 recipients = sa.Table(
     "recipients",
     metadata,
-    sa.Column("id", sa.String(36), primary_key=True),  # the application id
+    sa.Column("id", sa.String(36), primary_key=True, info=PERSON("the pseudonym every service knows the person by")),  # the application id
     sa.Column("tenant", sa.String(64), nullable=False),
     sa.Column("cohort_id", sa.String(36), nullable=False),
     sa.Column("role", sa.String(16), nullable=False),
-    sa.Column("name", sa.String(200), nullable=False),
-    sa.Column("email", sa.String(320), nullable=False),
-    sa.Column("email_sha256", sa.String(64), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False, info=PERSON("to address announcements to the person")),
+    sa.Column("email", sa.String(320), nullable=False, info=PERSON("to send announcements to the person")),
+    sa.Column("email_sha256", sa.String(64), nullable=False, info=PERSON("the hash of the address: to find the person on an erasure")),
     sa.Column("locale", sa.String(2), nullable=False),
-    sa.Column("time_zone", sa.String(64), nullable=False),
+    sa.Column("time_zone", sa.String(64), nullable=False, info=PERSON("to show times in the person's time zone")),
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("pair_id", sa.String(36), nullable=True),
     sa.Column("updated_at", UtcDateTime(), nullable=False),
@@ -97,7 +113,7 @@ cohorts = sa.Table(
     sa.Column("programme_name", sa.JSON, nullable=False),
     sa.Column("programme_locale", sa.String(2), nullable=False),
     sa.Column("messages", sa.JSON, nullable=False),
-    sa.Column("contacts", sa.JSON, nullable=False),
+    sa.Column("contacts", sa.JSON, nullable=False, info=terms(who="staff (contact persons)", basis=LEGITIMATE_INTEREST, retention="until intake's next snapshot of the cohort")("the programme's contact persons, named in messages")),
     sa.Column("updated_at", UtcDateTime(), nullable=False),
 )
 
@@ -107,11 +123,11 @@ preferences = sa.Table(
     "preferences",
     metadata,
     sa.Column("tenant", sa.String(64), primary_key=True),
-    sa.Column("email_sha256", sa.String(64), primary_key=True),
-    sa.Column("opted_out", sa.JSON, nullable=False),
-    sa.Column("time_zone", sa.String(64), nullable=True),
+    sa.Column("email_sha256", sa.String(64), primary_key=True, info=PERSON("the hash of the address the preferences are for")),
+    sa.Column("opted_out", sa.JSON, nullable=False, info=PERSON("the messages the person does not want")),
+    sa.Column("time_zone", sa.String(64), nullable=True, info=PERSON("the time zone the person asked for")),
     sa.Column("updated_at", UtcDateTime(), nullable=False),
-    sa.Column("updated_by", sa.String(200), nullable=False),
+    sa.Column("updated_by", sa.String(200), nullable=False, info=PERSON("who changed the preferences (the person, or a coordinator)")),
 )
 
 template_overrides = sa.Table(
@@ -125,7 +141,7 @@ template_overrides = sa.Table(
     sa.Column("text", sa.Text, nullable=True),
     sa.Column("html", sa.Text, nullable=True),
     sa.Column("updated_at", UtcDateTime(), nullable=False),
-    sa.Column("updated_by", sa.String(200), nullable=False),
+    sa.Column("updated_by", sa.String(200), nullable=False, info=SIGNED_BY("who changed the template")),
     sa.UniqueConstraint("tenant", "message", "locale", name="uq_template_override"),
 )
 
@@ -139,7 +155,7 @@ webhook_endpoints = sa.Table(
     sa.Column("active", sa.Boolean, nullable=False),
     sa.Column("description", sa.String(200), nullable=False, server_default=""),
     sa.Column("created_at", UtcDateTime(), nullable=False),
-    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False, info=SIGNED_BY("who added the endpoint")),
 )
 
 # One signing secret per tenant; after a rotation the previous one signs too for a while, so the
@@ -166,7 +182,7 @@ announcements = sa.Table(
     sa.Column("essential", sa.Boolean, nullable=False),
     sa.Column("recipients", sa.Integer, nullable=False),
     sa.Column("created_at", UtcDateTime(), nullable=False),
-    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False, info=SIGNED_BY("who sent the announcement")),
     sa.Index("ix_announcements_cohort", "tenant", "cohort_id"),
 )
 
