@@ -23,7 +23,7 @@ from babel.messages.pofile import read_po, write_po
 from .domain.rendering import LOCALES, TEMPLATES, TRANSLATIONS
 
 METHODS = [("**.txt", "jinja2"), ("**.html", "jinja2")]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3)}
 # as rendering reads the templates (whitespace decides a message's exact wording)
 OPTIONS = {pattern: {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true",
                      "keep_trailing_newline": "true"} for pattern, _method in METHODS}
@@ -33,10 +33,18 @@ def path(locale: str, suffix: str = "po") -> Path:
     return TRANSLATIONS / locale / "LC_MESSAGES" / f"messages.{suffix}"
 
 
-def messages() -> set[str | tuple[str, ...]]:
-    """The message ids of the templates (a plural as its singular and plural)."""
-    return {message for _file, _line, message, *_rest in
+Message = tuple[str | None, str | tuple[str, ...]]  # (context, id); a plural's id is its singular and plural
+
+
+def messages() -> set[Message]:
+    """The messages of the templates, each with its context (None for most)."""
+    return {(context, message) for _file, _line, message, _comments, context in
             extract_from_dir(str(TEMPLATES), METHODS, keywords=KEYWORDS, options_map=OPTIONS)}
+
+
+def key(context: str | None, message_id: str | tuple[str, ...]) -> tuple[str | None, str]:
+    """How a message is known in a catalogue: its context and (a plural's) singular."""
+    return context, message_id if isinstance(message_id, str) else message_id[0]
 
 
 def catalogue(locale: str, compiled: bool = False) -> Catalog | None:
@@ -47,26 +55,25 @@ def catalogue(locale: str, compiled: bool = False) -> Catalog | None:
         return read_mo(file) if compiled else read_po(file, locale=locale)
 
 
-def translated(locale: str) -> dict[str, str | tuple[str, ...]]:
-    """The messages ``locale``'s catalogue translates, by id (a plural by its singular)."""
-    return {m.id if isinstance(m.id, str) else m.id[0]: m.string
+def translated(locale: str) -> dict[tuple[str | None, str], str | tuple[str, ...]]:
+    """The messages ``locale``'s catalogue translates, by ``key``."""
+    return {key(m.context, m.id): m.string
             for m in (catalogue(locale) or []) if m.id and not m.fuzzy and m.string and all(m.string)}
 
 
 def update() -> None:
     """Add each new message (untranslated) to the catalogues, drop those no longer used, compile."""
-    ids = messages()
-    keys = {m if isinstance(m, str) else m[0] for m in ids}
+    used = messages()
+    keys = {key(*message) for message in used}
     for locale in LOCALES:
         found = catalogue(locale) or Catalog(locale=locale, project="Tandem", version="1",
                                              header_comment=f"# The words of notify's messages in {locale}.")
         for message in list(found):
-            if message.id and (message.id if isinstance(message.id, str) else message.id[0]) not in keys:
-                del found[message.id]
-        for message_id in sorted(ids, key=str):
-            key = message_id if isinstance(message_id, str) else message_id[0]
-            if key not in found:
-                found.add(message_id, "" if isinstance(message_id, str) else ("", ""))
+            if message.id and key(message.context, message.id) not in keys:
+                found.delete(message.id, message.context)
+        for context, message_id in sorted(used, key=str):
+            if found.get(key(context, message_id)[1], context) is None:
+                found.add(message_id, "" if isinstance(message_id, str) else ("", ""), context=context)
         target = path(locale)
         target.parent.mkdir(parents=True, exist_ok=True)
         buffer = io.BytesIO()

@@ -13,13 +13,13 @@ from services.shared.contract.events import LOCALES
 
 def test_the_templates_have_words_to_translate():
     found = catalogues.messages()
-    assert "Sign in to Tandem" in found and "Kind regards" in found
+    assert (None, "Sign in to Tandem") in found and (None, "Kind regards") in found
 
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_every_message_is_translated(locale):
     translated = catalogues.translated(locale)
-    untranslated = sorted(str(m) for m in catalogues.messages() if (m if isinstance(m, str) else m[0]) not in translated)
+    untranslated = sorted(str(m) for m in catalogues.messages() if catalogues.key(*m) not in translated)
     assert not untranslated, f"notify in {locale} lacks: {untranslated} (python -m services.notify.catalogues)"
 
 
@@ -29,8 +29,8 @@ def test_the_compiled_catalogue_is_up_to_date(locale):
     assert edited is not None, f"no messages.po for {locale} (python -m services.notify.catalogues)"
     compiled = catalogues.catalogue(locale, compiled=True)
     assert compiled is not None, f"no messages.mo for {locale} (python -m services.notify.catalogues)"
-    assert ({m.id: m.string for m in compiled if m.id}
-            == {m.id: m.string for m in edited if m.id and not m.fuzzy}), "python -m services.notify.catalogues"
+    assert ({(m.context, m.id): m.string for m in compiled if m.id}
+            == {(m.context, m.id): m.string for m in edited if m.id and not m.fuzzy}), "python -m services.notify.catalogues"
 
 
 def test_a_shared_template_renders_each_language_from_its_catalogue():

@@ -221,6 +221,14 @@ def _ngettext(singular: str, plural: str, n: int) -> str:
     return translations(_reading.get()).ngettext(singular, plural, n)
 
 
+def _pgettext(context: str, message: str) -> str:
+    return translations(_reading.get()).pgettext(context, message)
+
+
+def _npgettext(context: str, singular: str, plural: str, n: int) -> str:
+    return translations(_reading.get()).npgettext(context, singular, plural, n)
+
+
 class _Loader(FileSystemLoader):
     """The platform's templates; ``<locale>/<name>`` reads the shared ``<name>`` when the language
     has no template of its own by that name."""
@@ -246,7 +254,7 @@ def _environment(cls: type[Environment], autoescape) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(FILTERS)
-    env.install_gettext_callables(_gettext, _ngettext, newstyle=False)
+    env.install_gettext_callables(_gettext, _ngettext, newstyle=False, pgettext=_pgettext, npgettext=_npgettext)
     return env
 
 
@@ -367,7 +375,8 @@ def has_default(kind: str, locale: str) -> bool:
 
 
 _TRANS = re.compile(r"{%[+-]?\s*trans\b(?P<binds>.*?)-?%}(?P<body>.*?){%[+-]?\s*endtrans\s*[+-]?%}(?P<after>\n?)", re.S)
-_GETTEXT = re.compile(r'\b_\("((?:[^"\\]|\\.)*)"\)')
+_GETTEXT = re.compile(r'\b(?:_\(|pgettext\("(?P<context>(?:[^"\\]|\\.)*)",\s*)"(?P<message>(?:[^"\\]|\\.)*)"\)')
+_CONTEXT = re.compile(r'\s*"((?:[^"\\]|\\.)*)"\s*,?')
 _BINDING = re.compile(r"(\w+)=(.*?)(?=,\s*\w+=|$)", re.S)
 _VARIABLE = re.compile(r"{{\s*(\w+)\s*}}")
 
@@ -378,17 +387,19 @@ def with_words(source: str, locale: str) -> str:
     words = translations(locale)
 
     def trans(match: re.Match) -> str:
-        binds = {name: expr.strip() for name, expr in _BINDING.findall(match["binds"].strip())}
+        context = _CONTEXT.match(match["binds"])
+        binds = {name: expr.strip() for name, expr in _BINDING.findall(match["binds"][context.end() if context else 0:].strip())}
         body = re.sub(r"\n[ \t]+$", "\n", match["body"].removeprefix("\n"))  # as trim_blocks and lstrip_blocks read it
         variables = _VARIABLE.findall(body)
         msgid = _VARIABLE.sub(lambda m: f"%({m[1]})s", body.replace("%", "%%") if variables else body)
-        text = words.gettext(msgid)
+        text = words.pgettext(context[1], msgid) if context else words.gettext(msgid)
         if variables:
             text = re.sub(r"%\((\w+)\)s", lambda m: "{{ " + binds.get(m[1], m[1]) + " }}", text).replace("%%", "%")
         return text
 
     def literal(match: re.Match) -> str:
-        text = words.gettext(match[1].encode().decode("unicode_escape") if "\\" in match[1] else match[1])
+        message = match["message"].encode().decode("unicode_escape") if "\\" in match["message"] else match["message"]
+        text = words.pgettext(match["context"], message) if match["context"] is not None else words.gettext(message)
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
     return _GETTEXT.sub(literal, _TRANS.sub(trans, source))
