@@ -262,8 +262,9 @@ def contracts(out: str) -> None:
     (RabbitMQ definitions and topology, the Prometheus rule resource)."""
     from services.ops import write_generated
     from services.shared.contract.documents import write_documents
+    from services.shared.contract.processing import write_record
 
-    for path in [*write_documents(Path(out)), *write_generated()]:
+    for path in [*write_documents(Path(out)), write_record(Path(out)), *write_generated()]:
         click.echo(f"wrote {path}")
 
 
