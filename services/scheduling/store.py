@@ -177,7 +177,7 @@ due_work = sa.Table(
     sa.Column("tenant", sa.String(64), nullable=False),
     # meeting_reminder, event_reminder, nudge, survey, phase
     sa.Column("kind", sa.String(24), nullable=False),
-    sa.Column("subject_id", sa.String(36), nullable=False, info=PARTICIPANT("what the work is about: a meeting, cohort event or pair, or for a survey the person", retention="until done; cancelled when the person is erased")),  # meeting, cohort event, person or pair
+    sa.Column("subject_id", sa.String(36), nullable=False, info=PARTICIPANT("what the work is about: a meeting, cohort event or pair, or for a survey the person", retention="kept after the work is done; an erasure cancels what is still due")),  # meeting, cohort event, person or pair
     sa.Column("key", sa.String(64), nullable=False),  # e.g. "3d@2": 3 days before, SEQUENCE 2
     sa.Column("due_at", UtcDateTime(), nullable=False),
     sa.Column("status", sa.String(16), nullable=False),  # pending, done, cancelled, failed
