@@ -59,7 +59,6 @@ if str(ROOT) not in sys.path:
 
 import requests  # noqa: E402
 from werkzeug.datastructures import MultiDict  # noqa: E402
-from werkzeug.serving import make_server  # noqa: E402
 
 FACTOR, ALLOWANCE_MS = 1.5, 10.0  # a page costs at most 1.5x its API calls, plus 10 ms
 ROUNDS = 4  # turns of the page's timing and its API calls' timing
@@ -102,7 +101,7 @@ def serve(port: int) -> None:
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     deferred = Deferred()
-    server = make_server("127.0.0.1", port, deferred, threaded=True)
+    server = embedded.make_server("127.0.0.1", port, deferred)  # as `tandem run` serves it: connections kept open
     platform = embedded.build(public_url=f"http://127.0.0.1:{port}")
     deferred.app = platform.wsgi
     platform.start_workers()  # matching runs and scheduling learns of the pairs through them

@@ -150,7 +150,7 @@ def run(host: str, port: int) -> None:
     click.echo(f"  mail        {mail}")
     click.echo("\nAn operator token:  .venv/bin/tandem token --role operator\n")
     try:
-        run_simple(host, port, platform.wsgi, threaded=True, use_reloader=False)
+        run_simple(host, port, platform.wsgi, threaded=True, use_reloader=False, request_handler=embedded.KeepAlive)
     finally:
         platform.shutdown()
 

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 from kombu.transport import memory
-from werkzeug.serving import make_server
 
 from tests.chromium import CHROMIUM, CHROMIUM_ARGS, REQUIRE, need_chromium  # noqa: F401  (the browser tests import them from here)
 from tests.skeleton import Send, applicant, eventually, expect, over_urllib
@@ -120,7 +119,7 @@ def tandem(tmp_path_factory):
     data = tmp_path_factory.mktemp("platform")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # not a line per request
     deferred = _Deferred()
-    server = make_server("127.0.0.1", 0, deferred, threaded=True)
+    server = embedded.make_server("127.0.0.1", 0, deferred)
     url = f"http://127.0.0.1:{server.server_port}"
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("TANDEM_DATA_DIR", str(data))
