@@ -147,7 +147,9 @@ class CohortApplications(MethodView):
                 profession=query["profession"], q=query["q"],
                 limit=pagination_parameters.page_size, offset=pagination_parameters.first_item)
             pagination_parameters.item_count = total
-            return [application_out(conn, r) for r in page]
+            positions = apps.waitlist_positions(conn, current_tenant(), cohort_id,
+                                                [r["id"] for r in page if r["status"] == "waitlisted"])
+            return [{**r, "waitlist_position": positions.get(r["id"])} for r in page]
 
     @require("coordinator")
     @blp.arguments(ApplicationIn)
