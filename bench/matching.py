@@ -26,8 +26,12 @@ from pathlib import Path
 
 import numpy as np
 
-from services.matching.domain.model import DEFAULT_WEIGHTS, Mentee, Mentor, Problem, Rules
-from services.matching.domain.scoring import fit_interests, pair_rule, score_pair
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from services.matching.domain.model import DEFAULT_WEIGHTS, Mentee, Mentor, Problem, Rules  # noqa: E402
+from services.matching.domain.scoring import fit_interests, pair_rule, score_pair  # noqa: E402
 
 SIZES = (200, 1_000, 5_000, 10_000)
 QUICK_SIZES = (200, 1_000)
@@ -208,12 +212,8 @@ def measure_tandem(size: int) -> dict:
 def measure_baselines(size: int) -> dict:
     """The greedy baselines and the stable mode, with the blocking pairs of the stable matching
     counted over every allowed pair."""
-    from services.matching.domain.solver import (
-        blocking_pairs,
-        greedy_best_first,
-        greedy_by_arrival,
-        solve_stable,
-    )
+    from bench.baselines import greedy_best_first, greedy_by_arrival
+    from services.matching.domain.solver import blocking_pairs, solve_stable
 
     problem = synthetic_problem(size, mode="stable")
     out = {}

@@ -8,19 +8,18 @@ import random
 import numpy as np
 import pytest
 
-from services.intake.domain.taxonomy import occupations, same_group_level
-from services.matching.domain import scoring
+from services.matching.domain import features, scoring
+from services.matching.domain.cohort_scoring import CohortScorer
 from services.matching.domain.model import CRITERIA, DEFAULT_WEIGHTS, Mentee, Mentor
 from services.matching.domain.scoring import (
-    CohortScorer,
     employer_key,
     fit_interests,
-    isco_level,
     pair_rule,
     resolve_weights,
     score_pair,
     tokens,
 )
+from services.shared.reference.isco08 import occupations, same_group_level, shared_level
 
 
 def mentee(id="amira", **changes) -> Mentee:
@@ -58,7 +57,7 @@ def criterion(name: str, a: Mentee, b: Mentor) -> float:
     ("lawyer", "2611", 0, 0.0),  # not an ISCO code: scores like a missing one
 ])
 def test_a_wished_profession_scores_by_how_deep_the_isco_groups_are_shared(wish, held, level, value):
-    assert isco_level(wish, held) == level
+    assert shared_level(wish, held) == level
     assert criterion("profession", mentee(wished_profession=wish), mentor(profession=held)) == value
 
 
@@ -67,7 +66,7 @@ def test_matching_reads_isco_levels_as_intake_does_for_every_pair_of_a_sample_of
     sample = random.Random(7).sample(codes, 60)
     for a in sample:
         for b in sample:
-            assert isco_level(a, b) == same_group_level(a, b), (a, b)
+            assert shared_level(a, b) == same_group_level(a, b), (a, b)
 
 
 # --- the other criteria -----------------------------------------------------------------------------
@@ -226,13 +225,13 @@ def _random_people(seed: int, n: int, m: int):
 @pytest.mark.parametrize("seed, sparse", [(0, False), (1, False), (2, False), (3, True), (4, True)])
 def test_block_scores_equal_single_pair_scores_to_the_last_bit(seed, sparse, monkeypatch):
     if sparse:  # a cohort with a large vocabulary keeps the mentors' interest vectors sparse
-        monkeypatch.setattr(scoring, "DENSE_TERMS_LIMIT", 0)
+        monkeypatch.setattr(features, "DENSE_TERMS_LIMIT", 0)
     mentees, mentors = _random_people(seed, 40, 25)
     weights = {"profession": 5, "education_field": 2.5, "sector": 0.3, "location": 1, "mother_tongue": 1.7,
                "experience": 1, "interests": 2}
     forbidden = {("e1", "r1"), ("e2", "r3")}
     scorer = CohortScorer(mentees, mentors, weights, forbidden)
-    assert isinstance(scorer._mentor_terms, np.ndarray) != sparse
+    assert isinstance(scorer.criteria["interests"].mentor_terms, np.ndarray) != sparse
     rows = np.arange(len(mentees))
     raw = scorer.raw_scores(rows)
     allowed = scorer.allowed(rows)

@@ -22,10 +22,14 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from scipy.sparse import csr_array
 
-from services.matching.domain import explain, scoring, solver
+from bench.baselines import greedy_best_first, greedy_by_arrival
+from services.matching.domain import cohort_scoring, explain, solver
 from services.matching.domain.model import DEFAULT_WEIGHTS, Mentee, Mentor, Problem, Rules
 from services.matching.domain.scoring import fit_interests, pair_rule, score_pair
+from services.matching.domain.solver import cohort as prepared
+from services.matching.domain.solver import exact
 
 LANGUAGES = ("sv", "fi", "en")
 CODES = ("2611", "2612", "2632", "2144", "2142", "2512", "26", "2", "3112", None)
@@ -200,7 +204,7 @@ def test_the_optimum_keeps_every_rule_and_no_assignment_matches_more_or_scores_h
     assert_keeps_the_hard_rules(problem, best)
     assert best.stats["certificate"]["verified"]
     assert _rank(best) == reference_optimum(problem, _scale(best))
-    for baseline in (solver.greedy_by_arrival(problem), solver.greedy_best_first(problem),
+    for baseline in (greedy_by_arrival(problem), greedy_best_first(problem),
                      solver.solve_stable(problem)):
         assert_keeps_the_hard_rules(problem, baseline)
         assert _rank(best) >= _rank(baseline)
@@ -252,7 +256,7 @@ def test_the_same_cohort_in_any_order_gives_the_same_pairs(problem, rnd):
     rnd.shuffle(mentees)
     rnd.shuffle(mentors)
     shuffled = replace(problem, mentees=tuple(mentees), mentors=tuple(mentors))
-    for run in (solver.solve, solver.solve_stable, solver.greedy_by_arrival, solver.greedy_best_first):
+    for run in (solver.solve, solver.solve_stable, greedy_by_arrival, greedy_best_first):
         first, again, other = run(problem), run(problem), run(shuffled)
         assert first.pairs == again.pairs
         assert sorted(map(repr, first.pairs)) == sorted(map(repr, other.pairs))
@@ -263,7 +267,7 @@ def test_the_same_cohort_in_any_order_gives_the_same_pairs(problem, rnd):
 @settings(max_examples=30, deadline=None)
 @given(cohorts())
 def test_every_unmatched_mentee_gets_one_of_the_three_reasons(problem):
-    for run in (solver.solve, solver.solve_stable, solver.greedy_by_arrival):
+    for run in (solver.solve, solver.solve_stable, greedy_by_arrival):
         solution = run(problem)
         reasons = explain.unmatched_reasons(problem, solution)
         assert set(reasons) == set(solution.unmatched)
@@ -273,8 +277,8 @@ def test_every_unmatched_mentee_gets_one_of_the_three_reasons(problem):
 def test_blocks_and_threads_do_not_change_the_answer(monkeypatch):
     problem = _random_cohort(5, 60, 30)
     whole, stable = solver.solve(problem, candidates=2), solver.solve_stable(problem)
-    monkeypatch.setattr(scoring, "BLOCK_ROWS", 7)
-    monkeypatch.setattr(solver, "THREADS", 2)
+    monkeypatch.setattr(cohort_scoring, "BLOCK_ROWS", 7)
+    monkeypatch.setattr(prepared, "THREADS", 2)
     assert solver.solve(problem, candidates=2).pairs == whole.pairs
     assert solver.solve(problem).objective == whole.objective
     assert solver.solve_stable(problem).pairs == stable.pairs
@@ -298,7 +302,7 @@ def test_the_shortlist_matching_is_a_lexicographic_optimum_with_seats_and_leftov
     points = np.array([data.draw(st.sampled_from([0, 1, 2, 5, 1_000_000])) for _ in pairs], dtype=np.int64)
     capacity = np.array([data.draw(st.integers(1, 3)) for _ in range(m)], dtype=np.int64)
     big = len(pairs) * int(points.max()) + 1
-    mate = solver._match(rows, cols, points, capacity, n, m, big)
+    mate = exact._match(rows, cols, points, capacity, n, m, big)
     assert np.all(np.bincount(mate[mate >= 0], minlength=m) <= capacity)
     chosen = {(i, int(mate[i])) for i in range(n) if mate[i] >= 0}
     assert chosen <= set(pairs)
@@ -316,7 +320,7 @@ def test_the_shortlist_matching_is_a_lexicographic_optimum_with_seats_and_leftov
 def test_near_misses_only_save_rounds_and_change_no_answer(monkeypatch):
     problem = _random_cohort(11, 90, 40)
     with_near_misses = solver.solve(problem, candidates=2)
-    monkeypatch.setattr(solver, "NEAR_MISS_ROUNDS", ())
+    monkeypatch.setattr(exact, "NEAR_MISS_ROUNDS", ())
     without = solver.solve(problem, candidates=2)
     assert (with_near_misses.matched, with_near_misses.stats["points"]) == (without.matched, without.stats["points"])
     assert with_near_misses.stats["certificate"]["verified"] and without.stats["certificate"]["verified"]
@@ -330,7 +334,7 @@ def test_only_mentees_some_maximum_matching_leaves_out_get_a_column_for_staying_
     n, m = data.draw(st.integers(1, 8)), data.draw(st.integers(1, 6))
     pairs = sorted(data.draw(st.sets(st.tuples(st.integers(0, n - 1), st.integers(0, m - 1)), min_size=1)))
     rows, cols = (np.array(side, dtype=np.int64) for side in zip(*pairs, strict=True))
-    graph = solver.csr_array((np.ones(len(pairs)), (rows, cols)), shape=(n, m))
+    graph = csr_array((np.ones(len(pairs)), (rows, cols)), shape=(n, m))
 
     def largest(without=None):
         g = nx.Graph()
@@ -340,7 +344,7 @@ def test_only_mentees_some_maximum_matching_leaves_out_get_a_column_for_staying_
         return len(nx.bipartite.maximum_matching(g, top_nodes=top)) // 2
 
     expected = [i for i in range(n) if largest(without=i) == largest()]
-    assert solver._may_stay_unmatched(graph).tolist() == expected
+    assert exact._may_stay_unmatched(graph).tolist() == expected
 
 
 def test_a_round_that_adds_a_few_pairs_is_solved_again_only_where_they_reach(monkeypatch):
@@ -348,7 +352,7 @@ def test_a_round_that_adds_a_few_pairs_is_solved_again_only_where_they_reach(mon
     # proven optimal): the same optimum as whole re-solves and the reference, certified.
     problems = [_random_cohort(seed, 70, 30) for seed in range(20, 26)]
     whole = [solver.solve(problem, candidates=2) for problem in problems]
-    monkeypatch.setattr(solver, "LOCAL_SHARE", 1.0)
+    monkeypatch.setattr(exact, "LOCAL_SHARE", 1.0)
     solved_locally = 0
     for problem, answer in zip(problems, whole, strict=True):
         local = solver.solve(problem, candidates=2)
@@ -429,7 +433,7 @@ def test_a_mentee_who_wishes_to_be_a_lawyer_is_paired_with_the_lawyer_rather_tha
 def test_a_mentor_never_gets_more_mentees_than_their_capacity():
     mentees = [mentee(f"m{k}", wished_profession="2611", arrival=k) for k in range(5)]
     problem = cohort(mentees, [mentor("karin", profession="2611", capacity=2), mentor("lars", profession="2144")])
-    for run in (solver.solve, solver.solve_stable, solver.greedy_by_arrival, solver.greedy_best_first):
+    for run in (solver.solve, solver.solve_stable, greedy_by_arrival, greedy_best_first):
         load = Counter(p.mentor_id for p in run(problem).pairs)
         assert load == {"karin": 2, "lars": 1}
 
@@ -442,7 +446,7 @@ def test_the_optimum_matches_one_more_mentee_rather_than_give_the_best_pair_its_
     karin = mentor("karin", profession="2611", mentoring_languages=frozenset({"sv", "fi"}))
     lars = mentor("lars", profession="2144")
     problem = cohort([amira, omar], [karin, lars])
-    assert pairs_of(solver.greedy_by_arrival(problem)) == {("amira", "karin")}
+    assert pairs_of(greedy_by_arrival(problem)) == {("amira", "karin")}
     assert pairs_of(solver.solve(problem)) == {("amira", "lars"), ("omar", "karin")}
 
 

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from services.intake.domain import taxonomy
-from services.intake.domain.taxonomy import (
+from services.shared.reference import isco08
+from services.shared.reference.isco08 import (
     ancestors,
     is_known,
     label,
@@ -19,7 +19,7 @@ TRANSLATED = ("sv", "fi", "nb")
 
 
 def test_the_data_file_is_utf8_json_sorted_by_code_without_duplicates():
-    rows = json.loads(taxonomy.DATA_FILE.read_bytes().decode("utf-8"))
+    rows = json.loads(isco08.DATA_FILE.read_bytes().decode("utf-8"))
     codes = [row["code"] for row in rows]
     assert codes == sorted(codes)
     assert len(codes) == len(set(codes))

@@ -16,47 +16,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from babel import Locale
 
-from .model import Problem, Solution
-from .scoring import employer_key, isco_code, missing_languages, pair_rule
-from .solver import RULE_TEXTS, pair_points, prepare, propose_pairs, with_pin
+from services.shared.reference import isco08
 
-#: ISCO-08 major and sub-major groups (ILO's English titles), to name a mentee's field in a reason.
-#: Matching does not import intake's taxonomy (another service); two levels are all it needs.
-ISCO_GROUPS: dict[str, str] = {
-    "0": "Armed forces occupations", "01": "Commissioned armed forces officers",
-    "02": "Non-commissioned armed forces officers", "03": "Armed forces occupations, other ranks",
-    "1": "Managers", "11": "Chief executives, senior officials and legislators",
-    "12": "Administrative and commercial managers", "13": "Production and specialized services managers",
-    "14": "Hospitality, retail and other services managers",
-    "2": "Professionals", "21": "Science and engineering professionals", "22": "Health professionals",
-    "23": "Teaching professionals", "24": "Business and administration professionals",
-    "25": "Information and communications technology professionals",
-    "26": "Legal, social and cultural professionals",
-    "3": "Technicians and associate professionals", "31": "Science and engineering associate professionals",
-    "32": "Health associate professionals", "33": "Business and administration associate professionals",
-    "34": "Legal, social, cultural and related associate professionals",
-    "35": "Information and communications technicians",
-    "4": "Clerical support workers", "41": "General and keyboard clerks", "42": "Customer services clerks",
-    "43": "Numerical and material recording clerks", "44": "Other clerical support workers",
-    "5": "Service and sales workers", "51": "Personal service workers", "52": "Sales workers",
-    "53": "Personal care workers", "54": "Protective services workers",
-    "6": "Skilled agricultural, forestry and fishery workers",
-    "61": "Market-oriented skilled agricultural workers",
-    "62": "Market-oriented skilled forestry, fishery and hunting workers",
-    "63": "Subsistence farmers, fishers, hunters and gatherers",
-    "7": "Craft and related trades workers",
-    "71": "Building and related trades workers (excluding electricians)",
-    "72": "Metal, machinery and related trades workers", "73": "Handicraft and printing workers",
-    "74": "Electrical and electronics trades workers",
-    "75": "Food processing, woodworking, garment and other craft and related trades workers",
-    "8": "Plant and machine operators, and assemblers", "81": "Stationary plant and machine operators",
-    "82": "Assemblers", "83": "Drivers and mobile plant operators",
-    "9": "Elementary occupations", "91": "Cleaners and helpers",
-    "92": "Agricultural, forestry and fishery labourers",
-    "93": "Labourers in mining, construction, manufacturing and transport",
-    "94": "Food preparation assistants", "95": "Street and related sales and service workers",
-    "96": "Refuse workers and other elementary workers",
-}
+from .model import Problem, Solution
+from .scoring import employer_key, missing_languages, pair_rule
+from .solver import RULE_TEXTS, pair_points, prepare, propose_pairs, with_pin
 
 NO_SHARED_LANGUAGE = "no_shared_language"
 EXCLUDED = "excluded"
@@ -90,17 +54,19 @@ def language_names(codes) -> str:
 
 def _group_phrase(wish: str | None, professions: list[str | None]) -> tuple[str, dict]:
     """", 3 of them in 26 (legal, social and cultural professionals)" for the deepest of the
-    wished profession's sub-major and major groups that some of these mentors are in."""
-    code = isco_code(wish)
+    wished profession's sub-major and major groups that some of these mentors are in, named by
+    the group's English ISCO-08 title."""
+    code = isco08.as_code(wish)
     if code is None:
         return "", {}
     for digits in (2, 1):
         if len(code) < digits:
             continue
         group = code[:digits]
-        inside = sum(1 for p in professions if (c := isco_code(p)) is not None and c[:digits] == group)
+        inside = sum(1 for p in professions if (c := isco08.as_code(p)) is not None and c[:digits] == group)
         if inside:
-            label = ISCO_GROUPS.get(group)
+            known = isco08.occupation(group)
+            label = known.label("en") if known else None
             named = f"{group} ({label[0].lower() + label[1:]})" if label else group
             return f", {inside} of them in {named}", {"group": group, "group_label": label, "in_group": inside}
     return "", {}
