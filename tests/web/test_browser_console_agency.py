@@ -1,6 +1,6 @@
 """The state agency's spring programme from start to end by clicks in Chromium, in Swedish, as one
-story: one tenant, its coordinator signed in once, and each representative, mentor and mentee in a
-browser of their own.
+story: one tenant, its coordinator signed in once in her browser, and the representatives, mentors
+and mentees each at a browser with nobody else's cookies.
 
 1. She creates the programme: five professions, Swedish and English required of mentors, the
    six-step meeting plan, and the three member organisations.
@@ -75,6 +75,12 @@ def watched(page):
     page.on("response", lambda r: r.status >= 400 and r.request.resource_type != "document"
             and not r.url.endswith("/favicon.ico") and page.problems.append(f"{r.status} {r.url}"))
     return page
+
+
+def text_of(message) -> str:
+    """An e-mail's text parts, decoded."""
+    return "".join(part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
+                   for part in message.walk() if part.get_content_maintype() == "text")
 
 
 @contextmanager
@@ -208,10 +214,10 @@ def create_the_cohort(tandem, console, story) -> None:
 def representatives_nominate(tandem, console, story) -> None:
     story["nominees"] = []
     for n, ((short, _), name) in enumerate(zip(ORGANISATIONS, REPRESENTATIVES, strict=True)):
-        # she invites the representative on the staff page
+        # she invites the representative on the staff page (where each invitation leaves her)
         email = f"rep-{story['run']}@{short}.example.se"
-        console.goto(f"{tandem.url}/console?lang=sv")
-        click(console, "nav.console-nav a[href='/console/staff']")
+        if n == 0:
+            click(console, "nav.console-nav a[href='/console/staff']")
         console.fill("#name", name)
         console.fill("#email", email)
         console.select_option("#role", "representative")
@@ -266,7 +272,6 @@ def mentors_and_mentees_apply(tandem, console, story) -> None:
                             name=story["nominees"][n][0]) in console.inner_text("main")
         click(console, "main form.confirm button[type=submit]")
     assert console.locator("button[name=decision][value=accept]").count() == 0
-    check_page(console, "agency-nominations-accepted")
 
     for n, (name, employer, email) in enumerate(story["nominees"]):
         with someone(story["browsers"]["mentors"]) as mentor:
@@ -316,7 +321,8 @@ def mentors_and_mentees_apply(tandem, console, story) -> None:
             mentee.fill("#education_field", "Nationalekonomi")
             mentee.select_option("#education_level", "master")
             mentee.select_option("#education_country", "SY")
-            mentee.fill("#experience_years", str(3 + n % 7))
+            if n % 2 == 0:  # an optional question, answered by every other mentee
+                mentee.fill("#experience_years", str(3 + n % 7))
             mentee.check("#remote_ok")
             mentee.check("#consent")
             if n == 0:
@@ -343,7 +349,6 @@ def places_are_taken_and_two_wait(tandem, console, story) -> None:
     console.select_option("#status", "waitlisted")
     click(console, "form.filters button[type=submit]")
     assert console.locator("#applications tbody tr").count() == 2
-    check_page(console, "agency-applications-waiting")
 
     console.goto(f"{tandem.url}/console?lang=sv")
     card = console.locator(f"#cohort-{cohort}")
@@ -359,7 +364,6 @@ def matching(tandem, console, story) -> None:
     click(console, "nav.console-nav a[href='/console/programmes']")
     click(console, f"main a[href='/console/cohorts/{cohort}']")
     click(console, f"a[href$='/cohorts/{cohort}/status/close']")
-    check_page(console, "agency-cohort-close-confirm")
     click(console, "form.confirm button")
     assert console.inner_text("#cohort-status").startswith("Stängd")
 
@@ -397,7 +401,6 @@ def matching(tandem, console, story) -> None:
     assert "får var sitt mejl" in console.inner_text("form.confirm")
     click(console, "button:has-text('Godkänn och skicka mejlen')")
     assert "Bekräftade par: 18" in console.inner_text("main")
-    check_page(console, "agency-matching-approved")
 
     def paired():
         code, found = tandem.send("GET", f"/scheduling/cohorts/{cohort}/pairs", None, token)
@@ -416,6 +419,7 @@ def roll_call(tandem, console, story) -> None:
     click(console, f"a[href='/console/cohorts/{cohort}/events']")
     click(console, "text=Närvaro: Halvdag 1")
     assert "Halvdag 1" in heading(console)
+    assert console.locator("form.roll-call tbody tr").count() == 20 + len(MENTORS)  # everyone with a place
     click(console, "button[value=all]")  # all present, then she unticks the two who did not come
     for name in MISSING:
         console.locator("tr", has=console.locator("th", has_text=name)).locator("input[name=present]").uncheck()
@@ -423,9 +427,8 @@ def roll_call(tandem, console, story) -> None:
     assert "Närvaron är sparad." in console.inner_text("main")
     check_page(console, "agency-roll-call")
     click(console, "main >> text=Vem missade en obligatorisk träff")
-    missed = console.inner_text("#missed")
-    assert all(name in missed for name in MISSING) and "Halvdag 1" in missed
-    assert MENTEES[0] not in missed and MENTORS[0][0] not in missed
+    assert sorted(console.locator("#missed tbody th").all_inner_texts()) == sorted(MISSING)
+    assert all("Halvdag 1" in line for line in console.locator("#missed tbody tr").all_inner_texts())
     check_page(console, "agency-missed")
 
 
@@ -445,6 +448,9 @@ def outcomes(tandem, console, story) -> None:
         links = {name: tandem.link_in_mail(emails[name], "/surveys/closing?token=", timeout=60) for name, _ in paired}
     finally:
         clock.advance(-shift)
+    for name, email in story["mentees"][:20]:  # the two with a place but no mentor have no pair to ask about
+        if name not in links:
+            assert not any("/surveys/" in text_of(m) for m in tandem.mail_to(email)), name
 
     mentees = [name for name, role in paired if role == "mentee"]
     in_work = set(mentees[:12])
