@@ -46,7 +46,7 @@ def eventually_depth(channel, queue: str, expected: int, timeout: float = 10.0) 
 
 
 def dead_lettered_by_the_consumer(channel, message_id: str, tenant: str) -> None:
-    """As EventConsumer._dead_letter parks a message whose handler kept failing."""
+    """As the consumer's DeadLetters.park (services/shared/bus/dead_letters.py) parks a message whose handler kept failing."""
     channel.basic_publish(
         "tandem.dlx", "matching.events", json.dumps({"id": message_id}).encode(),
         pika.BasicProperties(
