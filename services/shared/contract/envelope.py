@@ -10,11 +10,9 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from .registry import schema_for
+from .registry import ContractError, schema_for
 
-
-class ContractError(ValueError):
-    """An event that does not satisfy the contract; the reason says which field and why."""
+__all__ = ["ContractError", "EnvelopeSchema", "Event", "new_event", "parse_event"]
 
 
 class EnvelopeSchema(Schema):

@@ -8,6 +8,10 @@ from dataclasses import dataclass
 from marshmallow import EXCLUDE, Schema
 
 
+class ContractError(ValueError):
+    """An event that does not satisfy the contract; the reason says which field and why."""
+
+
 @dataclass(frozen=True)
 class EventType:
     name: str  # e.g. "application.submitted.v1"
@@ -45,8 +49,6 @@ def schema_for(name: str) -> Schema:
         # consumers ignore fields they do not know: a producer may be a version ahead
         return EVENT_TYPES[name].schema(unknown=EXCLUDE)
     except KeyError:
-        from .envelope import ContractError
-
         raise ContractError(f"unknown event type {name!r}") from None
 
 
