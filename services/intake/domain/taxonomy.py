@@ -1,21 +1,7 @@
-"""ISCO-08 as intake reads it: the classification and its data are shared with matching and live
-in ``services.shared.reference.isco08``; this name stays for intake's schemas and API."""
+"""ISCO-08 as intake reads it. The classification, its data and the rules that compare codes are
+shared with matching and live in ``services.shared.reference.isco08``; intake's schemas and API
+still reach them by this name."""
 
-from services.shared.reference.isco08 import (
-    FALLBACK_LOCALE,
-    LEVELS,
-    LOCALES,
-    Occupation,
-    ancestors,
-    is_known,
-    label,
-    occupation,
-    occupations,
-    same_group_level,
-    search,
-)
+from services.shared.reference.isco08 import is_known, occupations
 
-__all__ = [
-    "FALLBACK_LOCALE", "LEVELS", "LOCALES", "Occupation", "ancestors", "is_known", "label", "occupation",
-    "occupations", "same_group_level", "search",
-]
+__all__ = ["is_known", "occupations"]
