@@ -23,6 +23,7 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -30,6 +31,9 @@ import click
 # matching's numpy and scipy) are imported by the commands that use them, so `tandem --help`
 # and the image's entry point answer at once.
 from services.shared.config import DEFAULT_PORTS, SERVICES, public_url_serving, settings_for
+
+if TYPE_CHECKING:
+    from services.shared.bus.handlers import HandlerTable
 
 
 class _Roles(click.Choice):
@@ -255,16 +259,47 @@ def _fresh_dir(path: Path) -> Path:
     return path
 
 
+def handler_tables() -> list[HandlerTable]:
+    """Each service's handler table, in the order of SERVICES."""
+    return [importlib.import_module(f"services.{service}.handlers").HANDLERS for service in SERVICES]
+
+
+def contract_documents() -> dict[str, str]:
+    """File name under docs/ -> content of the AsyncAPI document and each service's OpenAPI
+    document, from the handler tables and each service's app on a throwaway database."""
+    import tempfile
+
+    from services.shared.contract.documents import documents
+    from services.shared.db import create_engine
+
+    apps = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for service in SERVICES:
+            settings = settings_for(service, database_url=f"sqlite:///{tmp}/{service}.db", amqp_url="memory://",
+                                    signing_key="documents")
+            app = importlib.import_module(f"services.{service}.app").create_app(settings, create_engine(settings.database_url))
+            apps[service] = app
+        return documents(handler_tables(), apps)
+
+
+def record_of_processing() -> str:
+    """docs/privacy.md, from each service's store declarations and the handler tables."""
+    from services.shared.contract.processing import record
+
+    stores = {service: importlib.import_module(f"services.{service}.store").metadata for service in SERVICES}
+    return record(stores, handler_tables())
+
+
 @main.command()
 @click.option("--out", default="docs", show_default=True)
 def contracts(out: str) -> None:
-    """Write the AsyncAPI and OpenAPI documents, and the deployment files generated from the code
-    (RabbitMQ definitions and topology, the Prometheus rule resource)."""
+    """Write the AsyncAPI and OpenAPI documents, the record of processing, and the deployment files
+    generated from the code (RabbitMQ definitions and topology, the Prometheus rule resource)."""
     from services.ops import write_generated
-    from services.shared.contract.documents import write_documents
-    from services.shared.contract.processing import write_record
+    from services.shared.contract.documents import write
 
-    for path in [*write_documents(Path(out)), write_record(Path(out)), *write_generated()]:
+    generated = {**contract_documents(), "privacy.md": record_of_processing()}
+    for path in [*write(Path(out), generated), *write_generated()]:
         click.echo(f"wrote {path}")
 
 

@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
+from services.cli import contract_documents
 from services.shared.contract import EVENT_TYPES
-from services.shared.contract.documents import documents
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
-GENERATED = documents()
+GENERATED = contract_documents()
 
 
 @pytest.mark.parametrize("name", sorted(GENERATED))

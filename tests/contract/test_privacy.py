@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from services.cli import record_of_processing
 from services.shared import privacy
 from services.shared.contract import EVENT_TYPES, new_event, parse_event
-from services.shared.contract.processing import NOT_FORWARDED, personal_paths, record
+from services.shared.contract.processing import NOT_FORWARDED, personal_paths
 from tests.unit.test_contract import SAMPLES
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -105,11 +106,11 @@ def test_a_declaration_names_a_known_legal_basis():
 def test_the_committed_record_of_processing_is_fresh():
     committed = DOCS / "privacy.md"
     assert committed.exists(), "docs/privacy.md is missing: run `make contracts`"
-    assert committed.read_text() == record(), "docs/privacy.md is stale: run `make contracts` and commit"
+    assert committed.read_text() == record_of_processing(), "docs/privacy.md is stale: run `make contracts` and commit"
 
 
 def test_the_record_names_each_service_its_personal_fields_and_the_events_that_carry_them():
-    text = record()
+    text = record_of_processing()
     for service in SERVICES:
         assert f"\n## {service}\n" in text
     assert "| `interests` |" in text and "| `notes` |" in text and "| `body_text` |" in text

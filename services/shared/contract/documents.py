@@ -1,34 +1,48 @@
 """The published contract documents, generated from the code: an AsyncAPI document of every
 event (from the marshmallow schemas and the services' handler tables) and each service's
-OpenAPI document (from flask-smorest)."""
+OpenAPI document (from flask-smorest).
+
+The shared floor knows no service: ``tandem contracts`` (services/cli.py) hands in the services'
+handler tables and API apps.
+"""
 
 from __future__ import annotations
 
-import importlib
 import json
-import tempfile
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from ..config import SERVICES
 from .envelope import EnvelopeSchema
 from .registry import EVENT_TYPES
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+    from ..bus.handlers import HandlerTable
 
 
 def _schema_name(event_type: str) -> str:
     return "".join(part.capitalize() for part in event_type.replace("_", ".").split("."))
 
 
-def asyncapi() -> dict:
+def consumers(tables: Iterable[HandlerTable]) -> dict[str, list[str]]:
+    """Event type -> the services that consume it, in the order of their handler tables."""
+    found: dict[str, list[str]] = {name: [] for name in EVENT_TYPES}
+    for table in tables:
+        for key in table.routing_keys:
+            found[key].append(table.service)
+    return found
+
+
+def asyncapi(tables: Iterable[HandlerTable]) -> dict:
+    """The AsyncAPI document of every event, with the services ``tables`` say consume it."""
     spec = APISpec("events", "1", "3.0.3", plugins=[MarshmallowPlugin()])
     spec.components.schema("Envelope", schema=EnvelopeSchema)
-    consumers: dict[str, list[str]] = {name: [] for name in EVENT_TYPES}
-    for service in SERVICES:
-        table = importlib.import_module(f"services.{service}.handlers").HANDLERS
-        for key in table.routing_keys:
-            consumers[key].append(service)
+    heard_by = consumers(tables)
     channels, operations, messages = {}, {}, {}
     for name in sorted(EVENT_TYPES):
         kind = EVENT_TYPES[name]
@@ -63,7 +77,7 @@ def asyncapi() -> dict:
             "channel": {"$ref": f"#/channels/{name}"},
             "messages": [{"$ref": f"#/channels/{name}/messages/event"}],
         }
-        for consumer in consumers[name]:
+        for consumer in heard_by[name]:
             operations[f"{consumer}.consumes.{name}"] = {
                 "action": "receive",
                 "summary": f"{consumer} applies {name} from its queue {consumer}.events.",
@@ -88,31 +102,28 @@ def asyncapi() -> dict:
     }
 
 
-def openapi(service: str) -> dict:
-    from ..config import settings_for
-    from ..db import create_engine
-
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = settings_for(service, database_url=f"sqlite:///{tmp}/x.db", amqp_url="memory://", signing_key="documents")
-        app = importlib.import_module(f"services.{service}.app").create_app(settings, create_engine(settings.database_url))
-        return app.extensions["tandem.api"].spec.to_dict()
+def openapi(app: Flask) -> dict:
+    """A service's OpenAPI document, from its app's flask-smorest API."""
+    return app.extensions["tandem.api"].spec.to_dict()
 
 
 def render(document: dict) -> str:
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def documents() -> dict[str, str]:
-    """File name -> content of every published document."""
-    docs = {"asyncapi.json": render(asyncapi())}
-    for service in SERVICES:
-        docs[f"openapi/{service}.json"] = render(openapi(service))
+def documents(tables: Iterable[HandlerTable], apps: Mapping[str, Flask]) -> dict[str, str]:
+    """File name -> content of every published document: the AsyncAPI document from the handler
+    tables, and an OpenAPI document for each service's app in ``apps``."""
+    docs = {"asyncapi.json": render(asyncapi(tables))}
+    for service, app in apps.items():
+        docs[f"openapi/{service}.json"] = render(openapi(app))
     return docs
 
 
-def write_documents(out: Path) -> list[Path]:
+def write(out: Path, contents: Mapping[str, str]) -> list[Path]:
+    """Write each file name -> content under ``out``."""
     written = []
-    for name, content in documents().items():
+    for name, content in contents.items():
         path = out / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(content)

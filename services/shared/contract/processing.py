@@ -1,7 +1,8 @@
 """The record of processing (GDPR Article 30), generated from the code: each service's personal
 columns as its ``store.py`` declares them (``services.shared.privacy``), and the personal fields
 each event carries from its producer to its consumers (the contract's schemas and the services'
-handler tables, as for the AsyncAPI document).
+handler tables, as for the AsyncAPI document). ``tandem contracts`` (services/cli.py) hands in
+the services' metadata and handler tables.
 
 Which event fields are personal is decided here, by the field's name: the same words the
 columns use, with the exceptions below where a name belongs to a thing and not to a person.
@@ -9,15 +10,19 @@ columns use, with the exceptions below where a name belongs to a thing and not t
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING
 
 from marshmallow import Schema, fields
 
-from ..config import SERVICES
 from ..privacy import Personal, personal_columns
+from .documents import consumers
 from .registry import EVENT_TYPES
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+
+    from ..bus.handlers import HandlerTable
 
 # event fields that hold personal data, by name, wherever they are in an event
 PERSONAL_FIELDS = frozenset({
@@ -63,21 +68,11 @@ def personal_paths(schema: type[Schema], prefix: str = "") -> Iterator[str]:
             yield from personal_paths(nested, f"{path}.")
 
 
-def consumers() -> dict[str, list[str]]:
-    """Event type -> the services that consume it."""
-    found: dict[str, list[str]] = {name: [] for name in EVENT_TYPES}
-    for service in SERVICES:
-        for key in importlib.import_module(f"services.{service}.handlers").HANDLERS.routing_keys:
-            found[key].append(service)
-    return found
-
-
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _service_section(service: str) -> list[str]:
-    metadata = importlib.import_module(f"services.{service}.store").metadata
+def _service_section(service: str, metadata: sa.MetaData) -> list[str]:
     by_table: dict[str, list[tuple[str, Personal]]] = {}
     for table, column, declared in personal_columns(metadata):
         by_table.setdefault(table.name, []).append((column.name, declared))
@@ -95,8 +90,8 @@ def _service_section(service: str) -> list[str]:
     return lines
 
 
-def _events_section() -> list[str]:
-    heard_by = consumers()
+def _events_section(tables: Iterable[HandlerTable]) -> list[str]:
+    heard_by = consumers(tables)
     lines = [
         "## What the events carry, and to whom",
         "",
@@ -118,8 +113,9 @@ def _events_section() -> list[str]:
     return [*lines, ""]
 
 
-def record() -> str:
-    """docs/privacy.md."""
+def record(metadata: Mapping[str, sa.MetaData], tables: Iterable[HandlerTable]) -> str:
+    """docs/privacy.md, from each service's store metadata (service -> metadata, in the order
+    to list them) and the services' handler tables."""
     lines = [
         "# What Tandem keeps about people, and why",
         "",
@@ -135,13 +131,7 @@ def record() -> str:
         "keeps none: a signed-in staff member's token rides in their session cookie.",
         "",
     ]
-    for service in SERVICES:
-        lines += _service_section(service)
-    lines += _events_section()
+    for service, declared in metadata.items():
+        lines += _service_section(service, declared)
+    lines += _events_section(tables)
     return "\n".join(lines).rstrip("\n") + "\n"
-
-
-def write_record(out: Path) -> Path:
-    path = out / "privacy.md"
-    path.write_text(record())
-    return path
