@@ -65,12 +65,6 @@ class Api:
                            (body or {}).get("errors") or {} if isinstance(body, dict) else {})
         return body
 
-    def ready(self) -> bool:
-        try:
-            return self.session.get(f"{self.base}/{self.name}/readyz", timeout=self.timeout).status_code == 200
-        except requests.RequestException:
-            return False
-
 
 def _json(answer: requests.Response):
     try:
@@ -127,10 +121,6 @@ class Backends:
         self.intake = Intake(self.session, "intake", settings.intake_url, settings.timeout, settings.client_key)
         self.others = {name: Api(self.session, name, settings.api_url(name), settings.timeout, settings.client_key)
                        for name in ("matching", "scheduling", "notify")}
-
-    def not_ready(self) -> list[str]:
-        apis = {"intake": self.intake, **self.others}
-        return [name for name, api in apis.items() if not api.ready()]
 
 
 def backends() -> Backends:
