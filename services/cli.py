@@ -112,6 +112,31 @@ def tenant_create(slug: str, name: str) -> None:
     click.echo(f"tenant {slug} created")
 
 
+@tenant.command("invite")
+@click.argument("slug")
+@click.argument("email")
+@click.argument("name")
+@click.option("--locale", type=click.Choice(["sv", "fi", "nb", "en"]), default="sv", show_default=True,
+              help="the language of the invitation and of their pages")
+def tenant_invite(slug: str, email: str, name: str, locale: str) -> None:
+    """Invite a tenant's first coordinator: they get an e-mail with a sign-in link to the console."""
+    from services.intake import store
+    from services.intake.domain.staff import invite
+    from services.shared.db import create_engine, migrate
+
+    settings = settings_for("intake")
+    migrate("intake", settings.database_url)
+    engine = create_engine(settings.database_url)
+    with engine.begin() as conn:
+        if conn.execute(store.tenants.select().where(store.tenants.c.slug == slug)).first() is None:
+            raise click.ClickException(f"there is no tenant {slug}: create it first (tandem tenant create)")
+        member = invite(conn, slug, {"email": email, "name": name, "role": "coordinator", "locale": locale},
+                        "operator", datetime.now(UTC), settings)
+    if member is None:
+        raise click.ClickException(f"{email} is staff of {slug} already")
+    click.echo(f"{email} invited as a coordinator of {slug}: the sign-in link is on its way")
+
+
 @main.command()
 @click.option("--role", type=_Roles(), required=True)
 @click.option("--tenant", "tenant_slug", default="*", help="the tenant (not for operators)")
