@@ -172,12 +172,15 @@ def run(host: str, port: int) -> None:
     settings = settings_for("intake")
     click.echo(f"\nTandem is running (embedded: {settings.amqp_url}, data in {settings.data_dir.resolve()})")
     click.echo(f"  web front   {base}/")
+    click.echo(f"  console     {base}/console   (coordinators sign in at {base}/sign-in)")
     for name in SERVICES:
         click.echo(f"  {name:<11} {base}/{name}/   docs {base}/{name}/docs")
     click.echo(f"  metrics     {base}/metrics    health {base}/healthz")
     mail = "SMTP " + f"{settings.smtp_host}:{settings.smtp_port}" if settings.smtp_host else str((settings.data_dir / 'mail' / 'outbox.mbox').resolve())
     click.echo(f"  mail        {mail}")
-    click.echo("\nAn operator token:  .venv/bin/tandem token --role operator\n")
+    click.echo("\nA first coordinator:  .venv/bin/tandem tenant create saco Saco && "
+               ".venv/bin/tandem tenant invite saco anna@example.se 'Anna Lind'   (the link is in the mail)")
+    click.echo("An operator token:    .venv/bin/tandem token --role operator\n")
     try:
         run_simple(host, port, platform.wsgi, threaded=True, use_reloader=False, request_handler=embedded.KeepAlive)
     finally:
@@ -242,7 +245,7 @@ def up(port_base: int, api_workers: int) -> None:
     web_env = dict(os.environ, TANDEM_SERVICE="web", PROMETHEUS_MULTIPROC_DIR=str(_fresh_dir(run_dir / "metrics-web")),
                    **{f"TANDEM_{name.upper()}_URL": f"http://127.0.0.1:{port_base + i}" for i, name in enumerate(SERVICES, start=1)})
     procs.append(subprocess.Popen([*tandem, "web", "--port", str(port_base), "--workers", str(api_workers)], env=web_env))
-    click.echo(f"\n  {'web':<11} http://127.0.0.1:{port_base}/   (the applicants' pages)")
+    click.echo(f"\n  {'web':<11} http://127.0.0.1:{port_base}/   (the people's pages; coordinators at /console)")
     for i, name in enumerate(SERVICES, start=1):
         # each service links to its own pages in e-mail: on its own port here, unless told otherwise
         env = dict(os.environ, TANDEM_SERVICE=name, PROMETHEUS_MULTIPROC_DIR=str(_fresh_dir(run_dir / f"metrics-{name}")),
