@@ -356,6 +356,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=400, help="requests per page (and as many API rounds)")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--quick", action="store_true", help="80 requests per page")
+    parser.add_argument("--no-console", action="store_true", help="without the console's pages at scale (bench/web_console.py)")
     parser.add_argument("--serve", type=int, metavar="PORT", help=argparse.SUPPRESS)  # the child
     args = parser.parse_args()
     if args.serve:
@@ -399,9 +400,18 @@ def main() -> int:
             if child is not None:
                 child.terminate()
                 child.wait(timeout=30)
-    say(json.dumps({"bench": "web", "clients": args.clients, "requests": args.requests, "pages": results,
-                    "target": f"page p50 <= {FACTOR} x API p50 + {ALLOWANCE_MS:g} ms",
-                    "target_met": all(r["target_met"] for r in results.values())}))
+    summary = {"bench": "web", "clients": args.clients, "requests": args.requests, "pages": results,
+               "target": f"page p50 <= {FACTOR} x API p50 + {ALLOWANCE_MS:g} ms",
+               "target_met": all(r["target_met"] for r in results.values())}
+    if not args.no_console:  # the coordinator's console at scale, on `tandem up` (skipped without RabbitMQ and PostgreSQL)
+        from bench.web_console import run as console_pages
+
+        try:
+            summary["console"] = console_pages(args.requests, args.clients)
+        except Exception as error:  # noqa: BLE001 - the run failed: say why, exit 1
+            say(f"failed: the console's pages: {error}")
+            return 1
+    say(json.dumps(summary))
     return 0
 
 
