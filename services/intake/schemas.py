@@ -264,6 +264,9 @@ class PublicCohortOut(Schema):
     group_events = fields.List(fields.Nested(GroupEventOut))
 
 
+RETENTION_REASONS = ("cohort_ended", "withdrawn", "rejected")
+
+
 class ConsentIn(Schema):
     given = fields.Boolean(required=True, validate=validate.Equal(True, error="consent to processing is needed to apply"))
     text_version = Text(required=True, min_length=1, max_length=40)
@@ -356,6 +359,11 @@ class ApplicationOut(Schema):
     waitlist_position = fields.Integer(allow_none=True)
     submitted_at = fields.AwareDateTime()
     decided_at = fields.AwareDateTime(allow_none=True)
+    retention_until = fields.AwareDateTime(allow_none=True, metadata={
+        "description": "(the person's own view) when their data is erased unless they extend their consent; "
+                       "none while a cohort of theirs has no end date"})
+    retention_reason = fields.String(allow_none=True, validate=validate.OneOf(RETENTION_REASONS), metadata={
+        "description": "what the period is counted from: the end of the cohort, or the withdrawal or rejection"})
 
 
 class SubmittedOut(ApplicationOut):
@@ -532,3 +540,46 @@ class SignedInOut(Schema):
     tenant_name = fields.String(metadata={"description": "the tenant's name as people know it"})
     organisation_name = fields.String(allow_none=True, metadata={
         "description": "the member organisation's name as people know it (a representative's)"})
+
+
+class ConsentExtensionIn(Schema):
+    retention_months = fields.Integer(load_default=None, validate=validate.Range(min=1, max=120), metadata={
+        "description": "the new retention period, in months from the same starting point; longer than the present one"})
+    extend_months = fields.Integer(load_default=None, validate=validate.Range(min=1, max=60), metadata={
+        "description": "or: lengthen the present period by this many months (12 when neither is given)"})
+    text_version = Text(required=True, min_length=1, max_length=40,
+                        metadata={"description": "the version of the consent text the person agreed to"})
+
+    @validates_schema
+    def _one_of_them(self, data, **kwargs):
+        if data.get("retention_months") is not None and data.get("extend_months") is not None:
+            raise ValidationError("give retention_months or extend_months, not both", "extend_months")
+
+
+class RetentionApplicationOut(Schema):
+    id = fields.String()
+    cohort_id = fields.String()
+    cohort = fields.String()
+    role = fields.String(validate=validate.OneOf(ROLES))
+    status = fields.String(validate=validate.OneOf(APPLICATION_STATUSES))
+    reason = fields.String(validate=validate.OneOf(RETENTION_REASONS),
+                           metadata={"description": "what the period is counted from"})
+    counted_from = fields.AwareDateTime()
+    retention_months = fields.Integer()
+    expires_at = fields.AwareDateTime()
+
+
+class RetentionOut(Schema):
+    email = fields.String()
+    name = fields.String()
+    expires_at = fields.AwareDateTime(metadata={"description": "when the person is erased: their latest application's date"})
+    reason = fields.String(validate=validate.OneOf(RETENTION_REASONS),
+                           metadata={"description": "what the latest application's period is counted from"})
+    applications = fields.List(fields.Nested(RetentionApplicationOut))
+
+
+class RetentionQuery(Schema):
+    within_days = fields.Integer(load_default=30, validate=validate.Range(min=0, max=3650),
+                                 metadata={"description": "people erased within this many days (those overdue too)"})
+    cohort_id = fields.String(load_default=None, metadata={"description": "only people with an application in this cohort"})
+    tenant = fields.String(load_default=None, metadata={"description": "an operator names the tenant"})

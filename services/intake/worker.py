@@ -1,4 +1,5 @@
-"""Intake's worker process: the outbox relay and the clock that closes, starts and finishes cohorts."""
+"""Intake's worker process: the outbox relay, the clock that closes, starts and finishes cohorts,
+and the one that erases people whose retention period has run out."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ from services.shared.worker import ServiceWorker, Timer
 
 from . import store
 from .domain.cohorts import advance_cohorts
+from .domain.retention import erase_expired
 from .handlers import HANDLERS
+
+RETENTION_INTERVAL = 3600.0  # a retention date is a day; an hour late is on time
 
 
 def create_worker(settings: Settings | None = None, engine: Engine | None = None) -> ServiceWorker:
@@ -19,7 +23,8 @@ def create_worker(settings: Settings | None = None, engine: Engine | None = None
     engine = engine or create_engine(settings.database_url)
     return ServiceWorker(
         settings, engine, store.OUTBOX, store.INBOX, HANDLERS,
-        timers=[Timer("cohort-calendar", 30.0, lambda: advance_cohorts(engine))],
+        timers=[Timer("cohort-calendar", 30.0, lambda: advance_cohorts(engine)),
+                Timer("retention", RETENTION_INTERVAL, lambda: erase_expired(engine))],
     )
 
 

@@ -16,6 +16,7 @@ from services.shared.tenancy import current_principal, current_tenant, require
 from .. import store
 from ..domain import applications as apps
 from ..domain.programmes import localized
+from ..domain.retention import retention_of
 from ..domain.surveys import KINDS, check_answers, questions_for
 from ..schemas import ApplicationOut, SurveyAnswersIn, SurveyOut
 from .common import asked_locale, cohort_and_programme
@@ -37,10 +38,11 @@ class MyApplication(MethodView):
     @blp.response(200, ApplicationOut)
     @blp.doc(security=SECURITY, description="The token may come as ``?token=`` from the personal link.")
     def get(self):
-        """My application and where it stands (with my place on the waiting list)."""
+        """My application and where it stands (with my place on the waiting list, and until when my data is kept)."""
         with service().engine.connect() as conn:
             application = own_application(conn)
-            return {**application, "waitlist_position": apps.waitlist_position(conn, application)}
+            return {**application, "waitlist_position": apps.waitlist_position(conn, application),
+                    **retention_of(conn, application)}
 
 
 @blp.route("/applications/mine/withdraw")
