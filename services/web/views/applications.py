@@ -1,13 +1,19 @@
-"""My application, opened from the personal link: where it stands, and withdrawing it."""
+"""My application, opened from the personal link: where it stands, withdrawing it, and keeping my
+details longer (extending my consent) before they are erased."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import refresh
 
 from ..backends import ApiError, backends
 
 blp = Blueprint("applications", __name__)
+EXTEND_MONTHS = 12
 
 
 def own_application(token: str) -> dict | None:
@@ -42,9 +48,48 @@ def mine():
     application = own_application(token) if token else None
     if application is None:
         return bad_link()
-    return render_template("my_application.html", application=application, cohort=cohort_of(application), token=token,
+    return _my_page(application, token)
+
+
+def _my_page(application: dict, token: str, problem: str | None = None, status: int = 200):
+    cohort = cohort_of(application)
+    return render_template("my_application.html", application=application, cohort=cohort, token=token,
+                           kept_until=kept_until(application, cohort), problem=problem,
                            just_applied=request.args.get("applied") == "1",
-                           withdrawn=request.args.get("withdrawn") == "1")
+                           withdrawn=request.args.get("withdrawn") == "1",
+                           extended=request.args.get("extended") == "1"), status
+
+
+def kept_until(application: dict, cohort: dict | None) -> str | None:
+    """The last day the person's details are kept (ISO date, in the cohort's time zone): intake
+    erases them at the midnight that ends it. None while no date is set (the cohort runs on)."""
+    until = application.get("retention_until")
+    if not until:
+        return None
+    zone = ZoneInfo((cohort or {}).get("time_zone") or "Europe/Stockholm")
+    return (datetime.fromisoformat(until).astimezone(zone) - timedelta(seconds=1)).date().isoformat()
+
+
+@blp.post("/applications/mine/consent")
+def extend_consent():
+    """Keep my details 12 months longer: I agree to the consent text again, for a longer period."""
+    token = request.args.get("token", "")
+    application = own_application(token) if token else None
+    if application is None:
+        return bad_link()
+    if request.form.get("consent") != "yes":
+        return _my_page(application, token, problem=_("Tick the box to agree."), status=422)
+    cohort = cohort_of(application) or {}
+    version = cohort.get("consent_version") or application.get("consent_version") or ""
+    try:
+        backends().intake.call("POST", "/intake/applications/mine/consent", token=token,
+                               json={"extend_months": EXTEND_MONTHS, "text_version": version})
+    except ApiError as refused:
+        if refused.status not in (409, 422):
+            raise
+        return _my_page(application, token, problem=_("We could not extend the time. Please contact the coordinator."),
+                        status=409)
+    return redirect(url_for("applications.mine", token=token, extended=1))
 
 
 @blp.route("/applications/mine/withdraw", methods=["GET", "POST"])
