@@ -18,7 +18,6 @@ Content-Security-Policy.
 
 from __future__ import annotations
 
-import datetime as dt
 import decimal
 import re
 import time
@@ -37,7 +36,7 @@ from werkzeug import exceptions as http
 from werkzeug.exceptions import HTTPException, ServiceUnavailable, UnprocessableEntity
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import edge, errors, logs, metrics
+from . import dates, edge, errors, logs, metrics
 from .bus import broker_reachable
 from .config import Settings
 from .outbox import backlog
@@ -308,8 +307,8 @@ def _is_staff(key: str) -> bool:
 
 
 def _json_default(value):
-    if isinstance(value, dt.date | dt.datetime | dt.time):
-        return value.isoformat()
+    if isinstance(value, dates.DATES):
+        return dates.iso(value)
     if isinstance(value, decimal.Decimal | uuid.UUID):
         return str(value)
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")

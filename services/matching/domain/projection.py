@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from services.shared import clock
+from services.shared import clock, dates
 
 from .. import store
 
@@ -25,7 +25,7 @@ def _upsert(conn, table: sa.Table, id_: str, tenant: str, values: dict) -> None:
 def record_cohort(conn, tenant: str, data: dict) -> None:
     _upsert(conn, store.cohorts, data["cohort_id"], tenant, {
         "name": data["name"], "status": data["status"], "time_zone": data["time_zone"],
-        "starts_on": data["starts_on"], "ends_on": data["ends_on"], "programme": _json(data["programme"]),
+        "starts_on": data["starts_on"], "ends_on": data["ends_on"], "programme": dates.iso(data["programme"]),
         "updated_at": clock.now(),
     })
 
@@ -64,14 +64,3 @@ def erase(conn, tenant: str, application_ids: list[str]) -> None:
         name=ERASED, email=f"{ERASED}@erased.invalid", phone=None, employer=None, excluded_employers=[],
         city=None, interests="", education_field=None,
     ))
-
-
-def _json(value):
-    """Dates inside nested JSON as ISO strings."""
-    if isinstance(value, dict):
-        return {k: _json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_json(v) for v in value]
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value

@@ -13,6 +13,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from services.shared import dates
 from services.shared.errors import INVALID
 
 from .. import store
@@ -69,7 +70,7 @@ def change(conn: Connection, ctx: messages.PairContext, changes: dict, based_on:
     """Change the agreement: an untouched draft in place, anything signed by anyone as a new version."""
     current = latest(conn, ctx.tenant, ctx.pair["id"], for_update=True)
     how = terms.how_to_change(current, based_on)
-    proposed = {**{k: current[k] for k in terms.TERMS}, **_plain(changes)}
+    proposed = {**{k: current[k] for k in terms.TERMS}, **dates.iso(changes)}
     errors = terms.check_terms(proposed, programme_every_months=int(ctx.programme.get("meeting_every_months") or 1), starts_on=ctx.cohort["starts_on"],
                                ends_on=ctx.cohort["ends_on"])
     if errors:
@@ -104,13 +105,3 @@ def sign(conn: Connection, ctx: messages.PairContext, role: str, number: int, no
             messages.emit(conn, "agreement.signed.v1", ctx.tenant, f"pair/{ctx.pair['id']}",
                           {**messages.pair_data(ctx), "agreement_id": row["id"], "version": row["version"], "signed_at": now})
     return row
-
-
-def _plain(value):
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value

@@ -12,6 +12,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from services.shared import dates
+
 from .. import store
 from . import agenda, messages
 
@@ -21,21 +23,10 @@ PROGRAMME_KEYS = ("id", "name", "locale", "languages", "duration_months", "meeti
 ERASED = "erased"
 
 
-def _plain(value):
-    """Dates inside nested JSON as ISO strings."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
-
-
 def record_cohort(conn: Connection, tenant: str, data: dict, now: datetime) -> tuple[dict | None, dict]:
     """Upsert the cohort from its snapshot; return (as it was, as it is)."""
     before = store.one(conn, store.cohorts, tenant, data["cohort_id"])
-    programme = {k: _plain(data["programme"][k]) for k in PROGRAMME_KEYS if k in data["programme"]}
+    programme = {k: dates.iso(data["programme"][k]) for k in PROGRAMME_KEYS if k in data["programme"]}
     values = {"name": data["name"], "time_zone": data["time_zone"], "status": data["status"],
               "starts_on": data["starts_on"], "ends_on": data["ends_on"], "programme": programme, "updated_at": now}
     if before is None:
