@@ -38,3 +38,27 @@ def test_the_personal_page_says_until_when_details_are_kept_and_a_person_extends
 def test_the_retention_date_speaks_each_language(web, cohort, tandem, lang, words):
     applied = tandem.apply(cohort, f"kept-{lang}@example.se", locale=lang)
     assert words in text(web.test_client().get(f"/applications/mine?token={applied['manage_token']}"))
+
+
+def test_the_console_lists_who_is_erased_within_thirty_days_and_why(tandem, web):
+    from tests.skeleton import expect
+    from tests.web.console import coordinator, sign_in
+
+    person = coordinator(tandem)
+    cohort = tandem.open_cohort(person.token, tandem.programme(person.token))
+    short = {"given": True, "text_version": "2026-01", "retention_months": 1}
+    leaving = tandem.apply(cohort, "leaving@example.se", name="Nadia Leaving", consent=short)
+    tandem.apply(cohort, "staying@example.se", name="Omar Staying", consent=short)
+    expect(tandem.send("POST", f"/intake/applications/mine/withdraw?token={leaving['manage_token']}", None, None), 200)
+
+    client = web.test_client()
+    sign_in(tandem, client, person)
+    index = text(client.get("/console/applications?lang=en"))
+    assert 'href="/console/retention"' in index
+    page = client.get("/console/retention?lang=en")
+    assert page.status_code == 200
+    body = text(page)
+    assert "1 people are erased within 30 days" in body
+    assert "Nadia Leaving" in body and "Omar Staying" not in body  # still in a cohort that has not ended
+    assert "Withdrew from Våren 2027 on" in body and "Kept 1 months after that." in body
+    assert "Uppgifterna sparas till och med" in text(client.get("/console/retention?lang=sv"))

@@ -253,3 +253,6 @@ def nomination_decision(cohort_id: str, nomination_id: str):
         if exc.status != 409:
             raise
     return redirect(url_for(".nominations", cohort_id=cohort_id, decided=nomination["name"]))
+
+
+from . import retention  # noqa: E402, F401  (its page is on this blueprint)
