@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-import requests
 from flask import Flask, Response, g, jsonify, render_template, request
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -20,7 +19,7 @@ from services.shared import metrics
 from services.shared.contract.events import LOCALES
 
 from . import console, i18n
-from .backends import ApiError, Backends
+from .backends import ApiError, ApiUnavailable, Backends
 from .settings import WebSettings, web_settings
 from .views import (
     applications,
@@ -50,7 +49,7 @@ def api_states(apis: Backends, timeout: float) -> dict[str, str]:
     def state(api) -> str:
         try:
             answer = api.session.get(f"{api.base}/{api.name}/readyz", timeout=timeout)
-        except requests.RequestException:
+        except ApiUnavailable:
             return "unavailable"
         return "ready" if answer.status_code == 200 else "unavailable"
 
