@@ -14,9 +14,12 @@ metadata = sa.MetaData()
 OUTBOX, INBOX = add_messaging_tables(metadata)
 
 # Whose personal data the columns hold, why, and for how long (docs/privacy.md is written from it).
-UNTIL_ERASED = ("until the person is erased, on their request or a coordinator's. Each application records a "
-                "retention period (retention_months, default 24 months from the end of its cohort); "
-                "nothing enforces it yet")
+UNTIL_ERASED = ("until the person is erased: on their request or a coordinator's, or by intake's worker when "
+                "their retention period has run out. Each application records one (retention_months, default 24), "
+                "counted from the end of its cohort, or from its withdrawal or rejection if earlier; the person "
+                "(by e-mail address, within the tenant) is erased when every application of theirs there has run "
+                "out, so a later application keeps the earlier ones until its own date. They may extend it from "
+                "their personal page before that date; coordinators see who is erased in the next 30 days")
 FOR_THE_FIGURES = "kept after an erasure, without the name and address, for the programme's figures"
 APPLICANT = terms(who="applicants", basis=CONSENT, retention=UNTIL_ERASED)
 NOMINEE = terms(who="nominated mentors", basis=LEGITIMATE_INTEREST,
