@@ -4,6 +4,8 @@ Swedish, Finnish, Norwegian (bokmål) and English."""
 
 from __future__ import annotations
 
+from services.shared.reference.meetings import MEETING_CHECKLIST
+
 PAUSE_NOTICE = {
     "sv": "Tjänsten är för tillfället inte tillgänglig medan vi utvärderar och förbättrar programmet.",
     "fi": "Palvelu ei ole tällä hetkellä käytettävissä, koska arvioimme ja kehitämme ohjelmaa.",
@@ -17,20 +19,6 @@ CLOSED_NOTICE = {
     "nb": "Programmet er avsluttet og tar ikke imot flere søknader.",
     "en": "The programme has ended and takes no more applications.",
 }
-
-# The checklist for every meeting (county programme: "Huskeliste for møtene").
-MEETING_CHECKLIST = [
-    {"nb": "Hva har skjedd siden sist?", "sv": "Vad har hänt sedan sist?",
-     "fi": "Mitä on tapahtunut edellisen tapaamisen jälkeen?", "en": "What has happened since last time?"},
-    {"nb": "Hva skal vi snakke om i dag? Hvor lang tid har vi?", "sv": "Vad ska vi prata om i dag? Hur lång tid har vi?",
-     "fi": "Mistä puhumme tänään? Kuinka paljon aikaa meillä on?", "en": "What do we talk about today? How much time do we have?"},
-    {"nb": "Diskutere dagens tema", "sv": "Diskutera dagens tema",
-     "fi": "Keskustelkaa päivän aiheesta", "en": "Discuss today's topic"},
-    {"nb": "Hva skal til for å komme videre? Hva må deltaker gjøre?", "sv": "Vad krävs för att komma vidare? Vad behöver adepten göra?",
-     "fi": "Mitä eteenpäin pääseminen vaatii? Mitä aktorin pitää tehdä?", "en": "What is needed to move on? What must the mentee do?"},
-    {"nb": "Oppsummering: hvem gjør hva til neste møte", "sv": "Sammanfattning: vem gör vad till nästa träff",
-     "fi": "Yhteenveto: kuka tekee mitä ennen seuraavaa tapaamista", "en": "Summary: who does what before the next meeting"},
-]
 
 _TOPICS = [
     {"nb": "Bli kjent: still spørsmål og fortell, sjekk om kjemien stemmer, skriv mentoravtale",
