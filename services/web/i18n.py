@@ -61,7 +61,12 @@ def install_gettext(app) -> None:
     """The templates' ``_``, ``gettext`` and ``ngettext`` (new-style, as Flask-Babel's:
     ``_("%(n)s left", n=3)``) over the catalogue the page is rendered with: found once as the page
     is rendered, when it has settled its language, and handed to each message with the template's
-    context (a macro imported without it asks ``translations``)."""
+    context (a macro imported without it asks ``translations``).
+
+    ``_`` and ``gettext`` are the pages' most frequent calls (60 on a meeting plan). Jinja's own
+    newstyle ``_`` calls ``gettext`` through the context, which looks the message up, marks it safe
+    and formats it even when it has no variables; here a message without variables is looked up,
+    marked and formatted once per language (``_marked``), and ``_`` is that same function."""
     app.context_processor(lambda: {CATALOGUE: translations()})
 
     def catalogue(context):
@@ -74,23 +79,61 @@ def install_gettext(app) -> None:
         npgettext=pass_context(lambda context, c, s, p, n: catalogue(context).unpgettext(c, s, p, n)),
         newstyle=True)
 
+    @pass_context
+    def gettext(context, message: str, **variables) -> str:
+        found = catalogue(context)
+        if not context.eval_ctx.autoescape:
+            return found.ugettext(message) % variables
+        return _translated(found, message) % variables if variables else _marked(found, message)
+
+    app.jinja_env.globals.update(gettext=gettext, _=gettext)
+
+
+@lru_cache(maxsize=8192)
+def _translated(found, message: str) -> Markup:
+    """A message in a catalogue's words, safe for a page (the words are Tandem's own)."""
+    return Markup(found.ugettext(message))
+
+
+@lru_cache(maxsize=8192)
+def _marked(found, message: str) -> Markup:
+    """A message without variables as a page shows it: as Jinja's newstyle gettext formats every
+    message, even one without variables (``%%`` is one ``%``)."""
+    return _translated(found, message) % {}
+
+
+# A date or time in words is the same for every reader of a language: each is written once (Babel
+# takes some 25 µs for each, and a meeting plan shows a dozen) and kept for the next page
 
 def when(value: str | None, time_zone: str) -> str:
     """An ISO 8601 instant as a date and time in ``time_zone`` (the cohort's), in the reader's words."""
-    if not value:
-        return ""
-    local, words = datetime.fromisoformat(value).astimezone(ZoneInfo(time_zone)), reader()
-    return f"{format_date(local.date(), 'long', locale=words)} {format_time(local, 'short', locale=words)}"
+    return _when(value, time_zone, reader()) if value else ""
 
 
 def day(value: str | None) -> str:
-    return format_date(date.fromisoformat(value), "long", locale=reader()) if value else ""
+    return _day(value, reader()) if value else ""
 
 
 def span(starts_at: str, ends_at: str, time_zone: str) -> str:
     """An event's time: its day, and from–to in local time."""
+    return _span(starts_at, ends_at, time_zone, reader())
+
+
+@lru_cache(maxsize=4096)
+def _when(value: str, time_zone: str, words: Locale) -> str:
+    local = datetime.fromisoformat(value).astimezone(ZoneInfo(time_zone))
+    return f"{format_date(local.date(), 'long', locale=words)} {format_time(local, 'short', locale=words)}"
+
+
+@lru_cache(maxsize=4096)
+def _day(value: str, words: Locale) -> str:
+    return format_date(date.fromisoformat(value), "long", locale=words)
+
+
+@lru_cache(maxsize=1024)
+def _span(starts_at: str, ends_at: str, time_zone: str, words: Locale) -> str:
     start, end = datetime.fromisoformat(starts_at), datetime.fromisoformat(ends_at)
-    tz, words = ZoneInfo(time_zone), reader()
+    tz = ZoneInfo(time_zone)
     return "{} {}–{}".format(format_date(start.astimezone(tz).date(), "full", locale=words),
                              format_time(start, "short", tzinfo=tz, locale=words),
                              format_time(end, "short", tzinfo=tz, locale=words))
