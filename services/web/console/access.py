@@ -9,6 +9,7 @@ none) becomes the console's 404 page.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import wraps
 from math import ceil
@@ -96,6 +97,28 @@ class Page:
         args = request.args.to_dict()
         args["page"] = str(number)
         return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+class _Kept:
+    """A session that keeps the last answer, so a call's headers (the API's X-Pagination) can be read."""
+
+    def __init__(self, session):
+        self.session, self.answer = session, None
+
+    def request(self, *args, **kwargs):
+        self.answer = self.session.request(*args, **kwargs)
+        return self.answer
+
+
+def paged(service: str, path: str, number: int, size: int, params: dict | None = None) -> Page:
+    """One page of a list the API cuts in pages (``page``, ``page_size``) and counts in its
+    X-Pagination header (flask-smorest's), with the coordinator's token."""
+    found = api(service)
+    kept = _Kept(found.session)
+    rows = Api(kept, found.name, found.base, found.timeout, found.client_key).call(
+        "GET", f"/{service}{path}", token=token(), params={**(params or {}), "page": number, "page_size": size})
+    paging = json.loads(kept.answer.headers.get("X-Pagination") or "{}")
+    return Page(rows=rows, number=number, size=size, total=paging.get("total", len(rows)))
 
 
 def page_number(default_size: int = 50) -> tuple[int, int]:

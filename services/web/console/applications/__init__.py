@@ -8,57 +8,32 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import Response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ... import i18n
-from ...backends import Api, ApiError, backends
+from ...backends import ApiError, backends
 from .. import access
 from ..access import Page, call, coordinator_only, page_number
 from ..people import invite_representative, organisations
-
-blp = Blueprint("applications_console", __name__, template_folder="templates")
-
-ROLES = ("mentee", "mentor")
-STATUSES = ("submitted", "accepted", "waitlisted", "rejected", "withdrawn")
-DECISIONS = ("accepted", "waitlisted", "rejected")
-PAGE_SIZE = 50
-EXPORT_PAGE = 1000  # the API's largest page: an export of 2,000 applications is two calls
-MAX_CHOSEN = 200  # decisions at once
-
-
-def role_names() -> dict[str, str]:
-    return {"mentee": _("Mentee"), "mentor": _("Mentor")}
-
-
-def status_names() -> dict[str, str]:
-    return {"submitted": _("Submitted"), "accepted": _("Accepted"), "waitlisted": _("On the waiting list"),
-            "rejected": _("Rejected"), "withdrawn": _("Withdrawn")}
-
-
-class _Kept:
-    """A session that keeps the last answer, so a call's headers (the API's X-Pagination) can be read."""
-
-    def __init__(self, session):
-        self.session, self.answer = session, None
-
-    def request(self, *args, **kwargs):
-        self.answer = self.session.request(*args, **kwargs)
-        return self.answer
+from .common import (  # noqa: F401  (the area's blueprint and names, shared with its retention page)
+    DECISIONS,
+    EXPORT_PAGE,
+    MAX_CHOSEN,
+    PAGE_SIZE,
+    ROLES,
+    STATUSES,
+    blp,
+    role_names,
+    status_names,
+)
 
 
 def applications_page(cohort_id: str, filters: dict, number: int, size: int) -> Page:
     """One page of the cohort's applications as intake cuts it, with the total it counted."""
-    intake = backends().intake
-    kept = _Kept(intake.session)
     params = {name: value for name, value in filters.items() if value}
-    rows = Api(kept, intake.name, intake.base, intake.timeout, intake.client_key).call(
-        "GET", f"/intake/cohorts/{cohort_id}/applications", token=access.token(),
-        params={**params, "page": number, "page_size": size})
-    paging = json.loads(kept.answer.headers.get("X-Pagination") or "{}")
-    return Page(rows=rows, number=number, size=size, total=paging.get("total", len(rows)))
+    return access.paged("intake", f"/cohorts/{cohort_id}/applications", number, size, params)
 
 
 def filters_asked() -> dict:

@@ -3,7 +3,6 @@ person's applications, what their period is counted from and for how many months
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,10 +10,9 @@ from flask import render_template, request
 from flask_babel import gettext as _
 
 from ... import i18n
-from ...backends import Api, backends
 from .. import access
 from ..access import Page, coordinator_only, page_number
-from . import _Kept, blp, role_names, status_names
+from .common import blp, role_names, status_names
 
 WINDOWS = (30, 90, 365)  # days ahead a coordinator may look
 PAGE_SIZE = 50
@@ -40,13 +38,7 @@ def reason(application: dict) -> str:
 
 
 def retention_page(within_days: int, number: int, size: int) -> Page:
-    intake = backends().intake
-    kept = _Kept(intake.session)
-    rows = Api(kept, intake.name, intake.base, intake.timeout, intake.client_key).call(
-        "GET", "/intake/retention", token=access.token(),
-        params={"within_days": within_days, "page": number, "page_size": size})
-    paging = json.loads(kept.answer.headers.get("X-Pagination") or "{}")
-    return Page(rows=rows, number=number, size=size, total=paging.get("total", len(rows)))
+    return access.paged("intake", "/retention", number, size, {"within_days": within_days})
 
 
 @blp.get("/console/retention")
