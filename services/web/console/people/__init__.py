@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from ... import forms, i18n
 from ...backends import ApiError
 from .. import access
-from ..access import Page, call, coordinator_only, page_number
+from ..access import call, coordinator_only, page_number
 
 blp = Blueprint("people", __name__, template_folder="templates")
 
@@ -88,9 +88,8 @@ def index():
         status = 422 if errors or problem else 200
         if invited:
             typed = {}
-    everyone = call("intake", "GET", "/staff")
     number, size = page_number(PAGE_SIZE)
-    page = Page(rows=everyone[(number - 1) * size:number * size], number=number, size=size, total=len(everyone))
+    page = access.paged("intake", "/staff", number, size)
     return render_template("console/people/index.html", page=page, typed=typed, errors=errors, problem=problem,
                            invited=invited, roles=role_names(), organisations=organisations(access.programmes()),
                            locale_names=i18n.NAMES,
