@@ -330,3 +330,21 @@ def test_the_agreement_takes_support_languages_and_planned_dates_and_keeps_them_
     assert latest["planned_dates"] == [drafted["planned_dates"][0], *drafted["planned_dates"][2:], "2027-08-20"]
     signing = text(client.get(f"/pairs/{pair['id']}/agreement/sign?token={token}&lang=en"))
     assert "Arabic" in signing and "Planned meeting dates" in signing
+
+
+def test_a_partner_whose_data_was_erased_is_a_former_participant_on_the_pairs_pages(web, tandem):
+    ours, _theirs = confirmed_pairs(tandem)
+    coordinator = list(tandem.tenants)[-1]  # confirmed_pairs' coordinator, the newest
+    expect(tandem.send("POST", "/intake/erasures", {"email": ours["mentee_email"]}, coordinator), 201)
+    client = web.test_client()
+    token = token_of(ours["mentor"])
+
+    def shown():
+        page = text(client.get(f"/pairs/{ours['id']}?token={token}&lang=sv"))
+        return page if "en tidigare deltagare" in page else None
+
+    page = eventually(shown, what="the erased mentee on the mentor's pair page")
+    assert ours["mentee_name"] not in page and ">erased<" not in page
+    agreement = text(client.get(f"/pairs/{ours['id']}/agreement?token={token}&lang=en"))
+    assert "a former participant" in agreement and ours["mentee_name"] not in agreement
+

@@ -78,11 +78,26 @@ def link_problem(refused: ApiError) -> ApiError:
     return refused
 
 
+ERASED = "erased"  # scheduling's name for a person whose data was erased (on request, or their retention ran out)
+
+
 def load(call, *args):
     try:
-        return call(token(), *args)
+        found = call(token(), *args)
     except ApiError as refused:
         raise link_problem(refused) from None
+    for held in (found, found.get("pair") if isinstance(found, dict) else None):
+        if isinstance(held, dict):
+            _former_participants(held)
+    return found
+
+
+def _former_participants(pair: dict) -> None:
+    """A partner whose data was erased is shown as "a former participant"."""
+    for role in ("mentor", "mentee"):
+        person = pair.get(role)
+        if isinstance(person, dict) and person.get("name") == ERASED:
+            pair[role] = {**person, "name": _("a former participant")}
 
 
 def partner(pair: dict) -> dict:
