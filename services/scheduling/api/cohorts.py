@@ -4,7 +4,6 @@ cohort's calendar feed."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
@@ -24,6 +23,7 @@ from ..schemas import (
     OverviewOut,
     PairSummaryOut,
 )
+from ..usecases import attendance
 from .common import SECURITY, event_out
 
 blp = Blueprint("cohorts", __name__, url_prefix="/cohorts", description="Cohorts: overview, events, attendance, calendar.")
@@ -80,8 +80,7 @@ def _event_of(conn, cohort_id: str, event_id: str):
 
 
 def _attendance(conn, cohort_id: str, event) -> dict:
-    t = store.attendance
-    marks = {r["application_id"]: r for r in store.rows(conn, t, current_tenant(), t.c.cohort_event_id == event["id"])}
+    marks = store.marks_of_event(conn, current_tenant(), event["id"])
     expected = projection.attendees(conn, current_tenant(), cohort_id)
     seen = {p["application_id"] for p in expected}
     extra = store.rows(conn, store.participants, current_tenant(),
@@ -110,28 +109,11 @@ class Attendance(MethodView):
     @blp.doc(security=SECURITY)
     def put(self, body, cohort_id, event_id):
         """Record attendance (present, absent, excused) for some or all of the cohort's people."""
-        t = store.attendance
-        now = clock.now()
         with service().engine.begin() as conn:
             found(conn, store.cohorts, current_tenant(), cohort_id, "cohort")
             event = _event_of(conn, cohort_id, event_id)
-            p = store.participants
-            known = set(conn.execute(sa.select(p.c.application_id).where(
-                p.c.tenant == current_tenant(), p.c.cohort_id == cohort_id,
-                p.c.application_id.in_([r["application_id"] for r in body["records"]]))).scalars())
-            errors = {str(i): {"application_id": ["not a participant of this cohort"]}
-                      for i, r in enumerate(body["records"]) if r["application_id"] not in known}
-            if errors:
-                abort(422, message="Some people are not in this cohort.", errors={"json": {"records": errors}})
-            for record in body["records"]:
-                values = {"status": record["status"], "note": record["note"], "recorded_by": current_principal().sub,
-                          "recorded_at": now}
-                key = (t.c.cohort_event_id == event["id"]) & (t.c.application_id == record["application_id"])
-                if conn.execute(sa.select(t.c.status).where(key, t.c.tenant == current_tenant())).first():
-                    conn.execute(t.update().where(key, t.c.tenant == current_tenant()).values(**values))
-                else:
-                    conn.execute(t.insert().values(tenant=current_tenant(), cohort_event_id=event["id"],
-                                                   application_id=record["application_id"], **values))
+            attendance.record(conn, current_tenant(), cohort_id, event, body["records"], current_principal().sub,
+                              clock.now())
             return _attendance(conn, cohort_id, event)
 
 

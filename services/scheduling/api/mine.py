@@ -3,7 +3,6 @@ cohort's events, and their own calendar URL."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
@@ -36,10 +35,8 @@ class Mine(MethodView):
         """My pairs with their agreement and meeting plan, and my cohort's events."""
         with service().engine.connect() as conn:
             person = _me(conn)
-            p, e = store.pairs, store.cohort_events
-            mine = store.rows(conn, p, current_tenant(), sa.or_(p.c.mentee_id == person["application_id"],
-                                                                p.c.mentor_id == person["application_id"]),
-                              order_by=p.c.confirmed_at)
+            e = store.cohort_events
+            mine = store.pairs_of_person(conn, current_tenant(), person["application_id"])
             views = []
             for pair in mine:
                 ctx = messages.context(conn, pair)

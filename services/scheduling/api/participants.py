@@ -1,6 +1,5 @@
 """The people scheduling will plan for in a cohort."""
 
-import sqlalchemy as sa
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -21,9 +20,6 @@ class Participants(MethodView):
     @blp.doc(security=[{"bearer": []}])
     def get(self, cohort_id):
         """The cohort's participants as scheduling has recorded them."""
-        t = store.participants
         with service().engine.connect() as conn:
             found(conn, store.cohorts, current_tenant(), cohort_id, "cohort")
-            return conn.execute(
-                sa.select(t).where(t.c.tenant == current_tenant(), t.c.cohort_id == cohort_id).order_by(t.c.recorded_at)
-            ).mappings().all()
+            return store.participants_of_cohort(conn, current_tenant(), cohort_id)

@@ -1,0 +1,24 @@
+"""Attendance at a cohort's events, as its coordinator records it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.engine import Connection
+
+from services.shared.errors import Invalid
+
+from .. import store
+
+
+def record(conn: Connection, tenant: str, cohort_id: str, event, records: list[dict], by: str, now: datetime) -> None:
+    """Record present, absent or excused for some or all of the cohort's people; refused whole
+    when any of them is not a participant of the cohort."""
+    known = store.in_cohort(conn, tenant, cohort_id, [r["application_id"] for r in records])
+    errors = {str(i): {"application_id": ["not a participant of this cohort"]}
+              for i, r in enumerate(records) if r["application_id"] not in known}
+    if errors:
+        raise Invalid("Some people are not in this cohort.", {"records": errors})
+    for r in records:
+        store.record_mark(conn, tenant, event["id"], r["application_id"], status=r["status"], note=r["note"],
+                          recorded_by=by, recorded_at=now)
