@@ -13,7 +13,7 @@ import pytest
 from services.notify.domain import rendering, samples
 from services.notify.domain.calendar import invitation_ics
 from services.notify.domain.messages import KINDS, Invitation, Localized
-from services.notify.domain.rendering import LOCALES, TEMPLATES, locale_chain, render
+from services.notify.domain.rendering import LOCALES, TEMPLATES, Override, locale_chain, render
 
 LANGUAGES = [loc for loc in LOCALES if loc != "en"]
 
@@ -52,14 +52,20 @@ def _visible(html: str) -> str:
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
-def test_each_message_exists_in_text_and_html_in_all_four_languages(kind):
-    """One template for all languages (its words in the catalogues), or one per language."""
-    if (TEMPLATES / f"{kind}.txt").is_file() or (TEMPLATES / f"{kind}.html").is_file():
-        assert (TEMPLATES / f"{kind}.txt").is_file() and (TEMPLATES / f"{kind}.html").is_file(), f"{kind}: text and html"
-        return
-    for locale in LOCALES:
-        assert (TEMPLATES / locale / f"{kind}.txt").is_file(), f"{locale}/{kind}.txt is missing"
-        assert (TEMPLATES / locale / f"{kind}.html").is_file(), f"{locale}/{kind}.html is missing"
+def test_each_message_has_one_template_in_text_and_one_in_html_for_all_languages(kind):
+    """Its words are in the catalogues; no language has a template of its own."""
+    assert (TEMPLATES / f"{kind}.txt").is_file() and (TEMPLATES / f"{kind}.html").is_file(), f"{kind}: text and html"
+    assert not [path.name for path in TEMPLATES.iterdir() if path.is_dir()], "a folder of templates for one language"
+
+
+def test_a_tenants_template_extending_a_languages_layout_still_renders():
+    """Tenants' templates written when each language had its own layout extend ``sv/_layout.txt``:
+    it reads the shared layout, in the reader's language."""
+    wording = Override(text='{% extends "sv/_layout.txt" %}{% block body %}Din ansökan har kommit fram.{% endblock %}')
+    rendered = render("application_received", samples.contexts("application_received")[0], ["sv"], lambda locale: wording)
+    assert rendered.overridden and rendered.fallback is None
+    assert "Din ansökan har kommit fram." in rendered.text
+    assert "Med vänliga hälsningar" in rendered.text  # the layout it extends, in Swedish
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))

@@ -3,11 +3,9 @@ from the gettext catalogues in ``services/notify/translations`` (``{% trans %}``
 reader's catalogue installed for each rendering), dates, times and numbers formatted by Babel for
 the reader's locale and time zone.
 
-A message moved to the catalogues has one template for all languages (``<kind>.txt`` and
-``<kind>.html``); the others still have one per language (``<locale>/<kind>.txt``) until they are
-moved too. The shared parts (``_layout``, ``_words``, the unsubscribe page) are one for all
-languages; a name with a language before it (``sv/_layout.txt``, as tenants' templates written
-earlier say) reads the shared one.
+Each message has one template for all languages (``<kind>.txt`` and ``<kind>.html``), as have the
+shared parts (``_layout``, ``_words``, the unsubscribe page); a name with a language before it
+(``sv/_layout.txt``, as tenants' templates written earlier say) reads the shared one.
 
 The language is the recipient's, else the programme's, else English — the first of them that has
 the template. A tenant's own version of a template (an override) is rendered in Jinja's sandbox,
@@ -230,8 +228,8 @@ def _npgettext(context: str, singular: str, plural: str, n: int) -> str:
 
 
 class _Loader(FileSystemLoader):
-    """The platform's templates; ``<locale>/<name>`` reads the shared ``<name>`` when the language
-    has no template of its own by that name."""
+    """The platform's templates; ``<locale>/<name>`` reads the shared ``<name>``, as tenants'
+    templates written when each language had its own (``{% extends "sv/_layout.txt" %}``) say."""
 
     def get_source(self, environment, template):
         try:
@@ -358,20 +356,12 @@ def _compiled(part: str, source: str):
     return env.from_string(source)
 
 
-def _shared(kind: str) -> bool:
-    """Whether the message has one template for all languages, its words in the catalogues."""
-    return (TEMPLATES / f"{kind}.txt").is_file() and (TEMPLATES / f"{kind}.html").is_file()
-
-
-def _names(kind: str, locale: str) -> tuple[str, str]:
-    folder = "" if _shared(kind) else f"{locale}/"
-    return f"{folder}{kind}.txt", f"{folder}{kind}.html"
+def _names(kind: str) -> tuple[str, str]:
+    return f"{kind}.txt", f"{kind}.html"
 
 
 def has_default(kind: str, locale: str) -> bool:
-    if _shared(kind):
-        return locale in LOCALES
-    return (TEMPLATES / locale / f"{kind}.txt").is_file() and (TEMPLATES / locale / f"{kind}.html").is_file()
+    return locale in LOCALES and all((TEMPLATES / name).is_file() for name in _names(kind))
 
 
 _TRANS = re.compile(r"{%[+-]?\s*trans\b(?P<binds>.*?)-?%}(?P<body>.*?){%[+-]?\s*endtrans\s*[+-]?%}(?P<after>\n?)", re.S)
@@ -408,10 +398,7 @@ def with_words(source: str, locale: str) -> str:
 def default_sources(kind: str, locale: str) -> dict[str, str]:
     """The platform's templates of a message in ``locale``, as a tenant starts an override from
     them: a shared template with the language's words written in (``with_words``)."""
-    text_name, html_name = _names(kind, locale)
-    text, html = ((TEMPLATES / name).read_text(encoding="utf-8") for name in (text_name, html_name))
-    if _shared(kind):
-        text, html = with_words(text, locale), with_words(html, locale)
+    text, html = (with_words((TEMPLATES / name).read_text(encoding="utf-8"), locale) for name in _names(kind))
     match = re.search(r"{%-?\s*block subject\s*-?%}(.*?){%-?\s*endblock", text, re.S)
     return {"subject": match.group(1).strip() if match else "", "text": text, "html": html}
 
@@ -478,7 +465,7 @@ def _block(template, name: str, context: dict) -> str | None:
 
 
 def _render_default(kind: str, locale: str, context: dict) -> Rendered:
-    text_name, html_name = _names(kind, locale)
+    text_name, html_name = _names(kind)
     with reading(locale):
         text_template = _defaults.get_template(text_name)
         subject = _subject_line(_block(text_template, "subject", context) or "")
@@ -563,15 +550,10 @@ def render(
 
 
 def render_page(page: str, locale: str, context: dict) -> str:
-    """One of notify's own web pages (``<locale>/_<page>.html``) in the reader's language."""
-    for candidate in locale_chain(locale):
-        try:
-            template = _defaults.get_template(f"{candidate}/_{page}.html")
-        except TemplateNotFound:
-            continue
-        with reading(candidate):
-            return template.render({**context, "locale": candidate})
-    raise LookupError(f"no page {page!r}")
+    """One of notify's own web pages (``_<page>.html``) in the reader's language, else English."""
+    shown = next(candidate for candidate in locale_chain(locale) if candidate in LOCALES)
+    with reading(shown):
+        return _defaults.get_template(f"_{page}.html").render({**context, "locale": shown})
 
 
 # --- checking a tenant's override ---------------------------------------------------------------
