@@ -15,8 +15,8 @@ from services.shared.db import create_engine
 from services.shared.worker import ServiceWorker, Timer
 
 from . import store
-from .domain.runs import work_on_runs
 from .handlers import HANDLERS
+from .usecases.runs import work_on_runs
 
 #: Seconds between looks for queued runs: a coordinator waits about this long for a run to start.
 RUNS_INTERVAL = 1.0

@@ -14,8 +14,8 @@ from werkzeug.test import Client
 
 from services.matching import store
 from services.matching.app import create_app
-from services.matching.domain.runs import work_on_runs
 from services.matching.handlers import HANDLERS
+from services.matching.usecases.runs import work_on_runs
 from services.shared import inbox
 from services.shared.config import settings_for
 from services.shared.contract import new_event

@@ -148,7 +148,7 @@ def test_a_pin_is_honoured_and_a_forbid_respected(matching):
 
 
 def test_a_closing_cohort_is_matched_by_itself_when_the_programme_says_so(matching):
-    from services.matching.domain.runs import work_on_runs
+    from services.matching.usecases.runs import work_on_runs
     from tests.matching.conftest import cohort_snapshot
 
     coordinator = matching.coordinator("saco")

@@ -16,7 +16,7 @@ from werkzeug.test import Client
 
 from services.matching import store
 from services.matching.app import create_app
-from services.matching.domain import runs
+from services.matching.usecases import runs
 from services.shared import clock
 from services.shared.db import create_engine, migrate
 from tests.matching.conftest import Matching

@@ -4,13 +4,10 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from services.shared.api import service
-from services.shared.db import found
 from services.shared.tenancy import current_principal, current_tenant, require
 
-from .. import store
-from ..domain import runs as domain
 from ..schemas import EndPairIn, PairOut
-from .runs import names
+from ..usecases import reading, review
 
 blp = Blueprint("pairs", __name__, url_prefix="/", description="Confirmed pairs.")
 SECURITY = [{"bearer": []}]
@@ -23,12 +20,7 @@ class CohortPairs(MethodView):
     @blp.doc(security=SECURITY)
     def get(self, cohort_id):
         """The cohort's pairs, confirmed and ended."""
-        p = store.pairs
-        with service().engine.connect() as conn:
-            found(conn, store.cohorts, current_tenant(), cohort_id)
-            rows = store.rows(conn, p, current_tenant(), p.c.cohort_id == cohort_id, order_by=p.c.confirmed_at)
-            who = names(conn, {r["mentee_id"] for r in rows} | {r["mentor_id"] for r in rows})
-        return [{**r, "mentee": who.get(r["mentee_id"]), "mentor": who.get(r["mentor_id"])} for r in rows]
+        return reading.pairs(service().engine, current_tenant(), cohort_id)
 
 
 @blp.route("/pairs/<pair_id>/end")
@@ -39,6 +31,4 @@ class EndPair(MethodView):
     @blp.doc(security=SECURITY)
     def post(self, body, pair_id):
         """End a pair early (the reason is kept): the mentee is free for the next run, other pairs stay."""
-        with service().engine.begin() as conn:
-            pair = found(conn, store.pairs, current_tenant(), pair_id, for_update=True)
-            return domain.end_pair(conn, pair, current_principal().sub, body["reason"])
+        return review.end_pair(service().engine, current_tenant(), pair_id, current_principal().sub, body["reason"])

@@ -1,17 +1,12 @@
 """Matching runs and the coordinator's review of their proposals."""
 
-import sqlalchemy as sa
 from flask import url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
 from services.shared.api import service
-from services.shared.db import found
 from services.shared.tenancy import current_principal, current_tenant, require
 
-from .. import store
-from ..domain import runs as domain
-from ..domain.explain import why_not
 from ..schemas import (
     ApproveAllOut,
     PageQuery,
@@ -26,28 +21,11 @@ from ..schemas import (
     WhyNotOut,
     WhyNotQuery,
 )
+from ..usecases import reading, review
+from ..usecases.runs import request_run
 
 blp = Blueprint("runs", __name__, url_prefix="/", description="Matching runs and their review.")
 SECURITY = [{"bearer": []}]
-
-
-def names(conn, ids) -> dict[str, str]:
-    a = store.applications
-    if not ids:
-        return {}
-    return dict(conn.execute(sa.select(a.c.id, a.c.name).where(a.c.tenant == current_tenant(), a.c.id.in_(list(ids)))).all())
-
-
-def run_detail(conn, run) -> dict:
-    p, u = store.proposals, store.unmatched
-    proposals = store.rows(conn, p, current_tenant(), p.c.run_id == run["id"], order_by=p.c.score.desc())
-    left = store.rows(conn, u, current_tenant(), u.c.run_id == run["id"])
-    who = names(conn, {r["mentee_id"] for r in [*proposals, *left]} | {r["mentor_id"] for r in proposals})
-    return {
-        **run,
-        "proposals": [{**r, "mentee": who.get(r["mentee_id"]), "mentor": who.get(r["mentor_id"])} for r in proposals],
-        "unmatched_mentees": [{**r, "mentee": who.get(r["mentee_id"])} for r in left],
-    }
 
 
 @blp.route("/cohorts/<cohort_id>/runs")
@@ -63,9 +41,7 @@ class CohortRuns(MethodView):
         honoured, forbids respected). Follow it at the Location: queued, running, then succeeded
         with its proposals or failed with the reason. One run per cohort at a time: while one is
         queued or running, another request answers 409 (changes made meanwhile go in the next run)."""
-        with service().engine.begin() as conn:
-            cohort = found(conn, store.cohorts, current_tenant(), cohort_id)
-            run = domain.request_run(conn, current_tenant(), cohort, current_principal().sub, "coordinator", body["mode"])
+        run = request_run(service().engine, current_tenant(), cohort_id, current_principal().sub, body["mode"])
         return run, {"Location": url_for("runs.Run", run_id=run["id"])}
 
     @require("coordinator")
@@ -73,10 +49,7 @@ class CohortRuns(MethodView):
     @blp.doc(security=SECURITY)
     def get(self, cohort_id):
         """The cohort's runs, newest first."""
-        r = store.runs
-        with service().engine.connect() as conn:
-            found(conn, store.cohorts, current_tenant(), cohort_id)
-            return store.rows(conn, r, current_tenant(), r.c.cohort_id == cohort_id, order_by=r.c.requested_at.desc())
+        return reading.runs(service().engine, current_tenant(), cohort_id)
 
 
 @blp.route("/runs/<run_id>")
@@ -88,8 +61,7 @@ class Run(MethodView):
         """A run: queued, running, succeeded or failed (with the reason); its parameters, timings,
         objective and counts, every proposal with its breakdown, and every mentee left unmatched
         with the reason."""
-        with service().engine.connect() as conn:
-            return run_detail(conn, found(conn, store.runs, current_tenant(), run_id))
+        return reading.run(service().engine, current_tenant(), run_id)
 
 
 @blp.route("/runs/<run_id>/proposals")
@@ -102,23 +74,8 @@ class RunProposals(MethodView):
         """One page of the run's proposals, best score first, with the run itself, its proposals
         counted by status and the cohort's confirmed pairs (kept by every run): what a review page
         needs in one call, however large the cohort."""
-        p, pairs = store.proposals, store.pairs
-        with service().engine.connect() as conn:
-            run = found(conn, store.runs, current_tenant(), run_id)
-            mine = [p.c.tenant == current_tenant(), p.c.run_id == run_id]
-            counts = dict(conn.execute(sa.select(p.c.status, sa.func.count()).where(*mine).group_by(p.c.status)).all())
-            if query["status"]:
-                mine.append(p.c.status == query["status"])
-            total = conn.execute(sa.select(sa.func.count()).select_from(p).where(*mine)).scalar_one()
-            rows = conn.execute(sa.select(p).where(*mine).order_by(p.c.score.desc(), p.c.id)
-                                .limit(query["page_size"]).offset((query["page"] - 1) * query["page_size"])).mappings().all()
-            kept = conn.execute(sa.select(sa.func.count()).select_from(pairs).where(
-                pairs.c.tenant == current_tenant(), pairs.c.cohort_id == run["cohort_id"], pairs.c.status == "confirmed")
-            ).scalar_one()
-            who = names(conn, {r["mentee_id"] for r in rows} | {r["mentor_id"] for r in rows})
-        return {"run": run, "counts": counts, "kept": kept, "total": total, "page": query["page"],
-                "page_size": query["page_size"],
-                "items": [{**r, "mentee": who.get(r["mentee_id"]), "mentor": who.get(r["mentor_id"])} for r in rows]}
+        return reading.proposals(service().engine, current_tenant(), run_id, query["status"], query["page"],
+                                 query["page_size"])
 
 
 @blp.route("/runs/<run_id>/unmatched")
@@ -129,17 +86,7 @@ class RunUnmatched(MethodView):
     @blp.doc(security=SECURITY)
     def get(self, query, run_id):
         """One page of the mentees the run left without a mentor, each with the reason."""
-        u = store.unmatched
-        with service().engine.connect() as conn:
-            found(conn, store.runs, current_tenant(), run_id)
-            mine = [u.c.tenant == current_tenant(), u.c.run_id == run_id]
-            total = conn.execute(sa.select(sa.func.count()).select_from(u).where(*mine)).scalar_one()
-            a = store.applications
-            rows = conn.execute(sa.select(u, a.c.name.label("mentee")).join(
-                a, (a.c.id == u.c.mentee_id) & (a.c.tenant == u.c.tenant), isouter=True).where(*mine)
-                .order_by(a.c.name, u.c.mentee_id)
-                .limit(query["page_size"]).offset((query["page"] - 1) * query["page_size"])).mappings().all()
-        return {"total": total, "page": query["page"], "page_size": query["page_size"], "items": rows}
+        return reading.unmatched(service().engine, current_tenant(), run_id, query["page"], query["page_size"])
 
 
 @blp.route("/runs/<run_id>/approve")
@@ -149,12 +96,7 @@ class ApproveRun(MethodView):
     @blp.doc(security=SECURITY)
     def post(self, run_id):
         """Approve every open proposal of the run; the mentees left over are told why."""
-        with service().engine.begin() as conn:
-            run = found(conn, store.runs, current_tenant(), run_id)
-            latest = domain.latest_run(conn, current_tenant(), run["cohort_id"])
-            if latest is None or latest["id"] != run_id:
-                abort(409, message="Only the cohort's latest run can be approved.")
-            return domain.approve_all(conn, run, current_principal().sub)
+        return review.approve_all(service().engine, current_tenant(), run_id, current_principal().sub)
 
 
 @blp.route("/runs/<run_id>/why-not")
@@ -166,18 +108,7 @@ class WhyNot(MethodView):
     def get(self, query, run_id):
         """Why not this mentor? The total score the cohort would lose if the pair were pinned, or the
         hard rule that forbids it."""
-        with service().engine.connect() as conn:
-            run = found(conn, store.runs, current_tenant(), run_id)
-            cohort = store.one(conn, store.cohorts, current_tenant(), run["cohort_id"])
-            problem = domain.build_problem(conn, current_tenant(), cohort, run["mode"])
-        ids = {m.id for m in problem.mentees} | {m.id for m in problem.mentors}
-        if query["mentee_id"] not in ids or query["mentor_id"] not in ids:
-            abort(404, message="Both must be free candidates of this cohort (not in a confirmed pair).")
-        from ..domain.solver import solve, solve_stable
-
-        solution = solve_stable(problem) if problem.mode == "stable" else solve(problem)
-        return {"mentee_id": query["mentee_id"], "mentor_id": query["mentor_id"],
-                **why_not(problem, solution, query["mentee_id"], query["mentor_id"])}
+        return reading.why_not(service().engine, current_tenant(), run_id, query["mentee_id"], query["mentor_id"])
 
 
 @blp.route("/proposals/<proposal_id>/approve")
@@ -187,10 +118,7 @@ class ApproveProposal(MethodView):
     @blp.doc(security=SECURITY)
     def post(self, proposal_id):
         """Approve one proposal: the pair is confirmed and both people hear of each other."""
-        with service().engine.begin() as conn:
-            proposal = found(conn, store.proposals, current_tenant(), proposal_id, for_update=True)
-            domain.approve(conn, proposal, current_principal().sub)
-            return store.one(conn, store.proposals, current_tenant(), proposal_id)
+        return review.approve(service().engine, current_tenant(), proposal_id, current_principal().sub)
 
 
 @blp.route("/proposals/<proposal_id>/reject")
@@ -201,8 +129,4 @@ class RejectProposal(MethodView):
     @blp.doc(security=SECURITY)
     def post(self, body, proposal_id):
         """Reject one proposal: the pair is forbidden in the next runs."""
-        with service().engine.begin() as conn:
-            proposal = found(conn, store.proposals, current_tenant(), proposal_id, for_update=True)
-            domain.reject(conn, proposal, current_principal().sub, body["reason"])
-            return store.one(conn, store.proposals, current_tenant(), proposal_id)
-
+        return review.reject(service().engine, current_tenant(), proposal_id, current_principal().sub, body["reason"])

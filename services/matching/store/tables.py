@@ -1,6 +1,6 @@
 """Matching's tables: its own projection of cohorts and applications (never intake's database),
 its runs with their proposals and unmatched mentees, the coordinator's pins and forbids, and
-the confirmed pairs."""
+the confirmed pairs; and the outbox every event leaves through."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from services.shared import outbox
 from services.shared.contract import Event
-from services.shared.db import UtcDateTime, add_messaging_tables, one, rows, update  # noqa: F401  (the tenant-scoped queries)
+from services.shared.db import UtcDateTime, add_messaging_tables
 from services.shared.privacy import CONSENT, LEGITIMATE_INTEREST, terms
 
 metadata = sa.MetaData()
