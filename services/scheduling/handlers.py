@@ -10,7 +10,7 @@ from services.shared import clock
 from services.shared.bus import HandlerTable
 from services.shared.contract import Event
 
-from .domain import pairs, projection
+from .usecases import pairs, projection
 
 HANDLERS = HandlerTable("scheduling")
 

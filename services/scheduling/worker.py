@@ -11,8 +11,9 @@ from services.shared.db import create_engine
 from services.shared.worker import ServiceWorker, Timer
 
 from . import store
-from .domain import due, links
+from .domain import links
 from .handlers import HANDLERS
+from .usecases import due
 
 # Reminders are due to the day; checking every half minute keeps them punctual without load.
 AGENDA_INTERVAL = 30.0

@@ -21,8 +21,8 @@ from werkzeug.test import Client
 
 from services.scheduling import store
 from services.scheduling.app import create_app
-from services.scheduling.domain import due
 from services.scheduling.handlers import HANDLERS
+from services.scheduling.usecases import due
 from services.shared import clock, inbox
 from services.shared.config import settings_for
 from services.shared.contract import new_event

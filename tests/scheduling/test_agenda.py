@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from services.scheduling import store
-from services.scheduling.domain import due
+from services.scheduling.usecases import due
 from services.shared import clock
 from tests.scheduling.conftest import CHECKLIST_FILLED, PUBLIC_URL, person, sign_both
 from tests.skeleton import expect
@@ -208,7 +208,7 @@ def test_two_workers_ticking_at_once_send_each_reminder_exactly_once(scheduling_
 CHILD = """
 import os, sys
 from datetime import datetime
-from services.scheduling.domain import due
+from services.scheduling.usecases import due
 from services.shared.db import create_engine
 engine = create_engine(sys.argv[1])
 def die(batch):

@@ -10,7 +10,7 @@ from flask_smorest import Blueprint, abort
 from services.shared import clock
 from services.shared.api import service
 
-from ..domain import calendars
+from ..usecases import calendars
 
 blp = Blueprint("calendars", __name__, url_prefix="/calendars", description="Calendar feeds at secret URLs.")
 

@@ -13,7 +13,6 @@ from services.shared.db import found
 from services.shared.tenancy import current_principal, current_tenant, require
 
 from .. import store
-from ..domain import calendars, projection, reports
 from ..schemas import (
     AttendanceIn,
     AttendanceOut,
@@ -23,7 +22,7 @@ from ..schemas import (
     OverviewOut,
     PairSummaryOut,
 )
-from ..usecases import attendance
+from ..usecases import attendance, calendars, reports
 from .common import SECURITY, event_out
 
 blp = Blueprint("cohorts", __name__, url_prefix="/cohorts", description="Cohorts: overview, events, attendance, calendar.")
@@ -81,7 +80,7 @@ def _event_of(conn, cohort_id: str, event_id: str):
 
 def _attendance(conn, cohort_id: str, event) -> dict:
     marks = store.marks_of_event(conn, current_tenant(), event["id"])
-    expected = projection.attendees(conn, current_tenant(), cohort_id)
+    expected = store.attendees(conn, current_tenant(), cohort_id)
     seen = {p["application_id"] for p in expected}
     extra = store.rows(conn, store.participants, current_tenant(),
                        store.participants.c.application_id.in_([a for a in marks if a not in seen]))

@@ -11,7 +11,7 @@ from services.shared.db import found
 from services.shared.tenancy import current_principal, current_tenant
 
 from .. import store
-from ..domain import agreements, messages, plan, timing
+from ..domain import messages, plan, timing
 from ..domain.wording import localized
 
 SECURITY = [{"bearer": []}]
@@ -30,8 +30,8 @@ def pair_access(conn, pair_id: str, for_update: bool = False) -> tuple[messages.
     were not there."""
     pair = found(conn, store.pairs, current_tenant(), pair_id, "pair", for_update=for_update)
     if current_principal().role == "coordinator":
-        return messages.context(conn, pair), "coordinator"
-    ctx = messages.context(conn, pair)
+        return store.pair_context(conn, pair), "coordinator"
+    ctx = store.pair_context(conn, pair)
     role = ctx.role_of(own_application_id())
     if role is None:
         abort(404, message="No such pair.")
@@ -87,7 +87,7 @@ def person_out(ctx: messages.PairContext, of: str, role: str) -> dict:
 def agreement_out(conn, ctx: messages.PairContext, row) -> dict | None:
     if row is None:
         return None
-    history = agreements.versions(conn, ctx.tenant, ctx.pair["id"])
+    history = store.agreement_versions(conn, ctx.tenant, ctx.pair["id"])
     in_force = next((v["version"] for v in reversed(history) if v["status"] == "signed"), None)
     return {**row, "in_force": in_force,
             "versions": [{"version": v["version"], "status": v["status"], "signed_at": v["signed_at"]} for v in history]}
@@ -103,7 +103,7 @@ def pair_out(conn, ctx: messages.PairContext, role: str) -> dict:
         "mentee": person_out(ctx, "mentee", role), "mentor": person_out(ctx, "mentor", role),
         "shared_languages": pair["shared_languages"], "confirmed_at": pair["confirmed_at"], "ended_at": pair["ended_at"],
         "end_reason": pair["end_reason"] if role == "coordinator" else None,
-        "agreement": agreement_out(conn, ctx, agreements.latest(conn, ctx.tenant, pair["id"])),
+        "agreement": agreement_out(conn, ctx, store.latest_agreement(conn, ctx.tenant, pair["id"])),
         "meetings": [meeting_out(dict(mt), ctx, role) for mt in meetings],
         "plan_note": plan.cohort_note(ctx.cohort),
     }

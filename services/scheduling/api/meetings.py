@@ -10,8 +10,8 @@ from services.shared import clock
 from services.shared.api import service
 from services.shared.tenancy import require
 
-from ..domain import meetings as domain
 from ..schemas import HeldIn, MeetingOut, ReasonIn, WhenIn
+from ..usecases import meetings
 from .common import PARTICIPANT_LINK, SECURITY, meeting_access, meeting_out, only_the_pair
 
 blp = Blueprint("meetings", __name__, url_prefix="/meetings", description="The meetings of a pair's plan.")
@@ -41,8 +41,8 @@ class Proposal(MethodView):
         with service().engine.begin() as conn:
             ctx, meeting, role = meeting_access(conn, meeting_id)
             only_the_pair(role)
-            when = domain.when_from(conn, ctx, body, now)
-            return meeting_out(domain.propose(conn, ctx, meeting, role, when, now), ctx, role)
+            when = meetings.when_from(conn, ctx, body, now)
+            return meeting_out(meetings.propose(conn, ctx, meeting, role, when, now), ctx, role)
 
     @require("participant")
     @blp.response(200, MeetingOut)
@@ -52,7 +52,7 @@ class Proposal(MethodView):
         with service().engine.begin() as conn:
             ctx, meeting, role = meeting_access(conn, meeting_id)
             only_the_pair(role)
-            return meeting_out(domain.withdraw_proposal(conn, ctx, meeting, clock.now()), ctx, role)
+            return meeting_out(meetings.withdraw_proposal(conn, ctx, meeting, clock.now()), ctx, role)
 
 
 @blp.route("/<meeting_id>/proposal/accept")
@@ -65,7 +65,7 @@ class AcceptProposal(MethodView):
         with service().engine.begin() as conn:
             ctx, meeting, role = meeting_access(conn, meeting_id)
             only_the_pair(role)
-            return meeting_out(domain.accept(conn, ctx, meeting, role, clock.now()), ctx, role)
+            return meeting_out(meetings.accept(conn, ctx, meeting, role, clock.now()), ctx, role)
 
 
 @blp.route("/<meeting_id>/schedule")
@@ -80,8 +80,8 @@ class Schedule(MethodView):
         now = clock.now()
         with service().engine.begin() as conn:
             ctx, meeting, role = meeting_access(conn, meeting_id)
-            when = domain.when_from(conn, ctx, body, now)
-            return meeting_out(domain.schedule(conn, ctx, meeting, when, now), ctx, role)
+            when = meetings.when_from(conn, ctx, body, now)
+            return meeting_out(meetings.schedule(conn, ctx, meeting, when, now), ctx, role)
 
 
 @blp.route("/<meeting_id>/held")
@@ -99,7 +99,7 @@ class Held(MethodView):
             held_at = body.pop("held_at")
             notes = {**body, "topic": body.get("topic") or meeting_out(meeting, ctx, role)["topic_text"],
                      "actions": [{**a, "by": a["by"].isoformat() if a.get("by") else None} for a in body["actions"]]}
-            return meeting_out(domain.log_held(conn, ctx, meeting, notes, held_at, role, now), ctx, role)
+            return meeting_out(meetings.log_held(conn, ctx, meeting, notes, held_at, role, now), ctx, role)
 
 
 @blp.route("/<meeting_id>/missed")
@@ -112,7 +112,7 @@ class Missed(MethodView):
         """Log the meeting as missed (its window still wants a meeting: the nudge will come)."""
         with service().engine.begin() as conn:
             ctx, meeting, role = meeting_access(conn, meeting_id)
-            return meeting_out(domain.log_missed(conn, ctx, meeting, body["reason"], role, clock.now()), ctx, role)
+            return meeting_out(meetings.log_missed(conn, ctx, meeting, body["reason"], role, clock.now()), ctx, role)
 
 
 @blp.route("/<meeting_id>/cancel")
@@ -125,4 +125,4 @@ class Cancel(MethodView):
         """Call the meeting off (STATUS:CANCELLED in the calendars); it can be set again later."""
         with service().engine.begin() as conn:
             ctx, meeting, role = meeting_access(conn, meeting_id)
-            return meeting_out(domain.call_off(conn, ctx, meeting, body["reason"], clock.now()), ctx, role)
+            return meeting_out(meetings.call_off(conn, ctx, meeting, body["reason"], clock.now()), ctx, role)

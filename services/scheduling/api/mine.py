@@ -11,8 +11,8 @@ from services.shared.api import service
 from services.shared.tenancy import current_principal, current_tenant, require
 
 from .. import store
-from ..domain import calendars, messages
 from ..schemas import FeedOut, MineOut
+from ..usecases import calendars
 from .cohorts import feed_url
 from .common import PARTICIPANT_LINK, SECURITY, event_out, own_application_id, pair_out
 
@@ -39,7 +39,7 @@ class Mine(MethodView):
             mine = store.pairs_of_person(conn, current_tenant(), person["application_id"])
             views = []
             for pair in mine:
-                ctx = messages.context(conn, pair)
+                ctx = store.pair_context(conn, pair)
                 views.append(pair_out(conn, ctx, ctx.role_of(person["application_id"])))
             cohort_ids = {person["cohort_id"]} | {pair["cohort_id"] for pair in mine}
             events = store.rows(conn, e, current_tenant(), e.c.cohort_id.in_(cohort_ids), order_by=e.c.starts_at)

@@ -13,7 +13,7 @@ from services.shared.db import found
 from services.shared.tenancy import current_tenant, require
 
 from .. import store
-from ..domain.pair_list import page_of_pairs
+from ..usecases.pair_list import page_of_pairs
 from .common import SECURITY
 
 blp = Blueprint("pair_list", __name__, url_prefix="/cohorts", description="A cohort's pairs, a page at a time.")

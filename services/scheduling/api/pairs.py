@@ -10,8 +10,9 @@ from services.shared import clock
 from services.shared.api import service
 from services.shared.tenancy import current_principal, require
 
-from ..domain import agreements, pairs
+from .. import store
 from ..schemas import AgreementChangeIn, AgreementOut, MeetingOut, PairOut, SignIn
+from ..usecases import agreements, pairs
 from .common import (
     PARTICIPANT_LINK,
     SECURITY,
@@ -57,7 +58,7 @@ class Agreement(MethodView):
         """The latest version of the agreement, which version is in force, and the history."""
         with service().engine.connect() as conn:
             ctx, _role = pair_access(conn, pair_id)
-            return agreement_out(conn, ctx, agreements.latest(conn, ctx.tenant, pair_id))
+            return agreement_out(conn, ctx, store.latest_agreement(conn, ctx.tenant, pair_id))
 
     @require("coordinator", "participant")
     @blp.arguments(AgreementChangeIn)
@@ -73,7 +74,7 @@ class Agreement(MethodView):
             if ctx.pair["status"] != "active":
                 abort(409, message="The pair has ended; its agreement does not change.")
             if "expectations" in body:
-                current = agreements.latest(conn, ctx.tenant, pair_id)
+                current = store.latest_agreement(conn, ctx.tenant, pair_id)
                 body["expectations"] = {**(current["expectations"] or {}), **body["expectations"]}
             by = role if role != "coordinator" else current_principal().sub
             row = agreements.change(conn, ctx, body, based_on, by, clock.now())
@@ -108,7 +109,7 @@ class AgreementVersion(MethodView):
         """One version as it was signed (or drafted)."""
         with service().engine.connect() as conn:
             ctx, _role = pair_access(conn, pair_id)
-            row = agreements.version(conn, ctx.tenant, pair_id, number)
+            row = store.agreement_version(conn, ctx.tenant, pair_id, number)
             if row is None:
                 abort(404, message="No such version.")
             return agreement_out(conn, ctx, row)

@@ -1,15 +1,10 @@
 """The events scheduling publishes, built from its rows: each names the people it concerns with
-what notify needs to reach them, and its times in UTC with the time zone to show them in."""
+what notify needs to reach them, and its times in UTC with the time zone to show them in
+(``store.emit`` writes them to the outbox, ``store.pair_context`` loads a pair's context)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from sqlalchemy.engine import Connection
-
-from services.shared.contract import new_event
-
-from .. import store
 
 ERASED_EMAIL = "erased@erased.invalid"  # RFC 2606: never delivered
 
@@ -50,16 +45,6 @@ class PairContext:
         return None
 
 
-def context(conn: Connection, pair) -> PairContext:
-    tenant = pair["tenant"]
-    return PairContext(
-        pair=dict(pair),
-        cohort=dict(store.one(conn, store.cohorts, tenant, pair["cohort_id"])),
-        mentee=dict(store.one(conn, store.participants, tenant, pair["mentee_id"])),
-        mentor=dict(store.one(conn, store.participants, tenant, pair["mentor_id"])),
-    )
-
-
 def participant(row, role: str | None = None, link: str | None = None) -> dict:
     return {"application_id": row["application_id"], "role": role or row["role"], "name": row["name"],
             "email": row["email"] or ERASED_EMAIL, "locale": row["locale"], "link": link}
@@ -88,8 +73,3 @@ def cohort_event_data(cohort, event, recipients: list[dict], **extra) -> dict:
             "starts_at": event["starts_at"], "ends_at": event["ends_at"], "venue": event["venue"] or "",
             "mandatory": event["mandatory"], "sequence": event["sequence"],
             "recipients": [participant(r) for r in recipients], **extra}
-
-
-def emit(conn: Connection, type_: str, tenant: str, subject: str, data: dict) -> None:
-    """Write the event to the outbox in the caller's transaction (validated against the contract)."""
-    store.publish(conn, new_event(type_, source="scheduling", tenant=tenant, subject=subject, data=data))

@@ -1,108 +1,16 @@
-"""Pairs from matching's events: a confirmed pair gets its agreement draft, its meeting plan and
-the work due over its time (nudges, surveys, phase changes); a pair that ends early has its
-future meetings cancelled and is finished. The plan follows the cohort when its dates, cadence
-or meeting-plan template change.
-"""
+"""A pair's rules on plain values: which meetings are still to happen, the programme's cadence
+and the due windows it gives the cohort, and the link to a person's meeting plan.
+``usecases.pairs`` applies matching's events to pairs."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
-
-from .. import store
-from . import agenda, agreements, links, messages, plan, projection, timing
-from .phases import PhaseFacts, moves_forward, phase_of
+from . import links, plan
+from .messages import PairContext
 
 # a meeting still to happen: it follows the plan, and an early end cancels it
 OPEN = ("planned", "proposed", "scheduled")
-
-
-def confirm(conn: Connection, tenant: str, data: dict, now: datetime) -> None:
-    """match.confirmed: record both people and the pair; plan, draft the agreement, start."""
-    cohort = projection.ensure_cohort(conn, tenant, data, now)
-    share = data.get("share_contact_details") or []
-    for role in ("mentee", "mentor"):
-        person = data[role]
-        projection.upsert_person(conn, tenant, person["application_id"], cohort_id=data["cohort_id"], role=role,
-                                 name=person["name"], email=person["email"], locale=person["locale"],
-                                 time_zone=data["time_zone"], phone=person.get("phone") if "phone" in share else None,
-                                 status="accepted", now=now)
-    if store.one(conn, store.pairs, tenant, data["pair_id"]) is not None:
-        return  # known already (a redelivery, or it ended before this arrived)
-    pair = {"id": data["pair_id"], "tenant": tenant, "cohort_id": data["cohort_id"],
-            "mentee_id": data["mentee"]["application_id"], "mentor_id": data["mentor"]["application_id"],
-            "shared_languages": list(data.get("shared_languages") or []), "share_contact_details": list(share),
-            "status": "active", "phase": None, "confirmed_at": data.get("confirmed_at") or now, "updated_at": now}
-    conn.execute(store.pairs.insert().values(**pair))
-    planned = sync_plan(conn, pair, cohort, now)
-    ctx = messages.context(conn, pair)
-    agreements.draft_first(conn, ctx, planned, now)
-    refresh_phase(conn, pair, now)
-
-
-def end(conn: Connection, tenant: str, data: dict, now: datetime) -> None:
-    """match.ended: cancel the pair's future meetings and the work due for it; finished."""
-    # its phase changes first: the worker's tick takes such a row before the pair, so this keeps the order
-    agenda.cancel(conn, tenant, "phase", [data["pair_id"]])
-    pair = store.one(conn, store.pairs, tenant, data["pair_id"], for_update=True)
-    values = {"status": "ended", "ended_at": data.get("ended_at") or now, "ended_by": data.get("ended_by"),
-              "end_reason": data.get("reason"), "updated_at": now}
-    if pair is None:
-        # ended before its confirmation reached us: remember it, so the late confirmation plans nothing
-        conn.execute(store.pairs.insert().values(
-            id=data["pair_id"], tenant=tenant, cohort_id=data["cohort_id"], mentee_id=data["mentee"]["application_id"],
-            mentor_id=data["mentor"]["application_id"], shared_languages=[], share_contact_details=[],
-            phase="finished", confirmed_at=None, **values))
-        return
-    if pair["status"] == "ended":
-        return
-    store.update(conn, store.pairs, tenant, pair["id"], **values)
-    pair = {**pair, **values}
-    ctx = messages.context(conn, pair)
-    cancel_future_meetings(conn, ctx, f"the pair ended: {data.get('reason') or ''}".strip(": "), now)
-    for role in ("mentee", "mentor"):
-        person_id = pair[f"{role}_id"]
-        if not active_pair_ids(conn, tenant, pair["cohort_id"], person_id):
-            agenda.cancel(conn, tenant, "survey", [person_id])
-    refresh_phase(conn, pair, now)
-
-
-def active_pair_ids(conn: Connection, tenant: str, cohort_id: str, application_id: str) -> list[str]:
-    p = store.pairs
-    return list(conn.execute(sa.select(p.c.id).where(
-        p.c.tenant == tenant, p.c.cohort_id == cohort_id, p.c.status == "active",
-        sa.or_(p.c.mentee_id == application_id, p.c.mentor_id == application_id)).order_by(p.c.confirmed_at)).scalars())
-
-
-def cancel_future_meetings(conn: Connection, ctx: messages.PairContext, reason: str, now: datetime) -> int:
-    """Every meeting still to come is cancelled; those on a calendar say so (STATUS:CANCELLED)."""
-    m = store.meetings
-    cancelled = 0
-    for meeting in store.rows(conn, m, ctx.tenant, m.c.pair_id == ctx.pair["id"], m.c.status.in_(OPEN), order_by=m.c.number):
-        if meeting["starts_at"] is not None and meeting["starts_at"] <= now:
-            continue  # in the past: it was held or missed, whether or not anyone logged it
-        cancel_meeting(conn, ctx, meeting, reason, now)
-        cancelled += 1
-    return cancelled
-
-
-def cancel_meeting(conn: Connection, ctx: messages.PairContext, meeting, reason: str, now: datetime) -> dict:
-    dated = meeting["starts_at"] is not None
-    values = {"status": "cancelled", "cancel_reason": reason, "proposal": None, "updated_at": now,
-              "sequence": meeting["sequence"] + 1 if dated else meeting["sequence"]}
-    store.update(conn, store.meetings, ctx.tenant, meeting["id"], **values)
-    meeting = {**meeting, **values}
-    agenda.cancel(conn, ctx.tenant, "meeting_reminder", [meeting["id"]])
-    if dated:  # the contract's meeting carries its time; an undated one was on nobody's calendar
-        messages.emit(conn, "meeting.cancelled.v1", ctx.tenant, f"pair/{ctx.pair['id']}",
-                      messages.meeting_data(ctx, meeting, reason=reason))
-    return meeting
-
-
-# --- the plan ---------------------------------------------------------------------------------
 
 
 def cadence(cohort: dict) -> tuple[int, int]:
@@ -114,95 +22,6 @@ def windows(cohort: dict) -> list[plan.DueWindow]:
     return plan.due_windows(cohort["starts_on"], cohort["ends_on"], cadence(cohort)[0])
 
 
-def sync_plan(conn: Connection, pair: dict, cohort: dict, now: datetime) -> list[plan.PlannedMeeting]:
-    """Make the pair's meetings follow the plan: one per due window with the template's topic.
-    Meetings already held, missed or cancelled keep what they were; a meeting still to come takes
-    the new window and topic; windows the plan no longer has lose their open meeting."""
-    m = store.meetings
-    tenant = pair["tenant"]
-    every, _minutes = cadence(cohort)
-    planned = plan.plan_meetings(cohort["starts_on"], cohort["ends_on"], every, (cohort.get("programme") or {}).get("meeting_plan") or [])
-    existing = {r["number"]: dict(r) for r in store.rows(conn, m, tenant, m.c.pair_id == pair["id"])}
-    ctx = None
-    for item in planned:
-        values = {"topic": item.topic, "checklist": item.checklist, "window_start": item.window.start,
-                  "window_end": item.window.end}
-        row = existing.pop(item.number, None)
-        if row is None:
-            row = {"id": str(uuid.uuid4()), "tenant": tenant, "pair_id": pair["id"], "cohort_id": pair["cohort_id"],
-                   "number": item.number, "status": "planned", "place": "", "mode": "in_person", "sequence": 0,
-                   "updated_at": now, **values}
-            conn.execute(m.insert().values(**row))
-        elif row["status"] in OPEN and any(row[k] != v for k, v in values.items()):
-            # the topic shows in the calendar: a dated meeting whose entry changes gets a new SEQUENCE
-            sequence = row["sequence"] + (1 if row["starts_at"] is not None and row["topic"] != item.topic else 0)
-            store.update(conn, m, tenant, row["id"], **values, sequence=sequence, updated_at=now)
-            row = {**row, **values, "sequence": sequence}
-        last = item.number == planned[-1].number
-        # a nudge the morning after each window closes, but the last: by then the cohort is over
-        wanted = {} if last or pair["status"] != "active" else {"window": timing.nudge_time(item.window.end, cohort["time_zone"])}
-        agenda.replace(conn, tenant, "nudge", row["id"], wanted, now)
-    for row in existing.values():  # beyond the new plan
-        agenda.cancel(conn, tenant, "nudge", [row["id"]])
-        if row["status"] in OPEN:
-            ctx = ctx or messages.context(conn, pair)
-            cancel_meeting(conn, ctx, row, "the cohort's plan changed", now)
-    plan_timers(conn, pair, cohort, planned, now)
-    return planned
-
-
-def plan_timers(conn: Connection, pair: dict, cohort: dict, planned: list[plan.PlannedMeeting], now: datetime) -> None:
-    """Phase changes by the calendar, and the mid-point and closing surveys of both people (one
-    each per cohort, even for a mentor with two mentees)."""
-    if pair["status"] != "active" or not planned:
-        return
-    tz = cohort["time_zone"]
-    agenda.replace(conn, pair["tenant"], "phase", pair["id"],
-                   timing.phase_times(planned[-1].window.start, cohort["ends_on"], tz), now)
-    surveys = timing.survey_times(cohort["starts_on"], cohort["ends_on"], tz)
-    for person_id in (pair["mentee_id"], pair["mentor_id"]):
-        agenda.replace(conn, pair["tenant"], "survey", person_id, surveys, now)
-
-
-def replan_cohort(conn: Connection, cohort: dict, now: datetime) -> None:
-    """The cohort's dates, cadence or template changed: every active pair's plan follows."""
-    p = store.pairs
-    for pair in store.rows(conn, p, cohort["tenant"], p.c.cohort_id == cohort["id"], p.c.status == "active"):
-        sync_plan(conn, dict(pair), cohort, now)
-        refresh_phase(conn, pair, now)
-
-
-# --- phases -----------------------------------------------------------------------------------
-
-
-def facts(conn: Connection, pair, cohort: dict) -> PhaseFacts:
-    m, a = store.meetings, store.agreements
-    tenant = pair["tenant"]
-    held = conn.execute(sa.select(sa.func.count()).select_from(m).where(
-        m.c.tenant == tenant, m.c.pair_id == pair["id"], m.c.status == "held")).scalar_one()
-    signed = conn.execute(sa.select(sa.func.count()).select_from(a).where(
-        a.c.tenant == tenant, a.c.pair_id == pair["id"], a.c.signed_at.is_not(None))).scalar_one()
-    return PhaseFacts(ended=pair["status"] == "ended" or cohort.get("status") == "finished",
-                      agreement_signed=signed > 0, meetings_held=held,
-                      closing_from=windows(cohort)[-1].start, ends_on=cohort["ends_on"])
-
-
-def refresh_phase(conn: Connection, pair, now: datetime) -> str | None:
-    """Move the pair to the phase its facts and the date call for (only ever forward), and say so."""
-    # the pair's row is locked first, so a request and the worker's tick cannot both announce the same move
-    current = store.one(conn, store.pairs, pair["tenant"], pair["id"], for_update=True)["phase"]
-    cohort = dict(store.one(conn, store.cohorts, pair["tenant"], pair["cohort_id"]))
-    phase = phase_of(facts(conn, pair, cohort), timing.today(now, cohort["time_zone"]))
-    if not moves_forward(current, phase):
-        return None
-    store.update(conn, store.pairs, pair["tenant"], pair["id"], phase=phase, updated_at=now)
-    ctx = messages.context(conn, {**pair, "phase": phase})
-    if not ctx.anyone_erased:
-        messages.emit(conn, "mentorship.phase_changed.v1", pair["tenant"], f"pair/{pair['id']}",
-                      {**messages.pair_data(ctx), "phase": phase, "previous_phase": current})
-    return phase
-
-
-def my_plan_link(ctx: messages.PairContext, role: str, now: datetime) -> str:
+def my_plan_link(ctx: PairContext, role: str, now: datetime) -> str:
     return links.page(ctx.tenant, ctx.pair[f"{role}_id"], f"/pairs/{ctx.pair['id']}/meetings",
                       ends_on=ctx.cohort["ends_on"], time_zone=ctx.time_zone, now=now)

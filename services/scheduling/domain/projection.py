@@ -1,100 +1,18 @@
-"""Keeping scheduling's copy of cohorts (with their group events and programme settings) and of
-the people in them, from intake's events; and forgetting a person on an erasure request.
-
-Every write is an upsert keyed by the producer's id, so applying an event twice changes nothing.
-"""
+"""What scheduling keeps of intake's cohorts and people, as rules on plain values: which of a
+programme's settings it keeps, and which of a snapshot's group events continues which event it
+has (so that an occasion keeps its calendar UID). ``usecases.projection`` applies the events."""
 
 from __future__ import annotations
-
-import uuid
-from datetime import datetime
-
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
-
-from services.shared import dates
-
-from .. import store
-from . import agenda, messages
 
 # what scheduling keeps of a programme's settings
 PROGRAMME_KEYS = ("id", "name", "locale", "languages", "duration_months", "meeting_every_months", "meeting_minutes",
                   "meeting_plan", "reminder_days", "share_contact_details", "messages")
 ERASED = "erased"
 
-
-def record_cohort(conn: Connection, tenant: str, data: dict, now: datetime) -> tuple[dict | None, dict]:
-    """Upsert the cohort from its snapshot; return (as it was, as it is)."""
-    before = store.one(conn, store.cohorts, tenant, data["cohort_id"])
-    programme = {k: dates.iso(data["programme"][k]) for k in PROGRAMME_KEYS if k in data["programme"]}
-    values = {"name": data["name"], "time_zone": data["time_zone"], "status": data["status"],
-              "starts_on": data["starts_on"], "ends_on": data["ends_on"], "programme": programme, "updated_at": now}
-    if before is None:
-        conn.execute(store.cohorts.insert().values(id=data["cohort_id"], tenant=tenant, **values))
-    else:
-        store.update(conn, store.cohorts, tenant, data["cohort_id"], **values)
-    return (dict(before) if before else None), {**values, "id": data["cohort_id"], "tenant": tenant}
+EVENT_FIELDS = ("kind", "title", "starts_at", "ends_at", "venue", "mandatory")
 
 
-def ensure_cohort(conn: Connection, tenant: str, data: dict, now: datetime) -> dict:
-    """The cohort a pair belongs to; if its snapshot has not arrived yet (events of two producers
-    may overtake each other), a stand-in from the pair's event with the programme's defaults,
-    which the snapshot completes when it comes."""
-    cohort = store.one(conn, store.cohorts, tenant, data["cohort_id"])
-    if cohort is not None:
-        return dict(cohort)
-    values = {"id": data["cohort_id"], "tenant": tenant, "name": data["cohort_name"], "time_zone": data["time_zone"],
-              "status": "running", "starts_on": data["starts_on"], "ends_on": data["ends_on"],
-              "programme": {"id": data.get("programme_id"), "name": data.get("programme_name") or {}}, "updated_at": now}
-    conn.execute(store.cohorts.insert().values(**values))
-    return values
-
-
-def record_participant(conn: Connection, tenant: str, data: dict, now: datetime, status: str | None = None) -> None:
-    """A person of a cohort from an application event (with their status)."""
-    upsert_person(conn, tenant, data["application_id"], cohort_id=data["cohort_id"], role=data["role"],
-                  name=data["name"], email=data["email"], locale=data["locale"], time_zone=data["time_zone"],
-                  status=status or data.get("status") or "submitted", now=now)
-
-
-def upsert_person(conn: Connection, tenant: str, application_id: str, *, cohort_id: str, role: str, name: str,
-                  email: str | None, locale: str, time_zone: str, now: datetime, status: str | None = None,
-                  phone: str | None = None) -> None:
-    t = store.participants
-    row = store.one(conn, t, tenant, application_id)
-    if row is not None and row["erased"]:
-        return  # an erased person stays erased, whatever arrives late
-    values = {"cohort_id": cohort_id, "role": role, "name": name, "email": email, "locale": locale, "time_zone": time_zone}
-    if phone is not None:
-        values["phone"] = phone
-    if status is not None:
-        values["status"] = status
-    if row is None:
-        conn.execute(t.insert().values(application_id=application_id, tenant=tenant, recorded_at=now,
-                                       **{"status": "submitted", **values}))
-    else:
-        store.update(conn, t, tenant, application_id, **values)
-
-
-def attendees(conn: Connection, tenant: str, cohort_id: str) -> list[dict]:
-    """Who is expected at the cohort's events: its accepted participants and everyone in an active
-    pair, in role and name order (erased people are no one's recipients)."""
-    t, p = store.participants, store.pairs
-    in_pairs = sa.select(p.c.mentee_id).where(p.c.tenant == tenant, p.c.cohort_id == cohort_id, p.c.status == "active").union(
-        sa.select(p.c.mentor_id).where(p.c.tenant == tenant, p.c.cohort_id == cohort_id, p.c.status == "active"))
-    rows = conn.execute(sa.select(t).where(
-        t.c.tenant == tenant, t.c.cohort_id == cohort_id, t.c.erased.is_(False), t.c.email.is_not(None),
-        sa.or_(t.c.status == "accepted", t.c.application_id.in_(in_pairs)),
-    ).order_by(t.c.role.desc(), t.c.name)).mappings().all()
-    return [dict(r) for r in rows]
-
-
-# --- cohort events (training, kick-off, half-day meetings, closing) -------------------------------
-
-_FIELDS = ("kind", "title", "starts_at", "ends_at", "venue", "mandatory")
-
-
-def _match(existing: list[dict], incoming: list[dict]) -> dict[str, dict]:
+def match_events(existing: list[dict], incoming: list[dict]) -> dict[str, dict]:
     """incoming id -> the row it continues: the same intake id first (intake keeps an event's id
     when the coordinator sends it back); for an event sent again without its id, the same kind
     at the same time, or else the same kind with the same title (an occasion that moved), is
@@ -112,79 +30,3 @@ def _match(existing: list[dict], incoming: list[dict]) -> dict[str, dict]:
                 matched[g["id"]] = row
                 free.remove(row)
     return matched
-
-
-def sync_cohort_events(conn: Connection, cohort: dict, incoming: list[dict], now: datetime) -> None:
-    """Take the snapshot's group events over: new ones are scheduled, changed ones get a higher
-    SEQUENCE, vanished ones are cancelled; each tells its people and (re)plans its reminders."""
-    t = store.cohort_events
-    tenant = cohort["tenant"]
-    existing = [dict(r) for r in store.rows(conn, t, tenant, t.c.cohort_id == cohort["id"])]
-    matched = _match(existing, incoming)
-    continued = {r["id"] for r in matched.values()}
-    vanished = [r for r in existing if r["id"] not in continued and r["status"] == "scheduled"]
-    recipients = None
-
-    def tell(type_: str, row: dict) -> None:
-        nonlocal recipients
-        if recipients is None:
-            recipients = attendees(conn, tenant, cohort["id"])
-        messages.emit(conn, type_, tenant, f"cohort_event/{row['id']}", messages.cohort_event_data(cohort, row, recipients))
-
-    days = agenda.reminder_days(cohort["programme"] or {})
-    for g in incoming:
-        values = {k: g.get(k) for k in _FIELDS}
-        values["title"] = values["title"] or {}
-        values["venue"] = values["venue"] or ""
-        row = matched.get(g["id"])
-        if row is None:
-            row = {"id": str(uuid.uuid4()), "source_id": g["id"], "tenant": tenant, "cohort_id": cohort["id"], **values,
-                   "time_zone": cohort["time_zone"], "status": "scheduled", "sequence": 0, "updated_at": now}
-            conn.execute(t.insert().values(**row))
-            tell("event.scheduled.v1", row)
-        else:
-            changed = any(row[k] != values[k] for k in _FIELDS) or row["status"] != "scheduled" \
-                or row["time_zone"] != cohort["time_zone"]
-            if changed:
-                row = {**row, **values, "source_id": g["id"], "time_zone": cohort["time_zone"], "status": "scheduled",
-                       "sequence": row["sequence"] + 1, "updated_at": now}
-                store.update(conn, t, tenant, row["id"], **{k: row[k] for k in (*_FIELDS, "source_id", "time_zone", "status",
-                                                                               "sequence", "updated_at")})
-                tell("event.scheduled.v1", row)
-            elif row["source_id"] != g["id"]:
-                store.update(conn, t, tenant, row["id"], source_id=g["id"])
-        agenda.plan_reminders(conn, tenant, "event_reminder", row, days, cohort["time_zone"], now)
-    for row in vanished:
-        row = {**row, "status": "cancelled", "sequence": row["sequence"] + 1, "updated_at": now}
-        store.update(conn, t, tenant, row["id"], status="cancelled", sequence=row["sequence"], updated_at=now)
-        agenda.cancel(conn, tenant, "event_reminder", [row["id"]])
-        tell("event.cancelled.v1", row)
-
-
-# --- erasure ------------------------------------------------------------------------------------
-
-
-def erase(conn: Connection, tenant: str, application_ids: list[str], now: datetime) -> None:
-    """Forget the person: their name and contact details, the notes and agreement texts of their
-    pairs (which speak of them), their calendar links and any work still due for them. The
-    agreement texts are the one thing erasure changes in a signed version: the law comes first."""
-    if not application_ids:
-        return
-    t, p, m, a = store.participants, store.pairs, store.meetings, store.agreements
-    conn.execute(t.update().where(t.c.tenant == tenant, t.c.application_id.in_(application_ids)).values(
-        name=ERASED, email=None, phone=None, erased=True))
-    pair_ids = list(conn.execute(sa.select(p.c.id).where(
-        p.c.tenant == tenant, sa.or_(p.c.mentee_id.in_(application_ids), p.c.mentor_id.in_(application_ids)))).scalars())
-    if pair_ids:
-        conn.execute(m.update().where(m.c.tenant == tenant, m.c.pair_id.in_(pair_ids)).values(
-            notes=None, proposal=None, place="", cancel_reason=None))
-        conn.execute(a.update().where(a.c.tenant == tenant, a.c.pair_id.in_(pair_ids)).values(
-            goals=[], keep_in_touch="", expectations={"mentee": "", "mentor": ""}))
-        meeting_ids = list(conn.execute(sa.select(m.c.id).where(m.c.tenant == tenant, m.c.pair_id.in_(pair_ids))).scalars())
-        for kind in ("meeting_reminder", "nudge"):
-            agenda.cancel(conn, tenant, kind, meeting_ids)
-        agenda.cancel(conn, tenant, "phase", pair_ids)
-    agenda.cancel(conn, tenant, "survey", application_ids)
-    f = store.calendar_feeds
-    conn.execute(f.update().where(f.c.tenant == tenant, f.c.owner_kind == "person", f.c.owner_id.in_(application_ids),
-                                  f.c.revoked_at.is_(None)).values(revoked_at=now))

@@ -1,13 +1,35 @@
 """Scheduling's store: its tables (``tables``) and every query the service runs, one module per
-thing kept — the people and pairs it knows of, attendance at cohort events — each taking a
-connection and the tenant. Use cases compose these with the domain's rules; nothing else runs SQL."""
+thing kept — the people and pairs it knows of, agreements, attendance, the agenda's due work,
+calendar feeds, and the events it writes to its outbox — each taking a connection and the tenant.
+Use cases compose these with the domain's rules."""
 
 from __future__ import annotations
 
 from services.shared.db import one, rows, update  # noqa: F401  (the tenant-scoped queries)
 
-from .attendance import marks_of_event, record_mark  # noqa: F401
-from .people import in_cohort, pairs_of_person, participants_of_cohort  # noqa: F401
+from .agenda import cancel_work, claim_work, replace_work, work_done, work_failed  # noqa: F401
+from .agreements import (  # noqa: F401
+    add_agreement,
+    agreed_minutes,
+    agreement_version,
+    agreement_versions,
+    latest_agreement,
+    signed_count,
+    supersede_signed,
+    version_in_force,
+)
+from .attendance import attendance_of_cohort, marks_of_event, record_mark  # noqa: F401
+from .events import emit, pair_context  # noqa: F401
+from .feeds import active_feed, add_feed, feed_by_hash, revoke_feeds  # noqa: F401
+from .people import (  # noqa: F401
+    active_pair_ids,
+    attendees,
+    held_count,
+    in_cohort,
+    names_of,
+    pairs_of_person,
+    participants_of_cohort,
+)
 from .tables import (  # noqa: F401
     INBOX,
     OUTBOX,

@@ -22,14 +22,14 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from services.shared import clock
 from services.shared.retry import backoff
 
 from .. import store
-from . import agenda, links, messages, pairs, projection, timing
+from ..domain import agenda, links, messages, timing
+from . import pairs
 
 log = logging.getLogger(__name__)
 
@@ -39,15 +39,6 @@ BATCH = 200
 
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{threading.current_thread().name}"[:120]
-
-
-def claim(conn: Connection, now: datetime, limit: int) -> list[dict]:
-    """Lock up to ``limit`` pending rows that are due, oldest first, skipping rows another worker holds."""
-    t = store.due_work
-    query = sa.select(t).where(t.c.status == "pending", t.c.due_at <= now).order_by(t.c.due_at, t.c.id).limit(limit)
-    if conn.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    return [dict(r) for r in conn.execute(query).mappings()]
 
 
 def run_due(engine: Engine, now: datetime | None = None, *, limit: int = BATCH, worker: str | None = None,
@@ -60,7 +51,7 @@ def run_due(engine: Engine, now: datetime | None = None, *, limit: int = BATCH, 
     while True:
         moment = now or clock.now()
         with engine.begin() as conn:
-            batch = claim(conn, moment, limit)
+            batch = store.claim_work(conn, moment, limit)
             if on_claimed is not None:
                 on_claimed(batch)
             for job in batch:
@@ -70,7 +61,6 @@ def run_due(engine: Engine, now: datetime | None = None, *, limit: int = BATCH, 
 
 
 def _do(conn: Connection, job: dict, now: datetime, worker: str) -> str:
-    t = store.due_work
     try:
         with conn.begin_nested():  # one failing piece of work does not undo the rest of the batch
             outcome = PERFORM[job["kind"]](conn, job, now)
@@ -78,12 +68,11 @@ def _do(conn: Connection, job: dict, now: datetime, worker: str) -> str:
         attempts = job["attempts"] + 1
         log.exception("due work %s %s/%s failed (attempt %d)", job["kind"], job["subject_id"], job["key"], attempts)
         failed = attempts >= MAX_ATTEMPTS
-        conn.execute(t.update().where(t.c.id == job["id"]).values(
-            attempts=attempts, last_error=repr(exc)[:2000], status="failed" if failed else "pending",
-            # later, so that it does not hold up the queue behind it
-            due_at=job["due_at"] if failed else now + timedelta(seconds=backoff(attempts, 120, 3600))))
+        store.work_failed(conn, job["id"], attempts, repr(exc)[:2000], "failed" if failed else "pending",
+                          # later, so that it does not hold up the queue behind it
+                          job["due_at"] if failed else now + timedelta(seconds=backoff(attempts, 120, 3600)))
         return "failed"
-    conn.execute(t.update().where(t.c.id == job["id"]).values(status="done", outcome=outcome, done_at=now, done_by=worker))
+    store.work_done(conn, job["id"], outcome, now, worker)
     return outcome
 
 
@@ -94,7 +83,7 @@ def _pair_context(conn: Connection, tenant: str, pair_id: str) -> messages.PairC
     pair = store.one(conn, store.pairs, tenant, pair_id)
     if pair is None or pair["status"] != "active":
         return None
-    ctx = messages.context(conn, pair)
+    ctx = store.pair_context(conn, pair)
     return None if ctx.anyone_erased else ctx
 
 
@@ -106,7 +95,7 @@ def meeting_reminder(conn: Connection, job: dict, now: datetime) -> str:
     ctx = _pair_context(conn, job["tenant"], meeting["pair_id"])
     if ctx is None or timing.overtaken(meeting["starts_at"], days, agenda.reminder_days(ctx.programme), ctx.time_zone, now):
         return "skipped"
-    messages.emit(conn, "meeting.reminder_due.v1", job["tenant"], f"pair/{ctx.pair['id']}",
+    store.emit(conn, "meeting.reminder_due.v1", job["tenant"], f"pair/{ctx.pair['id']}",
                   messages.meeting_data(ctx, meeting, days_before=days))
     return "sent"
 
@@ -119,10 +108,10 @@ def event_reminder(conn: Connection, job: dict, now: datetime) -> str:
     cohort = store.one(conn, store.cohorts, job["tenant"], event["cohort_id"])
     if timing.overtaken(event["starts_at"], days, agenda.reminder_days(cohort["programme"] or {}), event["time_zone"], now):
         return "skipped"
-    recipients = projection.attendees(conn, job["tenant"], event["cohort_id"])
+    recipients = store.attendees(conn, job["tenant"], event["cohort_id"])
     if not recipients:
         return "skipped"
-    messages.emit(conn, "event.reminder_due.v1", job["tenant"], f"cohort_event/{event['id']}",
+    store.emit(conn, "event.reminder_due.v1", job["tenant"], f"cohort_event/{event['id']}",
                   messages.cohort_event_data(cohort, event, recipients, days_before=days))
     return "sent"
 
@@ -135,7 +124,7 @@ def nudge(conn: Connection, job: dict, now: datetime) -> str:
     ctx = _pair_context(conn, job["tenant"], meeting["pair_id"])
     if ctx is None:
         return "skipped"
-    messages.emit(conn, "meeting.nudge_due.v1", job["tenant"], f"pair/{ctx.pair['id']}", {
+    store.emit(conn, "meeting.nudge_due.v1", job["tenant"], f"pair/{ctx.pair['id']}", {
         **messages.pair_data(ctx), "number": meeting["number"], "window_start": meeting["window_start"],
         "window_end": meeting["window_end"]})
     return "sent"
@@ -146,13 +135,13 @@ def survey(conn: Connection, job: dict, now: datetime) -> str:
     person = store.one(conn, store.participants, job["tenant"], job["subject_id"])
     if person is None or person["erased"] or not person["email"]:
         return "skipped"
-    active = pairs.active_pair_ids(conn, job["tenant"], person["cohort_id"], person["application_id"])
+    active = store.active_pair_ids(conn, job["tenant"], person["cohort_id"], person["application_id"])
     if not active:
         return "skipped"
     cohort = store.one(conn, store.cohorts, job["tenant"], person["cohort_id"])
     link = links.page(job["tenant"], person["application_id"], f"/surveys/{job['key']}",
                       ends_on=cohort["ends_on"], time_zone=cohort["time_zone"], now=now)
-    messages.emit(conn, "survey.due.v1", job["tenant"], f"application/{person['application_id']}", {
+    store.emit(conn, "survey.due.v1", job["tenant"], f"application/{person['application_id']}", {
         **messages.cohort_data(cohort), "pair_id": active[0], "kind": job["key"],
         "participant": messages.participant(person, link=link)})
     return "sent"

@@ -10,35 +10,16 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from services.shared import dates
 from services.shared.errors import INVALID
 
 from .. import store
-from . import links, messages, plan, terms
-from .terms import AgreementRefused
+from ..domain import links, messages, plan, terms
+from ..domain.terms import AgreementRefused
 
-__all__ = ["AgreementRefused", "change", "draft_first", "latest", "sign", "versions"]
-
-
-def latest(conn: Connection, tenant: str, pair_id: str, for_update: bool = False):
-    a = store.agreements
-    query = sa.select(a).where(a.c.tenant == tenant, a.c.pair_id == pair_id).order_by(a.c.version.desc()).limit(1)
-    if for_update:
-        query = query.with_for_update()
-    return conn.execute(query).mappings().first()
-
-
-def versions(conn: Connection, tenant: str, pair_id: str) -> list[dict]:
-    a = store.agreements
-    return [dict(r) for r in store.rows(conn, a, tenant, a.c.pair_id == pair_id, order_by=a.c.version)]
-
-
-def version(conn: Connection, tenant: str, pair_id: str, number: int):
-    a = store.agreements
-    return conn.execute(sa.select(a).where(a.c.tenant == tenant, a.c.pair_id == pair_id, a.c.version == number)).mappings().first()
+__all__ = ["AgreementRefused", "change", "draft_first", "sign"]
 
 
 def signing_link(ctx: messages.PairContext, role: str, now: datetime) -> str:
@@ -50,7 +31,7 @@ def _announce(conn: Connection, ctx: messages.PairContext, row: dict, now: datet
     if ctx.anyone_erased:
         return
     signing = {role: signing_link(ctx, role, now) for role in ("mentee", "mentor")}
-    messages.emit(conn, "agreement.drafted.v1", ctx.tenant, f"pair/{ctx.pair['id']}",
+    store.emit(conn, "agreement.drafted.v1", ctx.tenant, f"pair/{ctx.pair['id']}",
                   {**messages.pair_data(ctx, signing), "agreement_id": row["id"], "version": row["version"]})
 
 
@@ -61,14 +42,14 @@ def draft_first(conn: Connection, ctx: messages.PairContext, planned: list[plan.
                               [plan.suggested_date(p.window) for p in planned])
     row = {"id": str(uuid.uuid4()), "tenant": ctx.tenant, "pair_id": ctx.pair["id"], "version": 1, "status": "draft",
            **draft, "created_by": "scheduling", "created_at": now, "updated_at": now}
-    conn.execute(store.agreements.insert().values(**row))
+    store.add_agreement(conn, row)
     _announce(conn, ctx, row, now)
     return row
 
 
 def change(conn: Connection, ctx: messages.PairContext, changes: dict, based_on: int, by: str, now: datetime) -> dict:
     """Change the agreement: an untouched draft in place, anything signed by anyone as a new version."""
-    current = latest(conn, ctx.tenant, ctx.pair["id"], for_update=True)
+    current = store.latest_agreement(conn, ctx.tenant, ctx.pair["id"], for_update=True)
     how = terms.how_to_change(current, based_on)
     proposed = {**{k: current[k] for k in terms.TERMS}, **dates.iso(changes)}
     errors = terms.check_terms(proposed, programme_every_months=int(ctx.programme.get("meeting_every_months") or 1), starts_on=ctx.cohort["starts_on"],
@@ -84,24 +65,22 @@ def change(conn: Connection, ctx: messages.PairContext, changes: dict, based_on:
     row = {"id": str(uuid.uuid4()), "tenant": ctx.tenant, "pair_id": ctx.pair["id"], "version": current["version"] + 1,
            "status": "draft", **proposed, "mentee_signed_at": None, "mentor_signed_at": None, "signed_at": None,
            "created_by": by, "created_at": now, "updated_at": now}
-    conn.execute(store.agreements.insert().values(**row))
+    store.add_agreement(conn, row)
     _announce(conn, ctx, row, now)
     return row
 
 
 def sign(conn: Connection, ctx: messages.PairContext, role: str, number: int, now: datetime) -> dict:
-    current = latest(conn, ctx.tenant, ctx.pair["id"], for_update=True)
-    target = version(conn, ctx.tenant, ctx.pair["id"], number)
+    current = store.latest_agreement(conn, ctx.tenant, ctx.pair["id"], for_update=True)
+    target = store.agreement_version(conn, ctx.tenant, ctx.pair["id"], number)
     if target is None:
         raise AgreementRefused(f"There is no version {number}.", {"version": [f"the latest version is {current['version']}"]})
     values = terms.signature(target, current["version"], role, now)
     store.update(conn, store.agreements, ctx.tenant, target["id"], **values, updated_at=now)
     row = {**target, **values, "updated_at": now}
     if row["status"] == "signed":
-        a = store.agreements  # the one in force is the newest signed; the earlier ones give way
-        conn.execute(a.update().where(a.c.tenant == ctx.tenant, a.c.pair_id == ctx.pair["id"], a.c.status == "signed",
-                                      a.c.version < row["version"]).values(status="superseded", updated_at=now))
+        store.supersede_signed(conn, ctx.tenant, ctx.pair["id"], row["version"], now)
         if not ctx.anyone_erased:
-            messages.emit(conn, "agreement.signed.v1", ctx.tenant, f"pair/{ctx.pair['id']}",
+            store.emit(conn, "agreement.signed.v1", ctx.tenant, f"pair/{ctx.pair['id']}",
                           {**messages.pair_data(ctx), "agreement_id": row["id"], "version": row["version"], "signed_at": now})
     return row
