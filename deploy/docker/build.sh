@@ -20,6 +20,15 @@ if [ -n "${PIP_CERT:-}" ] && [ -s "$PIP_CERT" ]; then
     set -- --secret "id=pip-cert,src=$PIP_CERT"
 fi
 start="$(date +%s)"
-buildah --storage-driver vfs build --isolation chroot --format docker --layers "$@" \
-    --build-arg BASE="$base" --file deploy/docker/Dockerfile --tag "$tag" .
+# The build stage is tagged too (TAG-build), so that pruning below keeps its steps in the cache:
+# the dependencies are downloaded again only when pyproject.toml changes.
+for target in build runtime; do
+    name="$tag"
+    [ "$target" = build ] && name="$tag-build"
+    buildah --storage-driver vfs build --isolation chroot --format docker --layers "$@" \
+        --build-arg BASE="$base" --file deploy/docker/Dockerfile --target "$target" --tag "$name" .
+done
+# What earlier builds left that no tag refers to any more; each layer is a whole copy in vfs
+# storage, so this keeps the disk from filling up build after build.
+buildah --storage-driver vfs rmi --prune >/dev/null || true
 echo "built $tag on $base in $(( $(date +%s) - start )) s"
