@@ -82,8 +82,7 @@ def _attendance(conn, cohort_id: str, event) -> dict:
     marks = store.marks_of_event(conn, current_tenant(), event["id"])
     expected = store.attendees(conn, current_tenant(), cohort_id)
     seen = {p["application_id"] for p in expected}
-    extra = store.rows(conn, store.participants, current_tenant(),
-                       store.participants.c.application_id.in_([a for a in marks if a not in seen]))
+    extra = store.people_by_ids(conn, current_tenant(), [a for a in marks if a not in seen])
     people = [*expected, *(dict(r) for r in extra)]
     return {"event": event_out(event), "attendees": [
         {"application_id": p["application_id"], "name": p["name"], "role": p["role"],

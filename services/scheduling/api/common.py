@@ -94,8 +94,7 @@ def agreement_out(conn, ctx: messages.PairContext, row) -> dict | None:
 
 
 def pair_out(conn, ctx: messages.PairContext, role: str) -> dict:
-    m = store.meetings
-    meetings = store.rows(conn, m, ctx.tenant, m.c.pair_id == ctx.pair["id"], order_by=m.c.number)
+    meetings = store.meetings_of_pair(conn, ctx.tenant, ctx.pair["id"])
     pair = ctx.pair
     return {
         "pair_id": pair["id"], "cohort_id": pair["cohort_id"], "cohort_name": ctx.cohort["name"], "time_zone": ctx.time_zone,

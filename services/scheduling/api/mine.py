@@ -35,14 +35,13 @@ class Mine(MethodView):
         """My pairs with their agreement and meeting plan, and my cohort's events."""
         with service().engine.connect() as conn:
             person = _me(conn)
-            e = store.cohort_events
             mine = store.pairs_of_person(conn, current_tenant(), person["application_id"])
             views = []
             for pair in mine:
                 ctx = store.pair_context(conn, pair)
                 views.append(pair_out(conn, ctx, ctx.role_of(person["application_id"])))
             cohort_ids = {person["cohort_id"]} | {pair["cohort_id"] for pair in mine}
-            events = store.rows(conn, e, current_tenant(), e.c.cohort_id.in_(cohort_ids), order_by=e.c.starts_at)
+            events = store.events_of_cohorts(conn, current_tenant(), cohort_ids)
         return {"application_id": person["application_id"], "name": person["name"], "role": person["role"],
                 "pairs": views, "events": [event_out(ev) for ev in events]}
 

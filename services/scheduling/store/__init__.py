@@ -19,16 +19,32 @@ from .agreements import (  # noqa: F401
     version_in_force,
 )
 from .attendance import attendance_of_cohort, marks_of_event, record_mark  # noqa: F401
+from .erasure import forget_people  # noqa: F401
 from .events import emit, pair_context  # noqa: F401
 from .feeds import active_feed, add_feed, feed_by_hash, revoke_feeds  # noqa: F401
+from .meetings import (  # noqa: F401
+    add_cohort,
+    add_cohort_event,
+    add_meeting,
+    cohorts_by_id,
+    events_of_cohort,
+    events_of_cohorts,
+    meetings_of_cohort,
+    meetings_of_pair,
+)
+from .pair_list import meeting_briefs, page_of_pairs, version_briefs  # noqa: F401
 from .people import (  # noqa: F401
     active_pair_ids,
+    add_pair,
+    add_participant,
     attendees,
     held_count,
     in_cohort,
     names_of,
+    pairs_of_cohort,
     pairs_of_person,
     participants_of_cohort,
+    people_by_ids,
 )
 from .tables import (  # noqa: F401
     INBOX,

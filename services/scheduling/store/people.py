@@ -66,3 +66,23 @@ def held_count(conn: Connection, tenant: str, pair_id: str) -> int:
     m = meetings
     return conn.execute(sa.select(sa.func.count()).select_from(m).where(
         m.c.tenant == tenant, m.c.pair_id == pair_id, m.c.status == "held")).scalar_one()
+
+
+def people_by_ids(conn: Connection, tenant: str, application_ids: list[str]) -> list:
+    t = participants
+    return rows(conn, t, tenant, t.c.application_id.in_(application_ids))
+
+
+def add_participant(conn: Connection, row: dict) -> None:
+    conn.execute(participants.insert().values(**row))
+
+
+def add_pair(conn: Connection, row: dict) -> None:
+    conn.execute(pairs.insert().values(**row))
+
+
+def pairs_of_cohort(conn: Connection, tenant: str, cohort_id: str, *, active: bool = False) -> list:
+    """The cohort's pairs (only the active ones if ``active``), in the order they were confirmed."""
+    p = pairs
+    where = [p.c.cohort_id == cohort_id, *([p.c.status == "active"] if active else [])]
+    return rows(conn, p, tenant, *where, order_by=None if active else [p.c.confirmed_at, p.c.id])

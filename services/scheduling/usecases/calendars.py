@@ -41,21 +41,20 @@ def person_feed(conn: Connection, tenant: str, application_id: str, now: datetim
     person = store.one(conn, store.participants, tenant, application_id)
     if person is None or person["erased"]:
         return None
-    m, e, c = store.meetings, store.cohort_events, store.cohorts
     entries: list[ical.Entry] = []
     their_pairs = store.pairs_of_person(conn, tenant, application_id)
     cohort_ids = {person["cohort_id"]} | {pair["cohort_id"] for pair in their_pairs}
-    cohorts = {r["id"]: r for r in store.rows(conn, c, tenant, c.c.id.in_(cohort_ids))}
+    cohorts = store.cohorts_by_id(conn, tenant, cohort_ids)
     for pair in their_pairs:
         other_id = pair["mentor_id"] if pair["mentee_id"] == application_id else pair["mentee_id"]
         other = store.one(conn, store.participants, tenant, other_id)
         cohort = cohorts[pair["cohort_id"]]
         fallback = (cohort["programme"] or {}).get("locale", "en")
-        for meeting in store.rows(conn, m, tenant, m.c.pair_id == pair["id"], m.c.starts_at.is_not(None)):
+        for meeting in store.meetings_of_pair(conn, tenant, pair["id"], dated=True):
             if meeting["status"] in MEETING_STATUS:
                 entries.append(meeting_entry(meeting, other["name"] if other else "", cohort["time_zone"],
                                               person["locale"], fallback))
-    for event in store.rows(conn, e, tenant, e.c.cohort_id.in_(cohort_ids)):
+    for event in store.events_of_cohorts(conn, tenant, cohort_ids, ordered=False):
         fallback = (cohorts[event["cohort_id"]]["programme"] or {}).get("locale", "en")
         entries.append(event_entry(event, person["locale"], fallback))
     home = cohorts.get(person["cohort_id"])
@@ -68,9 +67,8 @@ def cohort_feed(conn: Connection, tenant: str, cohort_id: str, now: datetime) ->
     cohort = store.one(conn, store.cohorts, tenant, cohort_id)
     if cohort is None:
         return None
-    e = store.cohort_events
     locale = (cohort["programme"] or {}).get("locale", "en")
-    entries = [event_entry(event, locale, locale) for event in store.rows(conn, e, tenant, e.c.cohort_id == cohort_id)]
+    entries = [event_entry(event, locale, locale) for event in store.events_of_cohort(conn, tenant, cohort_id, ordered=False)]
     programme = localized((cohort["programme"] or {}).get("name"), locale)
     name = f"{programme} – {cohort['name']}" if programme else cohort["name"]
     return ical.feed(name, f"cohort-{cohort_id}", entries, cohort["time_zone"], now)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from .. import store
@@ -20,30 +19,11 @@ from ..domain.reports import meeting_counts
 
 def page_of_pairs(conn: Connection, tenant: str, cohort, now: datetime, page: int, page_size: int,
                   status: str | None = None, quiet_since: datetime | None = None) -> dict:
-    p, m, a = store.pairs, store.meetings, store.agreements
-    where = [p.c.tenant == tenant, p.c.cohort_id == cohort["id"]]
-    if status:
-        where.append(p.c.status == status)
-    if quiet_since is not None:  # active, and no meeting held since then
-        held_since = sa.select(m.c.id).where(m.c.tenant == tenant, m.c.pair_id == p.c.id, m.c.status == "held",
-                                             sa.func.coalesce(m.c.starts_at, m.c.updated_at) >= quiet_since)
-        where += [p.c.status == "active", p.c.confirmed_at < quiet_since, ~sa.exists(held_since)]
-    total = conn.execute(sa.select(sa.func.count()).select_from(p).where(*where)).scalar_one()
-    pairs = conn.execute(sa.select(p).where(*where).order_by(p.c.confirmed_at, p.c.id)
-                         .limit(page_size).offset((page - 1) * page_size)).mappings().all()
+    total, pairs = store.page_of_pairs(conn, tenant, cohort["id"], page, page_size, status, quiet_since)
     ids = [pair["id"] for pair in pairs]
     people = store.names_of(conn, tenant, {pair["mentee_id"] for pair in pairs} | {pair["mentor_id"] for pair in pairs})
-    meetings: dict[str, list[dict]] = {}
-    versions: dict[str, list[dict]] = {}
-    if ids:
-        for row in conn.execute(sa.select(m.c.pair_id, m.c.number, m.c.status, m.c.window_start, m.c.window_end,
-                                          m.c.starts_at, m.c.updated_at).where(m.c.tenant == tenant, m.c.pair_id.in_(ids))
-                                .order_by(m.c.number)).mappings():
-            meetings.setdefault(row["pair_id"], []).append(dict(row))
-        for row in conn.execute(sa.select(a.c.pair_id, a.c.version, a.c.status, a.c.mentee_signed_at, a.c.mentor_signed_at,
-                                          a.c.updated_at).where(a.c.tenant == tenant, a.c.pair_id.in_(ids))
-                                .order_by(a.c.version)).mappings():
-            versions.setdefault(row["pair_id"], []).append(dict(row))
+    meetings = store.meeting_briefs(conn, tenant, ids)
+    versions = store.version_briefs(conn, tenant, ids)
     today = timing.today(now, cohort["time_zone"])
     items = []
     for pair in pairs:

@@ -34,7 +34,7 @@ def confirm(conn: Connection, tenant: str, data: dict, now: datetime) -> None:
             "mentee_id": data["mentee"]["application_id"], "mentor_id": data["mentor"]["application_id"],
             "shared_languages": list(data.get("shared_languages") or []), "share_contact_details": list(share),
             "status": "active", "phase": None, "confirmed_at": data.get("confirmed_at") or now, "updated_at": now}
-    conn.execute(store.pairs.insert().values(**pair))
+    store.add_pair(conn, pair)
     planned = sync_plan(conn, pair, cohort, now)
     ctx = store.pair_context(conn, pair)
     agreements.draft_first(conn, ctx, planned, now)
@@ -50,10 +50,10 @@ def end(conn: Connection, tenant: str, data: dict, now: datetime) -> None:
               "end_reason": data.get("reason"), "updated_at": now}
     if pair is None:
         # ended before its confirmation reached us: remember it, so the late confirmation plans nothing
-        conn.execute(store.pairs.insert().values(
-            id=data["pair_id"], tenant=tenant, cohort_id=data["cohort_id"], mentee_id=data["mentee"]["application_id"],
-            mentor_id=data["mentor"]["application_id"], shared_languages=[], share_contact_details=[],
-            phase="finished", confirmed_at=None, **values))
+        store.add_pair(conn, {
+            "id": data["pair_id"], "tenant": tenant, "cohort_id": data["cohort_id"],
+            "mentee_id": data["mentee"]["application_id"], "mentor_id": data["mentor"]["application_id"],
+            "shared_languages": [], "share_contact_details": [], "phase": "finished", "confirmed_at": None, **values})
         return
     if pair["status"] == "ended":
         return
@@ -70,9 +70,8 @@ def end(conn: Connection, tenant: str, data: dict, now: datetime) -> None:
 
 def cancel_future_meetings(conn: Connection, ctx: messages.PairContext, reason: str, now: datetime) -> int:
     """Every meeting still to come is cancelled; those on a calendar say so (STATUS:CANCELLED)."""
-    m = store.meetings
     cancelled = 0
-    for meeting in store.rows(conn, m, ctx.tenant, m.c.pair_id == ctx.pair["id"], m.c.status.in_(OPEN), order_by=m.c.number):
+    for meeting in store.meetings_of_pair(conn, ctx.tenant, ctx.pair["id"], only=OPEN):
         if meeting["starts_at"] is not None and meeting["starts_at"] <= now:
             continue  # in the past: it was held or missed, whether or not anyone logged it
         cancel_meeting(conn, ctx, meeting, reason, now)
@@ -104,7 +103,7 @@ def sync_plan(conn: Connection, pair: dict, cohort: dict, now: datetime) -> list
     tenant = pair["tenant"]
     every, _minutes = cadence(cohort)
     planned = plan.plan_meetings(cohort["starts_on"], cohort["ends_on"], every, (cohort.get("programme") or {}).get("meeting_plan") or [])
-    existing = {r["number"]: dict(r) for r in store.rows(conn, m, tenant, m.c.pair_id == pair["id"])}
+    existing = {r["number"]: dict(r) for r in store.meetings_of_pair(conn, tenant, pair["id"])}
     ctx = None
     for item in planned:
         values = {"topic": item.topic, "checklist": item.checklist, "window_start": item.window.start,
@@ -114,7 +113,7 @@ def sync_plan(conn: Connection, pair: dict, cohort: dict, now: datetime) -> list
             row = {"id": str(uuid.uuid4()), "tenant": tenant, "pair_id": pair["id"], "cohort_id": pair["cohort_id"],
                    "number": item.number, "status": "planned", "place": "", "mode": "in_person", "sequence": 0,
                    "updated_at": now, **values}
-            conn.execute(m.insert().values(**row))
+            store.add_meeting(conn, row)
         elif row["status"] in OPEN and any(row[k] != v for k, v in values.items()):
             # the topic shows in the calendar: a dated meeting whose entry changes gets a new SEQUENCE
             sequence = row["sequence"] + (1 if row["starts_at"] is not None and row["topic"] != item.topic else 0)
@@ -148,8 +147,7 @@ def plan_timers(conn: Connection, pair: dict, cohort: dict, planned: list[plan.P
 
 def replan_cohort(conn: Connection, cohort: dict, now: datetime) -> None:
     """The cohort's dates, cadence or template changed: every active pair's plan follows."""
-    p = store.pairs
-    for pair in store.rows(conn, p, cohort["tenant"], p.c.cohort_id == cohort["id"], p.c.status == "active"):
+    for pair in store.pairs_of_cohort(conn, cohort["tenant"], cohort["id"], active=True):
         sync_plan(conn, dict(pair), cohort, now)
         refresh_phase(conn, pair, now)
 

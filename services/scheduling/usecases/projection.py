@@ -9,7 +9,6 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from services.shared import dates
@@ -26,7 +25,7 @@ def record_cohort(conn: Connection, tenant: str, data: dict, now: datetime) -> t
     values = {"name": data["name"], "time_zone": data["time_zone"], "status": data["status"],
               "starts_on": data["starts_on"], "ends_on": data["ends_on"], "programme": programme, "updated_at": now}
     if before is None:
-        conn.execute(store.cohorts.insert().values(id=data["cohort_id"], tenant=tenant, **values))
+        store.add_cohort(conn, {"id": data["cohort_id"], "tenant": tenant, **values})
     else:
         store.update(conn, store.cohorts, tenant, data["cohort_id"], **values)
     return (dict(before) if before else None), {**values, "id": data["cohort_id"], "tenant": tenant}
@@ -42,7 +41,7 @@ def ensure_cohort(conn: Connection, tenant: str, data: dict, now: datetime) -> d
     values = {"id": data["cohort_id"], "tenant": tenant, "name": data["cohort_name"], "time_zone": data["time_zone"],
               "status": "running", "starts_on": data["starts_on"], "ends_on": data["ends_on"],
               "programme": {"id": data.get("programme_id"), "name": data.get("programme_name") or {}}, "updated_at": now}
-    conn.execute(store.cohorts.insert().values(**values))
+    store.add_cohort(conn, values)
     return values
 
 
@@ -66,8 +65,8 @@ def upsert_person(conn: Connection, tenant: str, application_id: str, *, cohort_
     if status is not None:
         values["status"] = status
     if row is None:
-        conn.execute(t.insert().values(application_id=application_id, tenant=tenant, recorded_at=now,
-                                       **{"status": "submitted", **values}))
+        store.add_participant(conn, {"application_id": application_id, "tenant": tenant, "recorded_at": now,
+                                     **{"status": "submitted", **values}})
     else:
         store.update(conn, t, tenant, application_id, **values)
 
@@ -79,7 +78,7 @@ def sync_cohort_events(conn: Connection, cohort: dict, incoming: list[dict], now
     SEQUENCE, vanished ones are cancelled; each tells its people and (re)plans its reminders."""
     t = store.cohort_events
     tenant = cohort["tenant"]
-    existing = [dict(r) for r in store.rows(conn, t, tenant, t.c.cohort_id == cohort["id"])]
+    existing = [dict(r) for r in store.events_of_cohort(conn, tenant, cohort["id"], ordered=False)]
     matched = match_events(existing, incoming)
     continued = {r["id"] for r in matched.values()}
     vanished = [r for r in existing if r["id"] not in continued and r["status"] == "scheduled"]
@@ -100,7 +99,7 @@ def sync_cohort_events(conn: Connection, cohort: dict, incoming: list[dict], now
         if row is None:
             row = {"id": str(uuid.uuid4()), "source_id": g["id"], "tenant": tenant, "cohort_id": cohort["id"], **values,
                    "time_zone": cohort["time_zone"], "status": "scheduled", "sequence": 0, "updated_at": now}
-            conn.execute(t.insert().values(**row))
+            store.add_cohort_event(conn, row)
             tell("event.scheduled.v1", row)
         else:
             changed = any(row[k] != values[k] for k in EVENT_FIELDS) or row["status"] != "scheduled" \
@@ -130,21 +129,8 @@ def erase(conn: Connection, tenant: str, application_ids: list[str], now: dateti
     agreement texts are the one thing erasure changes in a signed version: the law comes first."""
     if not application_ids:
         return
-    t, p, m, a = store.participants, store.pairs, store.meetings, store.agreements
-    conn.execute(t.update().where(t.c.tenant == tenant, t.c.application_id.in_(application_ids)).values(
-        name=ERASED, email=None, phone=None, erased=True))
-    pair_ids = list(conn.execute(sa.select(p.c.id).where(
-        p.c.tenant == tenant, sa.or_(p.c.mentee_id.in_(application_ids), p.c.mentor_id.in_(application_ids)))).scalars())
-    if pair_ids:
-        conn.execute(m.update().where(m.c.tenant == tenant, m.c.pair_id.in_(pair_ids)).values(
-            notes=None, proposal=None, place="", cancel_reason=None))
-        conn.execute(a.update().where(a.c.tenant == tenant, a.c.pair_id.in_(pair_ids)).values(
-            goals=[], keep_in_touch="", expectations={"mentee": "", "mentor": ""}))
-        meeting_ids = list(conn.execute(sa.select(m.c.id).where(m.c.tenant == tenant, m.c.pair_id.in_(pair_ids))).scalars())
-        for kind in ("meeting_reminder", "nudge"):
-            store.cancel_work(conn, tenant, kind, meeting_ids)
-        store.cancel_work(conn, tenant, "phase", pair_ids)
+    pair_ids, meeting_ids = store.forget_people(conn, tenant, application_ids, ERASED, now)
+    for kind in ("meeting_reminder", "nudge"):
+        store.cancel_work(conn, tenant, kind, meeting_ids)
+    store.cancel_work(conn, tenant, "phase", pair_ids)
     store.cancel_work(conn, tenant, "survey", application_ids)
-    f = store.calendar_feeds
-    conn.execute(f.update().where(f.c.tenant == tenant, f.c.owner_kind == "person", f.c.owner_id.in_(application_ids),
-                                  f.c.revoked_at.is_(None)).values(revoked_at=now))

@@ -14,12 +14,11 @@ from ..domain.reports import ATTENDANCE, meeting_counts
 
 
 def pair_summaries(conn: Connection, tenant: str, cohort, now: datetime) -> list[dict]:
-    p, m = store.pairs, store.meetings
     today = timing.today(now, cohort["time_zone"])
-    rows = store.rows(conn, p, tenant, p.c.cohort_id == cohort["id"], order_by=[p.c.confirmed_at, p.c.id])
+    rows = store.pairs_of_cohort(conn, tenant, cohort["id"])
     people = store.names_of(conn, tenant, {r["mentee_id"] for r in rows} | {r["mentor_id"] for r in rows})
     by_pair: dict[str, list[dict]] = {}
-    for meeting in store.rows(conn, m, tenant, m.c.cohort_id == cohort["id"], order_by=m.c.number):
+    for meeting in store.meetings_of_cohort(conn, tenant, cohort["id"]):
         by_pair.setdefault(meeting["pair_id"], []).append(dict(meeting))
     out = []
     for pair in rows:
@@ -40,11 +39,10 @@ def pair_summaries(conn: Connection, tenant: str, cohort, now: datetime) -> list
 
 
 def events_with_attendance(conn: Connection, tenant: str, cohort, now: datetime) -> list[dict]:
-    e = store.cohort_events
     expected = store.attendees(conn, tenant, cohort["id"])
     recorded = store.attendance_of_cohort(conn, tenant, cohort["id"])
     out = []
-    for event in store.rows(conn, e, tenant, e.c.cohort_id == cohort["id"], order_by=e.c.starts_at):
+    for event in store.events_of_cohort(conn, tenant, cohort["id"]):
         marks = recorded.get(event["id"], {})
         counts = Counter(marks.values())
         out.append({**event, "attendance": {**{s: counts[s] for s in ATTENDANCE},
@@ -70,9 +68,7 @@ def overview(conn: Connection, tenant: str, cohort, now: datetime) -> dict:
 def missed_mandatory(conn: Connection, tenant: str, cohort, now: datetime) -> dict:
     """Who missed a mandatory cohort event (marked absent), who was excused, and which past
     mandatory events still lack someone's attendance."""
-    e = store.cohort_events
-    events = store.rows(conn, e, tenant, e.c.cohort_id == cohort["id"], e.c.mandatory.is_(True), e.c.status == "scheduled",
-                        order_by=e.c.starts_at)
+    events = store.events_of_cohort(conn, tenant, cohort["id"], mandatory_scheduled=True)
     recorded = store.attendance_of_cohort(conn, tenant, cohort["id"])
     expected = store.attendees(conn, tenant, cohort["id"])
     people = {p["application_id"]: p for p in expected}
