@@ -12,7 +12,7 @@ from services.shared.tenancy import current_principal, require
 
 from .. import store
 from ..schemas import AgreementChangeIn, AgreementOut, MeetingOut, PairOut, SignIn
-from ..usecases import agreements, pairs
+from ..usecases import agreements
 from .common import (
     PARTICIPANT_LINK,
     SECURITY,
@@ -96,7 +96,6 @@ class SignAgreement(MethodView):
             if ctx.pair["status"] != "active":
                 abort(409, message="The pair has ended.")
             row = agreements.sign(conn, ctx, role, body["version"], clock.now())
-            pairs.refresh_phase(conn, ctx.pair, clock.now())
             return agreement_out(conn, ctx, row)
 
 

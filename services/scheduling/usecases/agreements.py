@@ -18,6 +18,7 @@ from services.shared.errors import INVALID
 from .. import store
 from ..domain import links, messages, plan, terms
 from ..domain.terms import AgreementRefused
+from .phases import refresh_phase
 
 __all__ = ["AgreementRefused", "change", "draft_first", "sign"]
 
@@ -32,7 +33,7 @@ def _announce(conn: Connection, ctx: messages.PairContext, row: dict, now: datet
         return
     signing = {role: signing_link(ctx, role, now) for role in ("mentee", "mentor")}
     store.emit(conn, "agreement.drafted.v1", ctx.tenant, f"pair/{ctx.pair['id']}",
-                  {**messages.pair_data(ctx, signing), "agreement_id": row["id"], "version": row["version"]})
+               {**messages.pair_data(ctx, signing), "agreement_id": row["id"], "version": row["version"]})
 
 
 def draft_first(conn: Connection, ctx: messages.PairContext, planned: list[plan.PlannedMeeting], now: datetime) -> dict:
@@ -71,6 +72,7 @@ def change(conn: Connection, ctx: messages.PairContext, changes: dict, based_on:
 
 
 def sign(conn: Connection, ctx: messages.PairContext, role: str, number: int, now: datetime) -> dict:
+    """One of the pair signs the version they read; the second signature puts it in force."""
     current = store.latest_agreement(conn, ctx.tenant, ctx.pair["id"], for_update=True)
     target = store.agreement_version(conn, ctx.tenant, ctx.pair["id"], number)
     if target is None:
@@ -82,5 +84,6 @@ def sign(conn: Connection, ctx: messages.PairContext, role: str, number: int, no
         store.supersede_signed(conn, ctx.tenant, ctx.pair["id"], row["version"], now)
         if not ctx.anyone_erased:
             store.emit(conn, "agreement.signed.v1", ctx.tenant, f"pair/{ctx.pair['id']}",
-                          {**messages.pair_data(ctx), "agreement_id": row["id"], "version": row["version"], "signed_at": now})
+                       {**messages.pair_data(ctx), "agreement_id": row["id"], "version": row["version"], "signed_at": now})
+    refresh_phase(conn, ctx.pair, now)  # the signature may move the pair on
     return row

@@ -29,7 +29,7 @@ from services.shared.retry import backoff
 
 from .. import store
 from ..domain import agenda, links, messages, timing
-from . import pairs
+from .phases import refresh_phase
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +96,7 @@ def meeting_reminder(conn: Connection, job: dict, now: datetime) -> str:
     if ctx is None or timing.overtaken(meeting["starts_at"], days, agenda.reminder_days(ctx.programme), ctx.time_zone, now):
         return "skipped"
     store.emit(conn, "meeting.reminder_due.v1", job["tenant"], f"pair/{ctx.pair['id']}",
-                  messages.meeting_data(ctx, meeting, days_before=days))
+               messages.meeting_data(ctx, meeting, days_before=days))
     return "sent"
 
 
@@ -112,7 +112,7 @@ def event_reminder(conn: Connection, job: dict, now: datetime) -> str:
     if not recipients:
         return "skipped"
     store.emit(conn, "event.reminder_due.v1", job["tenant"], f"cohort_event/{event['id']}",
-                  messages.cohort_event_data(cohort, event, recipients, days_before=days))
+               messages.cohort_event_data(cohort, event, recipients, days_before=days))
     return "sent"
 
 
@@ -151,7 +151,7 @@ def phase(conn: Connection, job: dict, now: datetime) -> str:
     pair = store.one(conn, store.pairs, job["tenant"], job["subject_id"])
     if pair is None:
         return "skipped"
-    return "sent" if pairs.refresh_phase(conn, pair, now) else "skipped"
+    return "sent" if refresh_phase(conn, pair, now) else "skipped"
 
 
 PERFORM: dict[str, Callable[[Connection, dict, datetime], str]] = {

@@ -18,7 +18,8 @@ from ..domain import meetings as rules
 from ..domain.meetings import MeetingRefused, When
 from ..domain.messages import PairContext
 from ..domain.pairs import OPEN, my_plan_link
-from . import pairs
+from .pairs import cancel_meeting
+from .phases import refresh_phase
 
 
 def meeting_minutes(conn: Connection, ctx: PairContext) -> int:
@@ -95,7 +96,7 @@ def schedule(conn: Connection, ctx: PairContext, meeting, when: When, now: datet
     row = {**meeting, **values}
     if moved_from is not None:
         store.emit(conn, "meeting.rescheduled.v1", ctx.tenant, f"pair/{ctx.pair['id']}",
-                      messages.meeting_data(ctx, row, previous_starts_at=moved_from))
+                   messages.meeting_data(ctx, row, previous_starts_at=moved_from))
     else:
         store.emit(conn, "meeting.scheduled.v1", ctx.tenant, f"pair/{ctx.pair['id']}", messages.meeting_data(ctx, row))
     _reminders(conn, ctx, row, now)
@@ -129,8 +130,8 @@ def log_held(conn: Connection, ctx: PairContext, meeting, notes: dict, held_at: 
     store.cancel_work(conn, ctx.tenant, "meeting_reminder", [meeting["id"]])
     store.cancel_work(conn, ctx.tenant, "nudge", [meeting["id"]])
     store.emit(conn, "meeting.held.v1", ctx.tenant, f"pair/{ctx.pair['id']}",
-                  {**messages.pair_data(ctx), "meeting_id": row["id"], "number": row["number"]})
-    pairs.refresh_phase(conn, ctx.pair, now)
+               {**messages.pair_data(ctx), "meeting_id": row["id"], "number": row["number"]})
+    refresh_phase(conn, ctx.pair, now)
     return row
 
 
@@ -147,7 +148,7 @@ def log_missed(conn: Connection, ctx: PairContext, meeting, reason: str, by: str
     row = {**meeting, **values}
     store.cancel_work(conn, ctx.tenant, "meeting_reminder", [meeting["id"]])
     store.emit(conn, "meeting.missed.v1", ctx.tenant, f"pair/{ctx.pair['id']}",
-                  {**messages.pair_data(ctx), "meeting_id": row["id"], "number": row["number"]})
+               {**messages.pair_data(ctx), "meeting_id": row["id"], "number": row["number"]})
     return row
 
 
@@ -158,4 +159,4 @@ def call_off(conn: Connection, ctx: PairContext, meeting, reason: str, now: date
         raise MeetingRefused(f"Meeting {meeting['number']} is {meeting['status']}: nothing to call off.")
     if meeting["status"] == "proposed":
         return withdraw_proposal(conn, ctx, meeting, now)
-    return pairs.cancel_meeting(conn, ctx, meeting, reason or "called off by the pair", now)
+    return cancel_meeting(conn, ctx, meeting, reason or "called off by the pair", now)

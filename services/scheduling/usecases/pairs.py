@@ -13,9 +13,9 @@ from sqlalchemy.engine import Connection
 
 from .. import store
 from ..domain import messages, plan, timing
-from ..domain.pairs import OPEN, cadence, windows
-from ..domain.phases import PhaseFacts, moves_forward, phase_of
+from ..domain.pairs import OPEN, cadence
 from . import agreements, projection
+from .phases import refresh_phase
 
 
 def confirm(conn: Connection, tenant: str, data: dict, now: datetime) -> None:
@@ -88,7 +88,7 @@ def cancel_meeting(conn: Connection, ctx: messages.PairContext, meeting, reason:
     store.cancel_work(conn, ctx.tenant, "meeting_reminder", [meeting["id"]])
     if dated:  # the contract's meeting carries its time; an undated one was on nobody's calendar
         store.emit(conn, "meeting.cancelled.v1", ctx.tenant, f"pair/{ctx.pair['id']}",
-                      messages.meeting_data(ctx, meeting, reason=reason))
+                   messages.meeting_data(ctx, meeting, reason=reason))
     return meeting
 
 
@@ -150,30 +150,3 @@ def replan_cohort(conn: Connection, cohort: dict, now: datetime) -> None:
     for pair in store.pairs_of_cohort(conn, cohort["tenant"], cohort["id"], active=True):
         sync_plan(conn, dict(pair), cohort, now)
         refresh_phase(conn, pair, now)
-
-
-# --- phases -----------------------------------------------------------------------------------
-
-
-def facts(conn: Connection, pair, cohort: dict) -> PhaseFacts:
-    held = store.held_count(conn, pair["tenant"], pair["id"])
-    signed = store.signed_count(conn, pair["tenant"], pair["id"])
-    return PhaseFacts(ended=pair["status"] == "ended" or cohort.get("status") == "finished",
-                      agreement_signed=signed > 0, meetings_held=held,
-                      closing_from=windows(cohort)[-1].start, ends_on=cohort["ends_on"])
-
-
-def refresh_phase(conn: Connection, pair, now: datetime) -> str | None:
-    """Move the pair to the phase its facts and the date call for (only ever forward), and say so."""
-    # the pair's row is locked first, so a request and the worker's tick cannot both announce the same move
-    current = store.one(conn, store.pairs, pair["tenant"], pair["id"], for_update=True)["phase"]
-    cohort = dict(store.one(conn, store.cohorts, pair["tenant"], pair["cohort_id"]))
-    phase = phase_of(facts(conn, pair, cohort), timing.today(now, cohort["time_zone"]))
-    if not moves_forward(current, phase):
-        return None
-    store.update(conn, store.pairs, pair["tenant"], pair["id"], phase=phase, updated_at=now)
-    ctx = store.pair_context(conn, {**pair, "phase": phase})
-    if not ctx.anyone_erased:
-        store.emit(conn, "mentorship.phase_changed.v1", pair["tenant"], f"pair/{pair['id']}",
-                      {**messages.pair_data(ctx), "phase": phase, "previous_phase": current})
-    return phase
