@@ -12,6 +12,7 @@ from services.shared.errors import CONFLICT, INVALID, Refused
 
 from . import timing
 from .messages import PairContext
+from .pairs import OPEN
 
 
 class MeetingRefused(Refused):
@@ -54,3 +55,96 @@ def when_from(ctx: PairContext, body: dict, now: datetime, minutes: int) -> When
 def require_active(ctx: PairContext) -> None:
     if ctx.pair["status"] != "active":
         raise MeetingRefused("The pair has ended; its meetings do not change.")
+
+
+# --- each step: its checks, and what it writes to the meeting ------------------------------------
+
+REOPENABLE = (*OPEN, "cancelled")  # a called-off meeting may be set again
+
+
+def proposed(ctx: PairContext, meeting, role: str, when: When, now: datetime) -> dict:
+    """One of the pair proposes a time and place: the proposal, and the status it leaves."""
+    require_active(ctx)
+    if meeting["status"] not in REOPENABLE:
+        raise MeetingRefused(f"Meeting {meeting['number']} is {meeting['status']}.")
+    proposal = {"starts_at": when.starts_at.isoformat(), "ends_at": when.ends_at.isoformat(), "place": when.place,
+                "mode": when.mode, "by": role, "at": now.isoformat()}
+    # a scheduled (or called-off) meeting keeps its calendar entry until the proposal is accepted
+    status = "proposed" if meeting["status"] == "planned" else meeting["status"]
+    return {"proposal": proposal, "status": status, "updated_at": now}
+
+
+def accepted(meeting, role: str, now: datetime) -> When:
+    """The other one of the pair accepts the proposal: the time and place it sets."""
+    proposal = meeting["proposal"]
+    if not proposal:
+        raise MeetingRefused("There is no proposal to accept.")
+    if proposal["by"] == role:
+        raise MeetingRefused("The other one of the pair accepts a proposal.", {"role": [f"the {role} proposed it"]})
+    when = When(datetime.fromisoformat(proposal["starts_at"]), datetime.fromisoformat(proposal["ends_at"]),
+                proposal["place"], proposal["mode"])
+    if when.starts_at <= now:
+        raise MeetingRefused("The proposed time has passed; propose another.", {"starts_at": ["in the past"]})
+    return when
+
+
+def withdrawn(meeting) -> dict:
+    if not meeting["proposal"]:
+        raise MeetingRefused("There is no proposal.")
+    return {"proposal": None, "status": "planned" if meeting["status"] == "proposed" else meeting["status"]}
+
+
+def scheduled(ctx: PairContext, meeting, when: When, now: datetime) -> dict | None:
+    """Set (or move) the meeting: what changes, or None when it is already so."""
+    require_active(ctx)
+    if meeting["status"] not in REOPENABLE:
+        raise MeetingRefused(f"Meeting {meeting['number']} is {meeting['status']} and is not moved.")
+    if meeting["status"] == "scheduled" and (meeting["starts_at"], meeting["ends_at"], meeting["place"], meeting["mode"]) \
+            == (when.starts_at, when.ends_at, when.place, when.mode):
+        return None
+    return {"status": "scheduled", "starts_at": when.starts_at, "ends_at": when.ends_at, "place": when.place,
+            "mode": when.mode, "proposal": None, "cancel_reason": None, "updated_at": now,
+            "sequence": meeting["sequence"] + (1 if meeting["starts_at"] is not None else 0)}
+
+
+def held(ctx: PairContext, meeting, notes: dict, held_at: datetime | None, by: str, now: datetime,
+         minutes: int | None) -> dict:
+    """The pair met: the checklist as they filled it in, and when (``minutes`` long if the meeting
+    had no time of its own)."""
+    if meeting["status"] not in OPEN:
+        raise MeetingRefused(f"Meeting {meeting['number']} is {meeting['status']} already.")
+    if held_at is not None:
+        try:
+            held_at = timing.to_utc(held_at, ctx.time_zone)
+        except timing.NoSuchLocalTime as exc:
+            raise MeetingRefused(str(exc), {"held_at": [str(exc)]}, INVALID) from None
+    elif meeting["starts_at"] is not None and meeting["status"] == "scheduled":
+        held_at = meeting["starts_at"]
+    else:
+        held_at = now
+    if held_at > now:
+        raise MeetingRefused("The meeting has not happened yet.", {"held_at": ["in the future"]})
+    values = {"status": "held", "notes": notes, "logged_by": by, "logged_at": now, "proposal": None, "updated_at": now}
+    if held_at != meeting["starts_at"]:
+        length = (meeting["ends_at"] - meeting["starts_at"]) if meeting["starts_at"] and meeting["ends_at"] \
+            else timedelta(minutes=minutes)
+        values.update(starts_at=held_at, ends_at=held_at + length,
+                      sequence=meeting["sequence"] + (1 if meeting["starts_at"] is not None else 0))
+    return values
+
+
+def missed(ctx: PairContext, meeting, reason: str, by: str, now: datetime) -> dict:
+    if meeting["status"] not in OPEN:
+        raise MeetingRefused(f"Meeting {meeting['number']} is {meeting['status']} already.")
+    if meeting["starts_at"] is not None and meeting["status"] == "scheduled" and meeting["starts_at"] > now:
+        raise MeetingRefused("The meeting is still to come: move or cancel it instead.", {"status": ["still to come"]})
+    if timing.today(now, ctx.time_zone) < meeting["window_start"]:
+        raise MeetingRefused("The meeting's window has not begun.", {"status": ["window not begun"]})
+    return {"status": "missed", "notes": {"reason": reason} if reason else None, "logged_by": by, "logged_at": now,
+            "proposal": None, "updated_at": now}
+
+
+def may_call_off(ctx: PairContext, meeting) -> None:
+    require_active(ctx)
+    if meeting["status"] not in ("proposed", "scheduled"):
+        raise MeetingRefused(f"Meeting {meeting['number']} is {meeting['status']}: nothing to call off.")
