@@ -4,17 +4,14 @@ click unsubscribes, RFC 8058); a coordinator can set them on the person's behalf
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from services.shared import clock
 from services.shared.api import service
 from services.shared.tenancy import TokenError, current_principal, require, verify_token
 
-from .. import store
-from ..domain.deliveries import UNSUBSCRIBE_SCOPE, email_hash, preference
+from ..domain.deliveries import UNSUBSCRIBE_SCOPE, email_hash
 from ..domain.rendering import LOCALES, render_page
 from ..schemas import (
     OPTIONAL_KINDS,
@@ -26,6 +23,7 @@ from ..schemas import (
     UnsubscribeStateOut,
     UnsubscribeTokenQuery,
 )
+from ..usecases import preferences
 from .common import notify_settings, tenant_of
 
 blp = Blueprint("preferences", __name__, url_prefix="", description="Opting out of what is not essential.")
@@ -34,16 +32,6 @@ blp = Blueprint("preferences", __name__, url_prefix="", description="Opting out 
 def _out(row) -> dict:
     return {"opted_out": (row or {}).get("opted_out") or [], "time_zone": (row or {}).get("time_zone"),
             "optional": OPTIONAL_KINDS, "updated_at": (row or {}).get("updated_at")}
-
-
-def save(conn, tenant: str, digest: str, opted_out: list[str], time_zone: str | None, by: str) -> dict:
-    p = store.preferences
-    values = {"opted_out": sorted(set(opted_out)), "time_zone": time_zone, "updated_at": clock.now(), "updated_by": by}
-    if preference(conn, tenant, digest) is None:
-        conn.execute(p.insert().values(tenant=tenant, email_sha256=digest, **values))
-    else:
-        conn.execute(p.update().where(p.c.tenant == tenant, p.c.email_sha256 == digest).values(**values))
-    return preference(conn, tenant, digest)
 
 
 def _own() -> tuple[str, str]:
@@ -61,8 +49,7 @@ class Preferences(MethodView):
     @blp.response(200, PreferencesOut)
     @blp.doc(security=[{"bearer": []}])
     def get(self, query):
-        with service().engine.connect() as conn:
-            return _out(preference(conn, tenant_of(), email_hash(query["email"])))
+        return _out(preferences.preferences(service().engine, tenant_of(), email_hash(query["email"])))
 
     @require("coordinator")
     @blp.arguments(CoordinatorPreferencesIn)
@@ -70,9 +57,8 @@ class Preferences(MethodView):
     @blp.doc(security=[{"bearer": []}])
     def put(self, body):
         """Set a person's choices on their behalf (say, they asked by phone)."""
-        with service().engine.begin() as conn:
-            return _out(save(conn, tenant_of(), email_hash(body["email"]), body["opted_out"], body["time_zone"],
-                             current_principal().sub))
+        return _out(preferences.choose(service().engine, tenant_of(), email_hash(body["email"]), body["opted_out"],
+                                       body["time_zone"], current_principal().sub))
 
 
 @blp.route("/preferences/mine")
@@ -82,16 +68,15 @@ class MyPreferences(MethodView):
     def get(self):
         """One's own choices, through the personal link (``?token=``) in a message."""
         tenant, digest = _own()
-        with service().engine.connect() as conn:
-            return _out(preference(conn, tenant, digest))
+        return _out(preferences.preferences(service().engine, tenant, digest))
 
     @require("participant")
     @blp.arguments(PreferencesIn)
     @blp.response(200, PreferencesOut)
     def put(self, body):
         tenant, digest = _own()
-        with service().engine.begin() as conn:
-            return _out(save(conn, tenant, digest, body["opted_out"], body["time_zone"], "the person"))
+        return _out(preferences.choose(service().engine, tenant, digest, body["opted_out"], body["time_zone"],
+                                       "the person"))
 
 
 def _page(state: str, locale: str, status: int = 200, action: str | None = None) -> Response:
@@ -121,8 +106,7 @@ class Unsubscribe(MethodView):
         if holder is None:
             return _page("invalid", locale, 400)
         tenant, digest = holder
-        with service().engine.begin() as conn:
-            unsubscribe(conn, tenant, digest)
+        preferences.unsubscribe(service().engine, tenant, digest)
         return _page("done", locale)
 
     @staticmethod
@@ -134,26 +118,6 @@ class Unsubscribe(MethodView):
         if principal.role != "participant" or principal.scope != UNSUBSCRIBE_SCOPE:
             return None
         return principal.tenant, principal.sub
-
-
-def unsubscribe(conn, tenant: str, digest: str) -> dict:
-    """Stop every non-essential message of this tenant to this address, keeping the chosen time zone."""
-    current = preference(conn, tenant, digest)
-    return save(conn, tenant, digest, ["*"], (current or {}).get("time_zone"), "the person (unsubscribe link)")
-
-
-def _state(conn, tenant: str, digest: str) -> dict:
-    r, c = store.recipients, store.cohorts
-    known = conn.execute(
-        sa.select(c.c.programme_id, c.c.programme_name, r.c.locale)
-        .select_from(r.join(c, sa.and_(c.c.tenant == r.c.tenant, c.c.id == r.c.cohort_id)))
-        .where(r.c.tenant == tenant, r.c.email_sha256 == digest)
-        .order_by(r.c.updated_at.desc())
-    ).all()
-    programmes = list({row.programme_id or str(row.programme_name): row.programme_name for row in known}.values())
-    opted = (preference(conn, tenant, digest) or {}).get("opted_out") or []
-    return {"unsubscribed": "*" in opted, "opted_out": opted, "programmes": programmes,
-            "locale": known[0].locale if known else None}
 
 
 def _link_holder(token: str) -> tuple[str, str]:
@@ -172,8 +136,7 @@ class UnsubscribeState(MethodView):
         """What an unsubscribe link stops, and whether it already has: for the web front's page,
         which asks before it unsubscribes."""
         tenant, digest = _link_holder(query["token"])
-        with service().engine.connect() as conn:
-            return _state(conn, tenant, digest)
+        return preferences.unsubscribe_state(service().engine, tenant, digest)
 
     @blp.arguments(UnsubscribeTokenQuery, location="query")
     @blp.response(200, UnsubscribeStateOut)
@@ -182,6 +145,4 @@ class UnsubscribeState(MethodView):
         """Unsubscribe after the person confirmed on the web front's page; answers the new state.
         (A mail client's one click, RFC 8058, posts to ``/unsubscribe`` instead.)"""
         tenant, digest = _link_holder(query["token"])
-        with service().engine.begin() as conn:
-            unsubscribe(conn, tenant, digest)
-            return _state(conn, tenant, digest)
+        return preferences.unsubscribe_confirmed(service().engine, tenant, digest)

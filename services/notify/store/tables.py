@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from services.shared import outbox
 from services.shared.contract import Event
-from services.shared.db import UtcDateTime, add_messaging_tables, one, rows, update  # noqa: F401  (tenant-scoped queries)
+from services.shared.db import UtcDateTime, add_messaging_tables
 from services.shared.privacy import CONSENT, LEGITIMATE_INTEREST, terms
 
 metadata = sa.MetaData()
