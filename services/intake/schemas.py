@@ -21,8 +21,8 @@ from services.shared.contract.events import (
 )
 from services.shared.contract.events.shapes import Email
 from services.shared.fields import DOCUMENT, NAME, PARAGRAPH, TITLE, Text
+from services.shared.reference import isco08
 
-from .domain import taxonomy
 from .domain.defaults import MATCHING_WEIGHTS
 
 TIME_ZONES = frozenset(available_timezones())
@@ -65,7 +65,7 @@ class ProfessionIn(Schema):
 
     @validates("code")
     def _known(self, value, **_):
-        if not taxonomy.is_known(value):
+        if not isco08.is_known(value):
             raise ValidationError(f"{value!r} is not an ISCO-08 group code")
 
 

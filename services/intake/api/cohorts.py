@@ -1,6 +1,5 @@
 """Cohorts of a programme, their applications and their outcome report, for coordinators."""
 
-import sqlalchemy as sa
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import fields, validate
@@ -11,9 +10,7 @@ from services.shared.db import found
 from services.shared.tenancy import current_tenant, require
 
 from .. import store
-from ..domain import applications as apps
 from ..domain import cohorts as domain
-from ..domain import mentor_language_refusal
 from ..domain.surveys import headline, outcome_report
 from ..schemas import (
     ApplicationIn,
@@ -27,6 +24,7 @@ from ..schemas import (
     SubmittedOut,
     changed_past_dates,
 )
+from ..usecases import applications
 from .common import cohort_and_programme
 
 
@@ -43,10 +41,6 @@ SECURITY = [{"bearer": []}]
 def cohort_out(conn, cohort) -> dict:
     accepted, waitlisted = domain.counts(conn, cohort)
     return {**cohort, "group_events": domain.group_events(conn, cohort), "accepted": accepted, "waitlisted": waitlisted}
-
-
-def application_out(conn, application) -> dict:
-    return {**application, "waitlist_position": apps.waitlist_position(conn, application)}
 
 
 @blp.route("/programmes/<programme_id>/cohorts")
@@ -141,15 +135,10 @@ class CohortApplications(MethodView):
         name or address, a page at a time (``page``, ``page_size``; the total is in the
         X-Pagination header). Waitlisted applications in arrival order are the waiting list."""
         with service().engine.connect() as conn:
-            found(conn, store.cohorts, current_tenant(), cohort_id)
-            total, page = store.applications_page(
-                conn, current_tenant(), cohort_id, role=query["role"], status=query["status"],
-                profession=query["profession"], q=query["q"],
-                limit=pagination_parameters.page_size, offset=pagination_parameters.first_item)
-            pagination_parameters.item_count = total
-            positions = apps.waitlist_positions(conn, current_tenant(), cohort_id,
-                                                [r["id"] for r in page if r["status"] == "waitlisted"])
-            return [{**r, "waitlist_position": positions.get(r["id"])} for r in page]
+            total, page = applications.page(conn, current_tenant(), cohort_id, query,
+                                            pagination_parameters.page_size, pagination_parameters.first_item)
+        pagination_parameters.item_count = total
+        return page
 
     @require("coordinator")
     @blp.arguments(ApplicationIn)
@@ -158,28 +147,7 @@ class CohortApplications(MethodView):
     @blp.doc(security=SECURITY)
     def post(self, body, cohort_id):
         """Enter an application for someone (e.g. from a paper form), in any cohort not yet finished."""
-        with service().engine.begin() as conn:
-            cohort, programme = cohort_and_programme(conn, current_tenant(), cohort_id)
-            if cohort["status"] == "finished":
-                abort(409, message="The cohort has finished.")
-            row = submit(conn, cohort, programme, body)
-        return admitted(row, cohort, programme)
-
-
-def submit(conn, cohort, programme, body) -> dict:
-    """Take an application in, in the caller's transaction, or answer 409 with the id of the one
-    this e-mail made already. Once the caller has committed, ``admitted`` decides it."""
-    refusal = mentor_language_refusal(programme["required_mentor_languages"], body["role"], body["languages"])
-    if refusal:
-        abort(422, message=refusal.reason, errors={"json": {"languages": [refusal.reason]}})
-    return apps.take_in(conn, cohort, programme, body, clock.now())
-
-
-def admitted(row, cohort, programme) -> dict:
-    """The committed application numbered and decided (with any others waiting), as answered."""
-    decided = apps.admit(service().engine.begin, row["id"], cohort, programme, clock.now(), service().settings)
-    token = decided["manage_link"].split("token=", 1)[1]
-    return {**decided, "manage_token": token}
+        return applications.enter(service().engine.begin, current_tenant(), cohort_id, body, service().settings)
 
 
 @blp.route("/applications/<application_id>")
@@ -190,7 +158,7 @@ class Application(MethodView):
     def get(self, application_id):
         """One application."""
         with service().engine.connect() as conn:
-            return application_out(conn, found(conn, store.applications, current_tenant(), application_id))
+            return applications.one(conn, current_tenant(), application_id)
 
 
 @blp.route("/applications/<application_id>/decision")
@@ -202,10 +170,7 @@ class ApplicationDecision(MethodView):
     def post(self, body, application_id):
         """Accept, waitlist, reject or withdraw; a freed place before the start goes to the first waitlisted."""
         with service().engine.begin() as conn:
-            application = found(conn, store.applications, current_tenant(), application_id)
-            cohort, programme = cohort_and_programme(conn, current_tenant(), application["cohort_id"], for_update=True)
-            row = apps.decide(conn, application, body["status"], clock.now(), cohort, programme, service().settings)
-            return application_out(conn, row)
+            return applications.decide(conn, current_tenant(), application_id, body["status"], service().settings)
 
 
 @blp.route("/cohorts/<cohort_id>/outcomes")
@@ -219,9 +184,7 @@ class Outcomes(MethodView):
         with service().engine.connect() as conn:
             cohort, programme = cohort_and_programme(conn, current_tenant(), cohort_id)
             accepted, _ = domain.counts(conn, cohort)
-            s = store.survey_responses
-            responses = [dict(r) for r in conn.execute(sa.select(s.c.kind, s.c.role, s.c.answers).where(
-                s.c.tenant == current_tenant(), s.c.cohort_id == cohort_id)).mappings()]
+            responses = store.survey_responses_of(conn, current_tenant(), cohort_id)
         least = programme["min_report_group"]
         return {"cohort_id": cohort_id, "min_group": least,
                 "surveys": outcome_report(programme["surveys"], accepted, responses, least),

@@ -5,14 +5,10 @@ from __future__ import annotations
 from flask import request
 
 from services.shared.contract.events import LOCALES
-from services.shared.db import found
 
-from .. import store
+from ..store import cohort_and_programme
 
-
-def cohort_and_programme(conn, tenant: str, cohort_id: str, for_update: bool = False):
-    cohort = found(conn, store.cohorts, tenant, cohort_id, for_update=for_update)
-    return cohort, store.one(conn, store.programmes, tenant, cohort["programme_id"])
+__all__ = ["asked_locale", "cohort_and_programme"]
 
 
 def asked_locale() -> str | None:

@@ -101,14 +101,3 @@ class NominationDecision(MethodView):
             cohort, programme = cohort_and_programme(conn, current_tenant(), nomination["cohort_id"])
             return domain.decide(conn, nomination, body["decision"], cohort, programme, clock.now(), service().settings)
 
-
-def nomination_of_link(conn):
-    """The nomination a mentor-form link was made for."""
-    principal = current_principal()
-    if principal.scope != "nomination":
-        abort(403, message="This link is not a mentor-form link.")
-    nomination = found(conn, store.nominations, current_tenant(), principal.sub)
-    if nomination["status"] != "accepted":
-        abort(409, message="This nomination is not accepted.")
-    return nomination
-

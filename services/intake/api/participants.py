@@ -2,23 +2,19 @@
 
 import uuid
 
-import sqlalchemy as sa
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
-from sqlalchemy.exc import IntegrityError
 
 from services.shared import clock
 from services.shared.api import service
 from services.shared.contract import new_event
-from services.shared.db import found
 from services.shared.tenancy import current_principal, current_tenant, require
 
 from .. import store
-from ..domain import applications as apps
 from ..domain.programmes import localized
-from ..domain.retention import retention_of
 from ..domain.surveys import KINDS, check_answers, questions_for
 from ..schemas import ApplicationOut, SurveyAnswersIn, SurveyOut
+from ..usecases import applications
 from .common import asked_locale, cohort_and_programme
 
 blp = Blueprint("participants", __name__, url_prefix="/", description="An applicant's own application and surveys (personal link).")
@@ -26,10 +22,7 @@ SECURITY = [{"bearer": []}]
 
 
 def own_application(conn):
-    principal = current_principal()
-    if principal.scope != "application":
-        abort(403, message="This link is not for an application.")
-    return found(conn, store.applications, current_tenant(), principal.sub)
+    return applications.own(conn, current_principal())
 
 
 @blp.route("/applications/mine")
@@ -40,9 +33,7 @@ class MyApplication(MethodView):
     def get(self):
         """My application and where it stands (with my place on the waiting list, and until when my data is kept)."""
         with service().engine.connect() as conn:
-            application = own_application(conn)
-            return {**application, "waitlist_position": apps.waitlist_position(conn, application),
-                    **retention_of(conn, application)}
+            return applications.mine(conn, current_principal())
 
 
 @blp.route("/applications/mine/withdraw")
@@ -53,9 +44,7 @@ class WithdrawMyApplication(MethodView):
     def post(self):
         """Withdraw my application; my place, if I had one, goes to the first on the waiting list."""
         with service().engine.begin() as conn:
-            application = own_application(conn)
-            cohort, programme = cohort_and_programme(conn, current_tenant(), application["cohort_id"], for_update=True)
-            return apps.withdraw(conn, application, clock.now(), cohort, programme, service().settings)
+            return applications.withdraw(conn, current_principal(), service().settings)
 
 
 @blp.route("/surveys/<kind>")
@@ -70,8 +59,7 @@ class MySurvey(MethodView):
         with service().engine.connect() as conn:
             application = own_application(conn)
             cohort, programme = cohort_and_programme(conn, current_tenant(), application["cohort_id"])
-            s = store.survey_responses
-            answered = conn.execute(sa.select(s.c.id).where(s.c.application_id == application["id"], s.c.kind == kind)).first()
+            answered = store.survey_answered(conn, application["id"], kind)
         locale = asked_locale() or application["locale"]
         questions = [{"id": q["id"], "kind": q["kind"], "choices": q.get("choices"),
                       "text": localized(q["text"], locale, programme["locale"])}
@@ -96,13 +84,10 @@ class MySurvey(MethodView):
             errors = check_answers(questions, body["answers"])
             if errors:
                 abort(422, message="Some answers do not fit their question.", errors={"json": {"answers": errors}})
-            try:
-                with conn.begin_nested():
-                    conn.execute(store.survey_responses.insert().values(
-                        id=str(uuid.uuid4()), tenant=current_tenant(), cohort_id=cohort["id"],
-                        application_id=application["id"], role=application["role"], kind=kind,
-                        answers=body["answers"], answered_at=clock.now()))
-            except IntegrityError:
+            if not store.insert_survey_response(conn, {
+                    "id": str(uuid.uuid4()), "tenant": current_tenant(), "cohort_id": cohort["id"],
+                    "application_id": application["id"], "role": application["role"], "kind": kind,
+                    "answers": body["answers"], "answered_at": clock.now()}):
                 abort(409, message="This survey is answered already.")
             store.publish(conn, new_event("survey.answered.v1", source="intake", tenant=current_tenant(),
                                           subject=f"application/{application['id']}",

@@ -4,23 +4,22 @@ A paused programme answers every public request with its notice (503, in the ask
 and a closed one with its closing notice (410); neither takes anything in.
 """
 
-import sqlalchemy as sa
 from flask import current_app, request
 from flask.views import MethodView
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
+from werkzeug.exceptions import Gone, ServiceUnavailable
 
-from services.shared import clock
 from services.shared.api import service
 from services.shared.clients import HEADER as CLIENT_HEADER
 from services.shared.clients import client_key, vouched_address
-from services.shared.tenancy import require
+from services.shared.reference import isco08
+from services.shared.tenancy import current_principal, require
 
-from .. import store
-from ..domain import application_refusal, taxonomy
+from ..domain import CONSENT_TEXT, CONSENT_VERSION
 from ..domain.nominations import organisation_name
-from ..domain.programmes import localized, public_notice
+from ..domain.programmes import NotOpen, localized
 from ..schemas import (
     ApplicationIn,
     MentorFormIn,
@@ -30,9 +29,8 @@ from ..schemas import (
     PublicProgrammeOut,
     SubmittedOut,
 )
-from .cohorts import admitted, submit
-from .common import asked_locale, cohort_and_programme
-from .nominations import nomination_of_link
+from ..usecases import applications, public
+from .common import asked_locale
 
 blp = Blueprint("public", __name__, url_prefix="/public", description="Public pages and application forms.")
 
@@ -45,47 +43,20 @@ def client_address() -> str:
 
 
 limiter = Limiter(key_func=client_address, default_limits=[], headers_enabled=True)  # storage: the app's config
-CONSENT_VERSION = "2026-01"
-CONSENT_TEXT = {
-    "sv": "Jag samtycker till att mina uppgifter behandlas för att matcha mig i programmet och sparas under den tid jag anger.",
-    "fi": "Hyväksyn, että tietojani käsitellään ohjelman parien muodostamiseksi ja säilytetään ilmoittamani ajan.",
-    "nb": "Jeg samtykker til at opplysningene mine behandles for å matche meg i programmet og lagres så lenge jeg oppgir.",
-    "en": "I agree that my details are processed to match me in the programme and kept for the period I state.",
-}
 
 
 def _rate() -> str:
     return current_app.config["TANDEM_SETTINGS"].public_rate_limit
 
 
-def refuse_unless_open(programme) -> None:
-    notice = public_notice(programme, asked_locale())
-    if notice:
-        status = 503 if programme["status"] == "paused" else 410
-        abort(status, message=notice, errors={"programme": [programme["status"]]},
-              headers={"Retry-After": "86400"} if status == 503 else None)
-
-
-def public_cohort(conn, cohort_id):
-    """A cohort as the public may see it: any tenant's, but never a draft."""
-    c, p = store.cohorts, store.programmes
-    found = conn.execute(sa.select(c, p).join_from(
-        c, p, sa.and_(p.c.id == c.c.programme_id, p.c.tenant == c.c.tenant)
-    ).where(c.c.id == cohort_id, c.c.status != "draft")).first()
-    if found is None:
-        abort(404, message="No such cohort.")
-    # one read for both: the cohort's columns come first, then the programme's
-    values = list(found)
-    return (dict(zip(c.c.keys(), values[:len(c.c)], strict=True)),
-            dict(zip(p.c.keys(), values[len(c.c):], strict=True)))
-
-
-def mentee_places_left(conn, cohort) -> int:
-    a = store.applications
-    taken = conn.execute(sa.select(sa.func.count()).select_from(a).where(
-        a.c.tenant == cohort["tenant"], a.c.cohort_id == cohort["id"], a.c.role == "mentee",
-        a.c.status == "accepted")).scalar_one()
-    return max(0, cohort["mentee_places"] - taken)
+@blp.errorhandler(NotOpen)
+def _not_open(refusal: NotOpen):
+    """A paused programme answers 503 (come back in a day), a closed one 410, with its notice."""
+    paused = refusal.status == "paused"
+    error = ServiceUnavailable() if paused else Gone()
+    error.data = {"message": refusal.message, "errors": refusal.errors,
+                  "headers": {"Retry-After": "86400"} if paused else {}}
+    return current_app.extensions["tandem.api"].handle_http_exception(error)
 
 
 @blp.route("/programmes/<programme_id>")
@@ -95,16 +66,9 @@ class PublicProgramme(MethodView):
     @blp.response(200, PublicProgrammeOut)
     def get(self, programme_id):
         """A programme's public page, in the asked language (``?lang=`` or Accept-Language)."""
-        with service().engine.connect() as conn:
-            p = store.programmes
-            programme = conn.execute(sa.select(p).where(p.c.id == programme_id)).mappings().first()
-            if programme is None:
-                abort(404, message="No such programme.")
-            refuse_unless_open(programme)
-            c = store.cohorts
-            cohorts = conn.execute(sa.select(c.c.id, c.c.name, c.c.application_deadline).where(
-                c.c.programme_id == programme_id, c.c.status == "open")).mappings().all()
         locale = asked_locale()
+        with service().engine.connect() as conn:
+            programme, cohorts = public.programme(conn, programme_id, locale)
         return {
             "id": programme["id"], "name": localized(programme["names"], locale, programme["locale"]),
             "description": localized(programme["descriptions"], locale, programme["locale"]),
@@ -123,14 +87,9 @@ class PublicCohort(MethodView):
     @blp.response(200, PublicCohortOut)
     def get(self, cohort_id):
         """What an applicant sees of a cohort before applying, with the consent text to agree to."""
-        from ..domain.cohorts import group_events
-
-        with service().engine.connect() as conn:
-            cohort, programme = public_cohort(conn, cohort_id)
-            refuse_unless_open(programme)
-            events = group_events(conn, cohort)
-            places_left = mentee_places_left(conn, cohort)
         locale = asked_locale()
+        with service().engine.connect() as conn:
+            cohort, programme, events, places_left = public.cohort(conn, cohort_id, locale)
         return {**cohort, "programme": localized(programme["names"], locale, programme["locale"]),
                 "description": localized(programme["descriptions"], locale, programme["locale"]),
                 "mentee_places_left": places_left,
@@ -146,7 +105,7 @@ class Professions(MethodView):
         """The ISCO-08 unit groups an applicant chooses their profession from, labelled in the
         asked language (``?lang=`` or Accept-Language), in code order."""
         locale = asked_locale() or "en"
-        return [{"code": o.code, "label": o.label(locale)} for o in taxonomy.occupations(level=4)]
+        return [{"code": o.code, "label": o.label(locale)} for o in isco08.occupations(level=4)]
 
 
 @blp.route("/cohorts/<cohort_id>/applications")
@@ -159,18 +118,7 @@ class PublicApplications(MethodView):
     def post(self, body, cohort_id):
         """Apply to an open cohort as a mentor or a mentee. The answer carries a personal token
         (also e-mailed as a link) to see or withdraw the application."""
-        with service().engine.begin() as conn:
-            cohort, programme = public_cohort(conn, cohort_id)
-            refuse_unless_open(programme)
-            refusal = application_refusal(programme["status"], cohort["status"], cohort["application_deadline"],
-                                          clock.now(), cohort["applications_open_at"])
-            if refusal:
-                abort(409, message=refusal.reason, errors={"cohort": [refusal.reason]})
-            if body["consent"]["text_version"] != CONSENT_VERSION:
-                abort(422, message="Please agree to the current consent text.",
-                      errors={"json": {"consent": {"text_version": [f"the current version is {CONSENT_VERSION}"]}}})
-            row = submit(conn, cohort, programme, body)
-        return admitted(row, cohort, programme)
+        return applications.apply(service().engine.begin, cohort_id, body, asked_locale(), service().settings)
 
 
 @blp.route("/mentor-form")
@@ -183,8 +131,7 @@ class MentorForm(MethodView):
     def get(self):
         """The mentor form, prefilled with what the nomination says."""
         with service().engine.connect() as conn:
-            nomination = nomination_of_link(conn)
-            cohort, programme = cohort_and_programme(conn, nomination["tenant"], nomination["cohort_id"])
+            nomination, cohort, programme = public.mentor_form(conn, current_principal())
         locale = nomination["locale"]
         return {
             "nomination_id": nomination["id"], "cohort_id": cohort["id"], "cohort": cohort["name"],
@@ -202,16 +149,4 @@ class MentorForm(MethodView):
     @blp.doc(security=[{"bearer": []}])
     def post(self, body):
         """Send the mentor form; the application is tied to the nomination."""
-        with service().engine.begin() as conn:
-            nomination = nomination_of_link(conn)
-            if nomination["application_id"]:
-                abort(409, message="This nomination has its application already.",
-                      errors={"existing_id": nomination["application_id"]})
-            cohort, programme = cohort_and_programme(conn, nomination["tenant"], nomination["cohort_id"])
-            if cohort["status"] in ("running", "finished"):
-                abort(409, message=f"The cohort is {cohort['status']}.")
-            body = {**body, "role": "mentor", "name": nomination["name"], "email": nomination["email"],
-                    "nomination_id": nomination["id"]}
-            row = submit(conn, cohort, programme, body)
-            store.update(conn, store.nominations, nomination["tenant"], nomination["id"], application_id=row["id"])
-        return admitted(row, cohort, programme)
+        return applications.apply_as_nominee(service().engine.begin, current_principal(), body, service().settings)

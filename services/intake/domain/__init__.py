@@ -10,6 +10,16 @@ from babel import Locale
 _ENGLISH_NAMES = Locale("en").languages
 
 
+# the consent text an applicant agrees to, by version; an application names the version it agreed to
+CONSENT_VERSION = "2026-01"
+CONSENT_TEXT = {
+    "sv": "Jag samtycker till att mina uppgifter behandlas för att matcha mig i programmet och sparas under den tid jag anger.",
+    "fi": "Hyväksyn, että tietojani käsitellään ohjelman parien muodostamiseksi ja säilytetään ilmoittamani ajan.",
+    "nb": "Jeg samtykker til at opplysningene mine behandles for å matche meg i programmet og lagres så lenge jeg oppgir.",
+    "en": "I agree that my details are processed to match me in the programme and kept for the period I state.",
+}
+
+
 @dataclass(frozen=True)
 class Refusal:
     reason: str

@@ -8,6 +8,8 @@ from datetime import datetime
 
 from sqlalchemy.engine import Connection
 
+from services.shared.errors import GONE, Refused
+
 from .. import store
 from .defaults import (
     CLOSED_NOTICE,
@@ -102,6 +104,24 @@ def public_notice(programme, asked: str | None) -> str | None:
     if programme["status"] == "closed":
         return localized(CLOSED_NOTICE, asked, programme["locale"])
     return None
+
+
+class NotOpen(Refused):
+    """A paused programme's notice (the public comes back later) or a closed one's: the
+    programme takes nothing in; ``status`` is which."""
+
+    kind = GONE
+
+    def __init__(self, notice: str, status: str):
+        super().__init__(notice, {"programme": [status]})
+        self.status = status
+
+
+def refuse_unless_open(programme, asked: str | None) -> None:
+    """Refused with its notice, in the asked language, unless the programme is open."""
+    notice = public_notice(programme, asked)
+    if notice:
+        raise NotOpen(notice, programme["status"])
 
 
 def to_api(row) -> dict:

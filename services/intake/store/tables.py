@@ -1,13 +1,10 @@
-"""Intake's tables and queries; every query names its tenant."""
+"""Intake's tables: what each column holds, whose personal data it is, why and for how long."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
 
-from services.shared import outbox
-from services.shared.contract import Event
-from services.shared.db import UtcDateTime, add_messaging_tables, one, rows, update  # noqa: F401  (the tenant-scoped queries)
+from services.shared.db import UtcDateTime, add_messaging_tables
 from services.shared.privacy import CONSENT, LEGAL_OBLIGATION, LEGITIMATE_INTEREST, terms
 
 metadata = sa.MetaData()
@@ -241,32 +238,3 @@ sign_in_codes = sa.Table(
     sa.Column("used_at", UtcDateTime(), nullable=True),
 )
 
-
-def applications_page(conn: Connection, tenant: str, cohort_id: str, *, role: str | None = None,
-                      status: str | None = None, profession: str | None = None, q: str | None = None,
-                      limit: int = 50, offset: int = 0) -> tuple[int, list]:
-    """How many of a cohort's applications match, and one page of them in arrival order (those
-    not yet numbered last). ``profession`` is an ISCO-08 code, the mentor's profession or the
-    mentee's wished one; ``q`` is part of the name or e-mail address, in any case."""
-    t = applications
-    where = [t.c.tenant == tenant, t.c.cohort_id == cohort_id]
-    if role:
-        where.append(t.c.role == role)
-    if status:
-        where.append(t.c.status == status)
-    if profession:
-        where.append(sa.or_(t.c.profession["code"].as_string() == profession,
-                            t.c.wished_profession["code"].as_string() == profession))
-    if q and q.strip():
-        # the typed text is matched as it is: LIKE's own wildcards in it are escaped
-        typed = "%" + q.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        where.append(sa.or_(sa.func.lower(t.c.name).like(typed, escape="\\"),
-                            sa.func.lower(t.c.email).like(typed, escape="\\")))
-    total = conn.execute(sa.select(sa.func.count()).select_from(t).where(*where)).scalar_one()
-    page = conn.execute(sa.select(t).where(*where).order_by(t.c.arrival.is_(None), t.c.arrival, t.c.submitted_at, t.c.id)
-                        .limit(limit).offset(offset)).mappings().all()
-    return total, page
-
-
-def publish(conn: Connection, *events: Event) -> None:
-    outbox.add(conn, OUTBOX, *events)

@@ -1,0 +1,45 @@
+"""Intake's store: its tables (``tables``) and every query the service runs, each naming its
+tenant unless it is a public or cross-tenant read that says so. The use cases are its callers."""
+
+from services.shared.db import one, rows, update
+
+from .applications import (
+    accepted_and_waitlisted,
+    applications_page,
+    cohort_and_programme,
+    count_applications,
+    existing_application,
+    insert_survey_response,
+    open_cohorts,
+    programme_any_tenant,
+    public_cohort,
+    survey_answered,
+    survey_responses_of,
+    waitlist_position,
+    waitlist_positions,
+)
+from .outbox import publish
+from .tables import (
+    INBOX,
+    OUTBOX,
+    applications,
+    cohorts,
+    erasures,
+    group_events,
+    link_requests,
+    metadata,
+    nominations,
+    programmes,
+    sign_in_codes,
+    staff,
+    survey_responses,
+    tenants,
+)
+
+__all__ = [
+    "INBOX", "OUTBOX", "accepted_and_waitlisted", "applications", "applications_page", "cohort_and_programme", "cohorts",
+    "count_applications", "erasures", "existing_application", "group_events", "insert_survey_response",
+    "link_requests", "metadata", "nominations", "one", "open_cohorts", "programme_any_tenant", "programmes",
+    "public_cohort", "publish", "rows", "sign_in_codes", "staff", "survey_answered", "survey_responses",
+    "survey_responses_of", "tenants", "update", "waitlist_position", "waitlist_positions",
+]

@@ -1,0 +1,147 @@
+"""Applications: made on the public form, on a nominated mentor's form or entered by a
+coordinator; then numbered and decided (first come, first served when the cohort says so),
+decided by the coordinator, withdrawn by the applicant.
+
+An application is taken in (written, not yet numbered) in one transaction and admitted in the
+next, once it is committed: ``domain.applications.admit`` explains why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractContextManager as ContextManager
+
+from sqlalchemy.engine import Connection
+
+from services.shared import clock
+from services.shared.db import found
+from services.shared.errors import Conflict, Forbidden, Invalid, NotFound
+
+from .. import store
+from ..domain import CONSENT_VERSION, application_refusal, mentor_language_refusal
+from ..domain import applications as rules
+from ..domain.programmes import refuse_unless_open
+from ..domain.retention import retention_of
+
+Begin = Callable[[], ContextManager[Connection]]
+
+
+def apply(begin: Begin, cohort_id: str, body: dict, asked: str | None, settings) -> dict:
+    """Apply on the public form to an open cohort of an open programme, with the current consent."""
+    with begin() as conn:
+        cohort, programme = public_cohort(conn, cohort_id)
+        refuse_unless_open(programme, asked)
+        refusal = application_refusal(programme["status"], cohort["status"], cohort["application_deadline"],
+                                      clock.now(), cohort["applications_open_at"])
+        if refusal:
+            raise Conflict(refusal.reason, {"cohort": [refusal.reason]})
+        if body["consent"]["text_version"] != CONSENT_VERSION:
+            raise Invalid("Please agree to the current consent text.",
+                          {"consent": {"text_version": [f"the current version is {CONSENT_VERSION}"]}})
+        row = _take_in(conn, cohort, programme, body)
+    return _admitted(begin, row, cohort, programme, settings)
+
+
+def apply_as_nominee(begin: Begin, principal, body: dict, settings) -> dict:
+    """Send a nominated mentor's form; the application is tied to the nomination."""
+    with begin() as conn:
+        nomination = nomination_of_link(conn, principal)
+        if nomination["application_id"]:
+            raise Conflict("This nomination has its application already.", {"existing_id": nomination["application_id"]})
+        cohort, programme = store.cohort_and_programme(conn, nomination["tenant"], nomination["cohort_id"])
+        if cohort["status"] in ("running", "finished"):
+            raise Conflict(f"The cohort is {cohort['status']}.")
+        body = {**body, "role": "mentor", "name": nomination["name"], "email": nomination["email"],
+                "nomination_id": nomination["id"]}
+        row = _take_in(conn, cohort, programme, body)
+        store.update(conn, store.nominations, nomination["tenant"], nomination["id"], application_id=row["id"])
+    return _admitted(begin, row, cohort, programme, settings)
+
+
+def enter(begin: Begin, tenant: str, cohort_id: str, body: dict, settings) -> dict:
+    """A coordinator enters an application for someone (from a paper form), in any cohort not yet finished."""
+    with begin() as conn:
+        cohort, programme = store.cohort_and_programme(conn, tenant, cohort_id)
+        if cohort["status"] == "finished":
+            raise Conflict("The cohort has finished.")
+        row = _take_in(conn, cohort, programme, body)
+    return _admitted(begin, row, cohort, programme, settings)
+
+
+def _take_in(conn: Connection, cohort, programme, body: dict) -> dict:
+    """Write the application, in the caller's transaction; refused when a mentor lacks a language
+    the programme requires, or (with the id of the one made already) when this e-mail applied."""
+    refusal = mentor_language_refusal(programme["required_mentor_languages"], body["role"], body["languages"])
+    if refusal:
+        raise Invalid(refusal.reason, {"languages": [refusal.reason]})
+    return rules.take_in(conn, cohort, programme, body, clock.now())
+
+
+def _admitted(begin: Begin, row, cohort, programme, settings) -> dict:
+    """The committed application numbered and decided (with any others waiting), as answered:
+    with its personal link, the token in it, and its place on the waiting list."""
+    decided = rules.admit(begin, row["id"], cohort, programme, clock.now(), settings)
+    return {**decided, "manage_token": decided["manage_link"].split("token=", 1)[1]}
+
+
+def one(conn: Connection, tenant: str, application_id: str) -> dict:
+    """One application, with its place on the waiting list."""
+    application = found(conn, store.applications, tenant, application_id)
+    return {**application, "waitlist_position": store.waitlist_position(conn, application)}
+
+
+def page(conn: Connection, tenant: str, cohort_id: str, query: dict, limit: int, offset: int) -> tuple[int, list[dict]]:
+    """How many of the cohort's applications match the query, and one page of them in arrival
+    order, each with its place on the waiting list."""
+    found(conn, store.cohorts, tenant, cohort_id)
+    total, rows = store.applications_page(conn, tenant, cohort_id, role=query["role"], status=query["status"],
+                                          profession=query["profession"], q=query["q"], limit=limit, offset=offset)
+    positions = store.waitlist_positions(conn, tenant, cohort_id, [r["id"] for r in rows if r["status"] == "waitlisted"])
+    return total, [{**r, "waitlist_position": positions.get(r["id"])} for r in rows]
+
+
+def decide(conn: Connection, tenant: str, application_id: str, status: str, settings) -> dict:
+    """A coordinator's decision; a freed place before the start goes to the first waitlisted."""
+    application = found(conn, store.applications, tenant, application_id)
+    cohort, programme = store.cohort_and_programme(conn, tenant, application["cohort_id"], for_update=True)
+    row = rules.decide(conn, application, status, clock.now(), cohort, programme, settings)
+    return {**row, "waitlist_position": store.waitlist_position(conn, row)}
+
+
+def own(conn: Connection, principal) -> dict:
+    """The application a personal link was made for."""
+    if principal.scope != "application":
+        raise Forbidden("This link is not for an application.")
+    return found(conn, store.applications, principal.tenant, principal.sub)
+
+
+def mine(conn: Connection, principal) -> dict:
+    """My application and where it stands: my place on the waiting list, until when my data is kept."""
+    application = own(conn, principal)
+    return {**application, "waitlist_position": store.waitlist_position(conn, application),
+            **retention_of(conn, application)}
+
+
+def withdraw(conn: Connection, principal, settings) -> dict:
+    """The applicant withdraws; their place, if they had one, goes to the first on the waiting list."""
+    application = own(conn, principal)
+    cohort, programme = store.cohort_and_programme(conn, principal.tenant, application["cohort_id"], for_update=True)
+    return rules.withdraw(conn, application, clock.now(), cohort, programme, settings)
+
+
+def public_cohort(conn: Connection, cohort_id: str) -> tuple[dict, dict]:
+    """A cohort and its programme as the public may see them: any tenant's, but never a draft."""
+    both = store.public_cohort(conn, cohort_id)
+    if both is None:
+        raise NotFound("No such cohort.")
+    return both
+
+
+def nomination_of_link(conn: Connection, principal):
+    """The accepted nomination a mentor-form link was made for."""
+    if principal.scope != "nomination":
+        raise Forbidden("This link is not a mentor-form link.")
+    nomination = found(conn, store.nominations, principal.tenant, principal.sub)
+    if nomination["status"] != "accepted":
+        raise Conflict("This nomination is not accepted.")
+    return nomination
