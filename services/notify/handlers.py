@@ -8,27 +8,10 @@ from services.shared import clock
 from services.shared.bus import HandlerTable
 from services.shared.contract import Event
 
-from .domain import erasure, projection
-from .domain.deliveries import cohort_info, queue_messages, queue_webhooks
-from .domain.messages import compose
+from .usecases import erasure, projection
+from .usecases.queueing import deliver, deliver_only_to_the_person, forward
 
 HANDLERS = HandlerTable("notify")
-
-
-def deliver(conn, event: Event, cohort_id: str | None = None) -> None:
-    """Queue the messages the event produces (see ``domain.messages``) and its webhooks."""
-    data = event.loaded
-    now = clock.now()
-    cohort_id = cohort_id or data.get("cohort_id")
-    cohort = cohort_info(conn, event.tenant, cohort_id)
-    queue_messages(conn, tenant=event.tenant, event_id=event.id, event_type=event.type,
-                   outgoing=compose(event.type, data, cohort), cohort=cohort, now=now, cohort_id=cohort_id)
-    queue_webhooks(conn, event, now)
-
-
-def forward(conn, event: Event) -> None:
-    """No message for anyone: only the tenant's webhooks hear of it."""
-    queue_webhooks(conn, event, clock.now())
 
 
 # --- intake: cohorts, the people applying, nominated mentors -----------------------------------
@@ -76,16 +59,14 @@ def intake_news(conn, event: Event) -> None:
 @HANDLERS.on("person.links_requested.v1")  # the person's links again, one message per tenant
 def links_requested(conn, event: Event) -> None:
     """Only the person hears of it: the links carry fresh personal tokens, no webhook's business."""
-    queue_messages(conn, tenant=event.tenant, event_id=event.id, event_type=event.type,
-                   outgoing=compose(event.type, event.loaded), cohort=None, now=clock.now())
+    deliver_only_to_the_person(conn, event)
 
 
 @HANDLERS.on("staff.sign_in_requested.v1")  # a coordinator's or representative's single-use sign-in link
 def sign_in_requested(conn, event: Event) -> None:
     """Only the staff member hears of it: the link signs them in, so no webhook gets it and the
     delivery log keeps the message with the link left out."""
-    queue_messages(conn, tenant=event.tenant, event_id=event.id, event_type=event.type,
-                   outgoing=compose(event.type, event.loaded), cohort=None, now=clock.now())
+    deliver_only_to_the_person(conn, event)
 
 
 @HANDLERS.on("person.erasure_requested.v1")

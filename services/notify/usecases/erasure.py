@@ -1,0 +1,34 @@
+"""A person erased from notify on intake's request (see ``domain.erasure`` for what goes)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.engine import Connection
+
+from ..domain.erasure import Erased, names_to_erase, placeholder, scrubbed_payload
+from ..store import erasure as rows
+
+
+def erase_person(conn: Connection, tenant: str, digest: str, application_ids: list[str],
+                 nomination_ids: list[str], now: datetime) -> Erased:
+    person_ids = [*application_ids, *nomination_ids]
+    people = rows.people_found(conn, tenant, digest, person_ids)
+    # addresses notify holds only in its delivery log: the hash matches them by definition
+    addresses = {row.email for row in people} | rows.logged_addresses(conn, tenant, digest)
+    names = names_to_erase(row.name for row in people)
+    instead = placeholder(digest)
+
+    cancelled, changed = rows.strip_theirs(conn, tenant, digest, person_ids, instead, now)
+    # other people's messages that name them: a pending introduction is not sent; bodies go
+    for address in addresses:
+        cancelled += rows.strip_mentions(conn, tenant, address, now)
+    # webhook payloads still waiting: the tenant's own system hears of the erasure too, and gets
+    # the waiting events without the person's details
+    for row in rows.waiting_payloads(conn, tenant):
+        payload = scrubbed_payload(row.payload, addresses, names, instead)
+        if payload != row.payload:
+            rows.set_payload(conn, row.id, payload, now)
+
+    gone_people, gone_prefs = rows.forget(conn, tenant, digest, person_ids)
+    return Erased(gone_people, changed, cancelled, gone_prefs)
