@@ -10,8 +10,8 @@ unmatched mentees come from matching a page at a time.
 
 from __future__ import annotations
 
-from babel.numbers import format_decimal
-from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from babel.numbers import parse_pattern
+from flask import Blueprint, abort, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 
@@ -79,18 +79,32 @@ class UnmatchedPage(Page):
         return url_for(request.endpoint, **(request.view_args or {}), **args) + "#unmatched"
 
 
+NUMBER = parse_pattern("#,##0.##")  # a score as the reader writes numbers, read once: Babel parses a pattern per call
+
+
 def number(value: float) -> str:
-    return format_decimal(value, format="#,##0.##", locale=i18n.locale())
+    return NUMBER.apply(value, i18n.reader())
 
 
 def breakdown_rows(breakdown: dict, weights: dict) -> list[tuple[str, float | None, str]]:
-    """The bars of a pair's score: each criterion's points against its weight, the figure in text."""
+    """The bars of a pair's score: each criterion's points against its weight, the figure in text.
+    The labels and the sentence are looked up once per pair, not once per bar."""
+    labels = criterion_labels()
+    of = _("%(points)s of %(weight)s")
     rows = []
-    for name, label in CRITERIA.items():
+    for name, label in labels:
         points, weight = float(breakdown.get(name, 0.0)), float(weights.get(name, 0.0) or 0.0)
         share = points / weight if weight else None
-        rows.append((str(label), share, _("%(points)s of %(weight)s", points=number(points), weight=number(weight))))
+        rows.append((label, share, of % {"points": number(points), "weight": number(weight)}))
     return rows
+
+
+def criterion_labels() -> list[tuple[str, str]]:
+    """Each criterion with its name in the reader's language, once per request."""
+    found = g.get("tandem_criteria")
+    if found is None or found[0] != i18n.locale():
+        found = g.tandem_criteria = (i18n.locale(), [(name, str(label)) for name, label in CRITERIA.items()])
+    return found[1]
 
 
 def reason_text(row: dict) -> str:
