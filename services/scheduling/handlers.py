@@ -10,14 +10,9 @@ from services.shared import clock
 from services.shared.bus import HandlerTable
 from services.shared.contract import Event
 
-from .usecases import pairs, projection
+from .usecases import cohorts, pairs, projection
 
 HANDLERS = HandlerTable("scheduling")
-
-# what in a cohort's snapshot shapes its pairs' plans
-_PLAN_KEYS = ("starts_on", "ends_on", "time_zone")
-_PROGRAMME_PLAN_KEYS = ("meeting_every_months", "meeting_plan")
-
 
 @HANDLERS.on("cohort.opened.v1")
 @HANDLERS.on("cohort.updated.v1")
@@ -26,17 +21,7 @@ _PROGRAMME_PLAN_KEYS = ("meeting_every_months", "meeting_plan")
 @HANDLERS.on("cohort.finished.v1")
 def cohort_changed(conn, event: Event) -> None:
     """Keep the cohort, take its group events over, and let its pairs' plans follow its calendar."""
-    now = clock.now()
-    data = event.loaded
-    before, cohort = projection.record_cohort(conn, event.tenant, data, now)
-    projection.sync_cohort_events(conn, cohort, data["group_events"], now)
-    if before is not None and (
-        any(before[k] != cohort[k] for k in _PLAN_KEYS)
-        or any((before["programme"] or {}).get(k) != cohort["programme"].get(k) for k in _PROGRAMME_PLAN_KEYS)
-    ):
-        pairs.replan_cohort(conn, cohort, now)
-    elif data["status"] == "finished":
-        pairs.replan_cohort(conn, cohort, now)  # every pair moves to finished
+    cohorts.cohort_changed(conn, event.tenant, event.loaded, clock.now())
 
 
 @HANDLERS.on("application.submitted.v1")

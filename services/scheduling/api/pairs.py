@@ -73,9 +73,6 @@ class Agreement(MethodView):
             ctx, role = pair_access(conn, pair_id, for_update=True)
             if ctx.pair["status"] != "active":
                 abort(409, message="The pair has ended; its agreement does not change.")
-            if "expectations" in body:
-                current = store.latest_agreement(conn, ctx.tenant, pair_id)
-                body["expectations"] = {**(current["expectations"] or {}), **body["expectations"]}
             by = role if role != "coordinator" else current_principal().sub
             row = agreements.change(conn, ctx, body, based_on, by, clock.now())
             return agreement_out(conn, ctx, row)

@@ -1,3 +1,3 @@
-"""Scheduling's rules. The plain-Python ones — ``plan``, ``phases``, ``terms``, ``timing``, ``ical``,
-``wording`` — import nothing of SQL, Flask or the broker; the others apply them to scheduling's
-tables inside the caller's transaction."""
+"""Scheduling's rules, on plain values: dicts and dataclasses in, decisions and the data of events
+out. Nothing here imports SQL, Flask, the broker or the store (tests/scheduling/test_shape.py
+checks): ``usecases`` loads and locks through ``store``, asks these rules, writes and emits."""

@@ -8,6 +8,9 @@ from __future__ import annotations
 PROGRAMME_KEYS = ("id", "name", "locale", "languages", "duration_months", "meeting_every_months", "meeting_minutes",
                   "meeting_plan", "reminder_days", "share_contact_details", "messages")
 ERASED = "erased"
+# what in a cohort's snapshot shapes its pairs' plans
+PLAN_KEYS = ("starts_on", "ends_on", "time_zone")
+PROGRAMME_PLAN_KEYS = ("meeting_every_months", "meeting_plan")
 
 EVENT_FIELDS = ("kind", "title", "starts_at", "ends_at", "venue", "mandatory")
 
@@ -30,3 +33,14 @@ def match_events(existing: list[dict], incoming: list[dict]) -> dict[str, dict]:
                 matched[g["id"]] = row
                 free.remove(row)
     return matched
+
+
+def replan_needed(before: dict | None, cohort: dict) -> bool:
+    """Whether the cohort's pairs' plans follow a change: its dates, time zone, cadence or
+    meeting-plan template changed, or it has finished (every pair moves to finished)."""
+    if before is not None and (
+        any(before[k] != cohort[k] for k in PLAN_KEYS)
+        or any((before["programme"] or {}).get(k) != cohort["programme"].get(k) for k in PROGRAMME_PLAN_KEYS)
+    ):
+        return True
+    return cohort["status"] == "finished"

@@ -51,6 +51,8 @@ def draft_first(conn: Connection, ctx: messages.PairContext, planned: list[plan.
 def change(conn: Connection, ctx: messages.PairContext, changes: dict, based_on: int, by: str, now: datetime) -> dict:
     """Change the agreement: an untouched draft in place, anything signed by anyone as a new version."""
     current = store.latest_agreement(conn, ctx.tenant, ctx.pair["id"], for_update=True)
+    if "expectations" in changes:  # a change to one person's expectations keeps the other's
+        changes = {**changes, "expectations": {**(current["expectations"] or {}), **changes["expectations"]}}
     how = terms.how_to_change(current, based_on)
     proposed = {**{k: current[k] for k in terms.TERMS}, **dates.iso(changes)}
     errors = terms.check_terms(proposed, programme_every_months=int(ctx.programme.get("meeting_every_months") or 1), starts_on=ctx.cohort["starts_on"],
