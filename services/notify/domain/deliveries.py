@@ -28,6 +28,8 @@ from services.shared.tenancy import participant_token
 
 from .. import store
 from ..settings import NotifySettings, current
+from ..store.people import preference
+from ..store.tenant_setup import overrides_of
 from .calendar import invitation_ics
 from .messages import KINDS, CohortInfo, Outgoing
 from .rendering import Override, locale_chain, localize, render
@@ -51,31 +53,6 @@ def unsubscribe_url(settings: NotifySettings, tenant: str, digest: str, locale: 
 
 
 # --- what notify knows, as plain values ----------------------------------------------------------
-
-
-def cohort_info(conn: Connection, tenant: str, cohort_id: str | None) -> CohortInfo | None:
-    if not cohort_id:
-        return None
-    row = store.one(conn, store.cohorts, tenant, cohort_id)
-    if row is None:
-        return None
-    return CohortInfo(id=row["id"], name=row["name"], time_zone=row["time_zone"], starts_on=row["starts_on"],
-                      ends_on=row["ends_on"], programme_name=row["programme_name"] or {},
-                      programme_locale=row["programme_locale"], messages=row["messages"] or {},
-                      contacts=row["contacts"] or [])
-
-
-def overrides_for(conn: Connection, tenant: str, kind: str) -> Callable[[str], Override | None]:
-    """The tenant's own versions of ``kind``, by locale (read once per message kind)."""
-    t = store.template_overrides
-    found = {r["locale"]: Override(r["subject"], r["text"], r["html"]) for r in conn.execute(
-        sa.select(t).where(t.c.tenant == tenant, t.c.message == kind)).mappings()}
-    return found.get
-
-
-def preference(conn: Connection, tenant: str, digest: str):
-    p = store.preferences
-    return conn.execute(sa.select(p).where(p.c.tenant == tenant, p.c.email_sha256 == digest)).mappings().first()
 
 
 def opted_out(pref, kind: str) -> bool:
@@ -134,7 +111,7 @@ def queue_messages(
             "contacts": cohort.contacts if cohort else [], "role": message.context.get("role") or recipient.role,
         }
         if kind.name not in overrides:
-            overrides[kind.name] = overrides_for(conn, tenant, kind.name)
+            overrides[kind.name] = overrides_of(conn, tenant, kind.name).get
         rendered = render(kind.name, context, chain, overrides[kind.name])
         sender_name = localize(context.get("programme"), locale_chain(rendered.locale, *chain))
         sender_name = " ".join(sender_name.split()) if isinstance(sender_name, str) else None  # one line, for a header
