@@ -4,7 +4,6 @@ coordinators see them ranked per organisation and accept or decline them."""
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields
-from sqlalchemy.exc import IntegrityError
 
 from services.shared import clock
 from services.shared.api import service
@@ -39,11 +38,7 @@ class CohortNominations(MethodView):
             refusal = domain.nomination_refusal(cohort, clock.now())
             if refusal:
                 abort(409, message=refusal, errors={"nomination_deadline": [refusal]})
-            try:
-                with conn.begin_nested():
-                    return domain.nominate(conn, cohort, programme, principal.org, principal.sub, body, clock.now())
-            except IntegrityError:
-                abort(409, message="This person is nominated for the cohort already.", errors={"email": ["nominated already"]})
+            return domain.nominate(conn, cohort, programme, principal.org, principal.sub, body, clock.now())
 
     @require("representative", "coordinator")
     @blp.response(200, NominationOut(many=True))

@@ -5,7 +5,6 @@ tenant's staff; operators invite a tenant's first coordinator; anyone may ask fo
 import logging
 from dataclasses import asdict
 
-import sqlalchemy as sa
 from flask import after_this_request, current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
@@ -50,13 +49,11 @@ class Staff(MethodView):
     def get(self, pagination_parameters):
         """The tenant's staff, active and deactivated, by name, a page at a time (``page``,
         ``page_size``; the total is in the X-Pagination header)."""
-        staff = store.staff
-        mine = staff.c.tenant == current_tenant()
         with service().engine.connect() as conn:
-            pagination_parameters.item_count = conn.execute(sa.select(sa.func.count()).where(mine)).scalar_one()
-            return conn.execute(sa.select(staff).where(mine).order_by(staff.c.name, staff.c.email, staff.c.id)
-                                .limit(pagination_parameters.page_size)
-                                .offset(pagination_parameters.first_item)).mappings().all()
+            total, page = store.staff_page(conn, current_tenant(), pagination_parameters.page_size,
+                                           pagination_parameters.first_item)
+        pagination_parameters.item_count = total
+        return page
 
     @require("coordinator")
     @blp.arguments(StaffIn)
@@ -125,7 +122,7 @@ class TenantStaff(MethodView):
     def post(self, body, slug):
         """Invite a tenant's first coordinator (operators only)."""
         with service().engine.connect() as conn:
-            if conn.execute(store.tenants.select().where(store.tenants.c.slug == slug)).first() is None:
+            if not store.tenant_exists(conn, slug):
                 abort(404, message=f"No tenant {slug}.")
         return _invite(slug, body)
 
@@ -179,12 +176,10 @@ class Redeem(MethodView):
 def _names(conn, signed_in: domain.SignedIn) -> dict:
     """The tenant's and the member organisation's names as people know them, for the pages to show
     in place of their ids (the organisation's from the tenant's newest programme that lists it)."""
-    tenant_name = conn.execute(sa.select(store.tenants.c.name).where(store.tenants.c.slug == signed_in.tenant)).scalar()
+    tenant_name = store.tenant_name(conn, signed_in.tenant)
     organisation_name = None
     if signed_in.organisation:
-        p = store.programmes
-        listed = conn.execute(sa.select(p.c.member_organisations).where(p.c.tenant == signed_in.tenant)
-                              .order_by(p.c.created_at.desc())).scalars()
+        listed = store.member_organisations(conn, signed_in.tenant)
         organisation_name = next((m["name"] for members in listed for m in members or []
                                   if m.get("id") == signed_in.organisation), signed_in.organisation)
     return {"tenant_name": tenant_name or signed_in.tenant, "organisation_name": organisation_name}

@@ -2,7 +2,6 @@
 
 from datetime import UTC, datetime
 
-import sqlalchemy as sa
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
@@ -36,7 +35,7 @@ class Tenants(MethodView):
     def get(self):
         """List every tenant."""
         with service().engine.connect() as conn:
-            return conn.execute(sa.select(store.tenants).order_by(store.tenants.c.slug)).mappings().all()
+            return store.all_tenants(conn)
 
 
 @blp.route("/<slug>/tokens")
@@ -48,7 +47,7 @@ class TenantTokens(MethodView):
     def post(self, body, slug):
         """Issue a coordinator's or a representative's token for this tenant."""
         with service().engine.connect() as conn:
-            if conn.execute(sa.select(store.tenants.c.slug).where(store.tenants.c.slug == slug)).first() is None:
+            if not store.tenant_exists(conn, slug):
                 abort(404, message=f"No tenant {slug}.")
         if body["role"] == "representative" and not body["org"]:
             abort(422, message="A representative's token names their member organisation.", errors={"json": {"org": ["required for a representative"]}})

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from services.shared.contract import new_event
+from services.shared.db import insert_new
 from services.shared.errors import Refused
 from services.shared.tenancy import participant_token
 
@@ -46,7 +47,8 @@ def nominate(conn: Connection, cohort, programme, organisation: str, by: str, bo
         "rank": body["rank"], "note": body.get("note") or "", "status": "nominated", "nominated_by": by,
         "nominated_at": now, "decided_at": None, "application_id": None,
     }
-    conn.execute(t.insert().values(**row))
+    if not insert_new(conn, t, row):
+        raise NominationRefused("This person is nominated for the cohort already.", {"email": ["nominated already"]})
     _publish(conn, "nomination.submitted.v1", row, cohort, programme, {"rank": row["rank"]})
     return row
 

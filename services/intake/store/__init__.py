@@ -19,6 +19,7 @@ from .applications import (
     waitlist_positions,
 )
 from .outbox import publish
+from .people import all_tenants, member_organisations, staff_page, tenant_exists, tenant_name
 from .tables import (
     INBOX,
     OUTBOX,
@@ -37,7 +38,8 @@ from .tables import (
 )
 
 __all__ = [
-    "INBOX", "OUTBOX", "accepted_and_waitlisted", "applications", "applications_page", "cohort_and_programme", "cohorts",
+    "INBOX", "OUTBOX", "accepted_and_waitlisted", "all_tenants", "member_organisations", "staff_page",
+    "tenant_exists", "tenant_name", "applications", "applications_page", "cohort_and_programme", "cohorts",
     "count_applications", "erasures", "existing_application", "group_events", "insert_survey_response",
     "link_requests", "metadata", "nominations", "one", "open_cohorts", "programme_any_tenant", "programmes",
     "public_cohort", "publish", "rows", "sign_in_codes", "staff", "survey_answered", "survey_responses",
