@@ -7,6 +7,7 @@ from a personal link send no referrer, so the link's token stays with its owner.
 
 from __future__ import annotations
 
+import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -32,6 +33,8 @@ from .views import (
     surveys,
     unsubscribe,
 )
+
+log = logging.getLogger(__name__)
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
@@ -107,6 +110,8 @@ def create_app(settings: WebSettings | None = None) -> Flask:
         # what a page does not answer itself: too many tries, or an API that is down or failing
         if exc.status == 429:
             return render_template("error.html", reason="busy"), 429, {"Retry-After": "60"}
+        # the API's status and message (never the person's data), so an operator can find the cause
+        log.warning("an API answered %s behind %s %s: %s", exc.status, request.method, request.url_rule, exc.message[:200])
         return render_template("error.html", reason="unavailable"), 503
 
     @app.errorhandler(500)
