@@ -79,15 +79,7 @@ def _event_of(conn, cohort_id: str, event_id: str):
 
 
 def _attendance(conn, cohort_id: str, event) -> dict:
-    marks = store.marks_of_event(conn, current_tenant(), event["id"])
-    expected = store.attendees(conn, current_tenant(), cohort_id)
-    seen = {p["application_id"] for p in expected}
-    extra = store.people_by_ids(conn, current_tenant(), [a for a in marks if a not in seen])
-    people = [*expected, *(dict(r) for r in extra)]
-    return {"event": event_out(event), "attendees": [
-        {"application_id": p["application_id"], "name": p["name"], "role": p["role"],
-         "status": marks[p["application_id"]]["status"] if p["application_id"] in marks else None,
-         "note": marks[p["application_id"]]["note"] if p["application_id"] in marks else ""} for p in people]}
+    return {"event": event_out(event), "attendees": attendance.sheet(conn, current_tenant(), cohort_id, event["id"])}
 
 
 @blp.route("/<cohort_id>/events/<event_id>/attendance")

@@ -22,3 +22,16 @@ def record(conn: Connection, tenant: str, cohort_id: str, event, records: list[d
     for r in records:
         store.record_mark(conn, tenant, event["id"], r["application_id"], status=r["status"], note=r["note"],
                           recorded_by=by, recorded_at=now)
+
+
+def sheet(conn: Connection, tenant: str, cohort_id: str, event_id: str) -> list[dict]:
+    """Who is expected at the event, and anyone else recorded there, each with their attendance
+    (status None and an empty note while unrecorded)."""
+    marks = store.marks_of_event(conn, tenant, event_id)
+    expected = store.attendees(conn, tenant, cohort_id)
+    seen = {p["application_id"] for p in expected}
+    extra = store.people_by_ids(conn, tenant, [a for a in marks if a not in seen])
+    people = [*expected, *(dict(r) for r in extra)]
+    return [{"application_id": p["application_id"], "name": p["name"], "role": p["role"],
+             "status": marks[p["application_id"]]["status"] if p["application_id"] in marks else None,
+             "note": marks[p["application_id"]]["note"] if p["application_id"] in marks else ""} for p in people]
