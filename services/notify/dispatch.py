@@ -45,10 +45,11 @@ from .channels import (
     build_email,
     email_channel,
 )
-from .domain.deliveries import Outcome, RetryPolicy, Settled, claim, record_sent, renew, settle
+from .domain.deliveries import Outcome, RetryPolicy, Settled
 from .domain.messages import SECRET_LINK
 from .domain.webhooks import SIGNATURE_HEADER, signature_header, url_refusal
 from .settings import NotifySettings
+from .usecases.sending import claim, record_sent, renew, settle, still_held
 
 log = logging.getLogger(__name__)
 
@@ -134,11 +135,8 @@ class Dispatcher:
         return sent is not None
 
     def _still_mine(self, rows: Sequence[dict]) -> list[dict]:
-        t = store.deliveries
         with self.engine.connect() as conn:
-            mine = set(conn.execute(sa.select(t.c.id).where(
-                t.c.id.in_([r["id"] for r in rows]), t.c.claimed_by == self.worker)).scalars())
-        return [r for r in rows if r["id"] in mine]
+            return still_held(conn, rows, self.worker)
 
     def _settle(self, outcomes: list[Outcome], still_to_send: Sequence[str] = ()) -> list[Settled]:
         if not outcomes and not still_to_send:

@@ -12,7 +12,8 @@ import icalendar
 
 from services.notify import store
 from services.notify.dispatch import Dispatcher
-from services.notify.domain.deliveries import Outcome, claim, settle
+from services.notify.domain.deliveries import Outcome
+from services.notify.usecases.sending import claim, settle
 from services.shared import clock, metrics
 from tests.notify.conftest import html_of, person, sample, text_of
 from tests.skeleton import expect

@@ -1,6 +1,7 @@
 """Every query of notify, over its own tables: ``tables`` declares them (and who holds a
 dispatcher's claims), ``people`` reads and writes what notify knows of cohorts and people and their
-preferences, ``log`` the delivery log (queueing, claiming, outcomes, erasure), ``tenant_setup`` a
+preferences, ``log`` the delivery log (queueing, a coordinator's look, a delivery sent again),
+``claims`` a dispatcher's claims on it and the outcomes it records, ``tenant_setup`` a
 tenant's own wording, webhooks and announcements. The tenant-scoped ``one``, ``rows``, ``found``
 and ``update`` are the shared floor's."""
 

@@ -1,5 +1,6 @@
-"""The queries of the delivery log: a coordinator's look at it (filtered, a page at a time), and a
-failed delivery sent again."""
+"""The queries of the delivery log: a delivery put in it (once per event, recipient and channel), a
+coordinator's look at it (filtered, a page at a time), a failed delivery sent again, and the
+webhook endpoints an event goes to."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from .tables import deliveries
+from .tables import deliveries, webhook_endpoints
 
 
 def log_filters(tenant: str, query: dict) -> list:
@@ -46,3 +47,21 @@ def send_again(conn: Connection, tenant: str, delivery_id: str, now: datetime) -
     t = deliveries
     conn.execute(t.update().where(t.c.id == delivery_id, t.c.tenant == tenant).values(
         status="pending", attempts=0, next_attempt_at=now, updated_at=now, claimed_by=None, claimed_until=None))
+
+
+def exists(conn: Connection, event_id: str, recipient: str, channel: str) -> bool:
+    """Whether the event already put a delivery to this recipient over this channel in the log."""
+    t = deliveries
+    return conn.execute(sa.select(t.c.id).where(
+        t.c.event_id == event_id, t.c.recipient == recipient, t.c.channel == channel)).first() is not None
+
+
+def add(conn: Connection, row: dict) -> None:
+    """A delivery into the log."""
+    conn.execute(deliveries.insert().values(**row))
+
+
+def active_endpoints(conn: Connection, tenant: str) -> list[dict]:
+    """The tenant's webhook endpoints that are switched on."""
+    e = webhook_endpoints
+    return [dict(r) for r in conn.execute(sa.select(e).where(e.c.tenant == tenant, e.c.active.is_(True))).mappings()]

@@ -7,4 +7,6 @@ and domain.
 - ``announcements``: a coordinator's message to a cohort, sent or previewed;
 - ``preferences``: a person's choices, and the unsubscribe link;
 - ``templates``: a tenant's own wording of a message;
-- ``webhooks``: a tenant's endpoints and signing secret."""
+- ``webhooks``: a tenant's endpoints and signing secret;
+- ``queueing``: what an event asks notify to send, in the delivery log;
+- ``sending``: the dispatcher's claims, and the outcomes it records."""

@@ -11,11 +11,12 @@ from sqlalchemy.engine import Engine
 from services.shared import clock
 
 from .. import store
-from ..domain.deliveries import email_hash, opted_out, queue_messages
+from ..domain.deliveries import email_hash, opted_out
 from ..domain.messages import Recipient, announcement
 from ..domain.rendering import LOCALES, locale_chain, render
 from ..settings import NotifySettings
 from ..store import people, tenant_setup
+from .queueing import queue_messages
 
 
 def _audience(conn, tenant: str, cohort_id: str, body: dict) -> list:
