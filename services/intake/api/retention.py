@@ -13,7 +13,6 @@ from services.shared.db import found
 from services.shared.tenancy import current_principal, current_tenant, require
 
 from .. import store
-from ..domain import applications as apps
 from ..domain import retention
 from ..schemas import ApplicationOut, ConsentExtensionIn, RetentionOut, RetentionQuery
 from .participants import own_application
@@ -72,4 +71,4 @@ class MyConsent(MethodView):
             application = own_application(conn)
             row = retention.extend_consent(conn, application, clock.now(), CONSENT_VERSION,
                                            retention_months=body["retention_months"], extend_months=body["extend_months"])
-            return {**row, "waitlist_position": apps.waitlist_position(conn, row), **retention.retention_of(conn, row)}
+            return {**row, "waitlist_position": store.waitlist_position(conn, row), **retention.retention_of(conn, row)}

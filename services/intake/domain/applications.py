@@ -1,25 +1,18 @@
-"""Applications: taking one in (first come, first served when the cohort says so), the
-coordinator's decisions, withdrawals and the promotion of the first on the waiting list."""
+"""Applications' rules, on plain values: the application a form makes, the order of arrival and
+first come, first served, the decisions a coordinator or the applicant may make, when a freed
+place goes to the first on the waiting list, and the events each step tells. Loading, locking
+and writing are the use cases' (usecases/admission.py, usecases/applications.py)."""
 
 from __future__ import annotations
 
-import threading
 import uuid
-import zlib
-from collections.abc import Callable
-from contextlib import AbstractContextManager as ContextManager
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
-
-from services.shared.contract import new_event
-from services.shared.db import insert_new
+from services.shared.contract import Event, new_event
 from services.shared.errors import Refused
 from services.shared.tenancy import participant_token
 
-from .. import store
 from .programmes import localized
 
 # status -> statuses a coordinator may move it to
@@ -37,41 +30,6 @@ class DecisionRefused(Refused):
     """A decision the application's status or the cohort's places do not allow."""
 
 
-def manage_token(key: str, application) -> str:
-    return participant_token(key, tenant=application["tenant"], sub=application["id"], scope="application", ttl=MANAGE_LINK_TTL)
-
-
-def _places(cohort, role: str) -> int | None:
-    return cohort["mentee_places"] if role == "mentee" else cohort["mentor_places"]
-
-
-def _count(conn: Connection, cohort_id: str, tenant: str, role: str, status: str) -> int:
-    t = store.applications
-    return conn.execute(sa.select(sa.func.count()).select_from(t).where(
-        t.c.tenant == tenant, t.c.cohort_id == cohort_id, t.c.role == role, t.c.status == status)).scalar_one()
-
-
-def waitlist_position(conn: Connection, application) -> int | None:
-    if application["status"] != "waitlisted":
-        return None
-    t = store.applications
-    ahead = conn.execute(sa.select(sa.func.count()).select_from(t).where(
-        t.c.tenant == application["tenant"], t.c.cohort_id == application["cohort_id"], t.c.role == application["role"],
-        t.c.status == "waitlisted", t.c.arrival < application["arrival"])).scalar_one()
-    return ahead + 1
-
-
-def waitlist_positions(conn: Connection, tenant: str, cohort_id: str, ids: list[str]) -> dict[str, int]:
-    """``waitlist_position`` of each of these waitlisted applications of one cohort, in one query
-    (a page of a list asks for fifty at once): 1 + how many of its role wait with an earlier arrival."""
-    if not ids:
-        return {}
-    t = store.applications
-    ranked = sa.select(t.c.id, sa.func.rank().over(partition_by=t.c.role, order_by=t.c.arrival).label("position")).where(
-        t.c.tenant == tenant, t.c.cohort_id == cohort_id, t.c.status == "waitlisted").subquery()
-    return dict(conn.execute(sa.select(ranked.c.id, ranked.c.position).where(ranked.c.id.in_(ids))).all())
-
-
 class AlreadyApplied(Refused):
     """This e-mail has applied to this cohort in this role already (``existing_id``)."""
 
@@ -81,13 +39,24 @@ class AlreadyApplied(Refused):
         self.existing_id = existing_id
 
 
-def take_in(conn: Connection, cohort, programme, body: dict, now: datetime) -> dict:
-    """Write the application, not yet numbered nor decided (the caller commits it, then ``admit``).
+def manage_token(key: str, application) -> str:
+    return participant_token(key, tenant=application["tenant"], sub=application["id"], scope="application", ttl=MANAGE_LINK_TTL)
 
-    Raises ``AlreadyApplied`` (without writing) when this e-mail applied in this role already.
-    """
+
+def manage_link(settings, row) -> str:
+    """The applicant's personal link: their application on the web front."""
+    return f"{settings.web_url}/applications/mine?token={manage_token(settings.signing_key, row)}"
+
+
+def places(cohort, role: str) -> int | None:
+    """The cohort's places for ``role``; None when it has no limit."""
+    return cohort["mentee_places"] if role == "mentee" else cohort["mentor_places"]
+
+
+def new_application(cohort, body: dict, now: datetime) -> dict:
+    """The application a form's ``body`` makes to ``cohort``: taken in, not yet numbered nor decided."""
     consent = body.get("consent") or {}
-    row = {
+    return {
         "id": str(uuid.uuid4()), "tenant": cohort["tenant"], "cohort_id": cohort["id"],
         "role": body["role"], "name": body["name"].strip(), "email": body["email"].lower(), "phone": body.get("phone"),
         "locale": body["locale"], "languages": body.get("languages") or [], "mentoring_languages": body.get("mentoring_languages") or [],
@@ -101,221 +70,74 @@ def take_in(conn: Connection, cohort, programme, body: dict, now: datetime) -> d
         "consent_version": consent.get("text_version"), "consent_at": now, "retention_months": consent.get("retention_months"),
         "nomination_id": body.get("nomination_id"), "arrival": None, "status": "submitted", "submitted_at": now, "decided_at": None,
     }
-    if not insert_new(conn, store.applications, row):
-        raise AlreadyApplied(row["role"], _existing(conn, row))
-    return row
 
 
-class _Round:
-    """One reading of a cohort's waiting list by this process, and what it decided."""
-
-    def __init__(self):
-        self.done = threading.Event()
-        self.decided: dict[str, dict] = {}
-        self.error: BaseException | None = None
+def decides_on_arrival(cohort) -> bool:
+    """Whether the cohort decides each application as it arrives (first come, first served)."""
+    return cohort["admission"] == "first_come"
 
 
-_rounds = threading.Lock()
-_forming: dict[str, _Round] = {}  # cohort id -> the round that reads the waiting list next
-_running: dict[str, threading.Lock] = {}  # cohort id -> held while this process's round runs
-
-
-def admit(begin: Callable[[], ContextManager[Connection]], application_id: str, cohort, programme,
-          now: datetime, settings) -> dict:
-    """Number and decide every application of the cohort still waiting for it, in the order they
-    came in; return ``application_id``'s row, decided, with its personal link and queue position.
-
-    A national call opens with a rush, and an exact arrival number and an exact count of places
-    need the cohort to be decided one round at a time. Taking an application in (``take_in``)
-    needs no lock, so applicants commit side by side. Then, in each process, the first to ask
-    leads a round and those who ask meanwhile join it: the round reads every application still
-    waiting (theirs were committed before they joined) and decides them all in one transaction
-    (``begin``), so a rush costs a round per batch of applicants, not a lock per applicant. Rounds
-    of several processes or replicas take turns under the cohort's admission lock.
-    """
-    key = cohort["id"]
-    with _rounds:
-        round_ = _forming.get(key)
-        leading = round_ is None
-        if leading:
-            round_ = _forming[key] = _Round()
-        running = _running.setdefault(key, threading.Lock())
-    if leading:
-        with running:  # this process's previous round of the cohort ends first
-            with _rounds:
-                del _forming[key]  # whoever asks from now on joins the next round
-            try:
-                with begin() as conn:
-                    round_.decided = _admission_round(conn, cohort, programme, now, settings)
-            except BaseException as exc:
-                round_.error = exc
-            finally:
-                round_.done.set()
-    else:
-        round_.done.wait()
-    if round_.error is not None:
-        raise round_.error
-    row = round_.decided.get(application_id)
-    if row is None:  # another process's round decided it before ours read the list
-        with begin() as conn:
-            row = dict(store.one(conn, store.applications, cohort["tenant"], application_id))
-            row["waitlist_position"] = waitlist_position(conn, row)
-    return {**row, "manage_link": manage_link(settings, row), "waitlist_position": row.get("waitlist_position")}
-
-
-def _admission_round(conn: Connection, cohort, programme, now: datetime, settings) -> dict[str, dict]:
-    """Under the cohort's admission lock, decide every application still waiting; by id.
-
-    On PostgreSQL the lock is an advisory one, so that rounds of several processes take turns;
-    the cohort's row is then locked as well (``_decide_in_order``), as coordinators' decisions
-    do, so the two never count places at once.
-    """
-    t = store.applications
-    if conn.dialect.name == "postgresql":
-        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(zlib.crc32(f"admission:{cohort['id']}".encode()))))
-    waiting = [dict(r) for r in conn.execute(sa.select(t).where(
-        t.c.tenant == cohort["tenant"], t.c.cohort_id == cohort["id"], t.c.arrival.is_(None),
-    ).order_by(t.c.submitted_at, t.c.id)).mappings()]
-    return {row["id"]: row for row in _decide_in_order(conn, waiting, cohort, programme, now, settings)}
-
-
-def _decide_in_order(conn: Connection, waiting: list[dict], cohort, programme, now: datetime, settings) -> list[dict]:
-    """Number ``waiting`` in order and, under first come, first served, decide each; publish."""
-    if not waiting:
-        return []
-    c = store.cohorts
-    last = conn.execute(
-        c.update().where(c.c.id == cohort["id"], c.c.tenant == cohort["tenant"])
-        .values(arrivals=c.c.arrivals + len(waiting)).returning(c.c.arrivals)).scalar_one()
-    held = {role: _counts(conn, cohort["id"], cohort["tenant"], role)
-            for role in {r["role"] for r in waiting}} if cohort["admission"] == "first_come" else {}
+def number_and_decide(waiting: list[dict], last_arrival: int, held: dict[str, tuple[int, int]], cohort, programme,
+                      now: datetime, settings) -> list[Event]:
+    """Number ``waiting`` in order, so that the last takes ``last_arrival``, and decide each one
+    whose role is in ``held`` (role -> how many are accepted and how many waitlisted) against the
+    cohort's places. Updates the rows in place; the events to publish, in order."""
+    held = dict(held)
     events = []
-    for arrival, row in enumerate(waiting, start=last - len(waiting) + 1):
+    for arrival, row in enumerate(waiting, start=last_arrival - len(waiting) + 1):
         row["arrival"] = arrival
         link = manage_link(settings, row)
-        events.append(_event("application.submitted.v1", row, cohort, programme, link, extra=_profile(row)))
+        events.append(event("application.submitted.v1", row, cohort, programme, link, extra=profile(row)))
         if row["role"] not in held:
             continue
         accepted, queued = held[row["role"]]
-        places = _places(cohort, row["role"])
-        if places is None or accepted < places:
+        limit = places(cohort, row["role"])
+        if limit is None or accepted < limit:
             row.update(status="accepted", decided_at=now)
             held[row["role"]] = (accepted + 1, queued)
-            events.append(_event("application.accepted.v1", row, cohort, programme, link))
+            events.append(event("application.accepted.v1", row, cohort, programme, link))
         else:
             # every waitlisted application arrived earlier: this one is last in the queue
             row.update(status="waitlisted", decided_at=now, waitlist_position=queued + 1)
             held[row["role"]] = (accepted, queued + 1)
-            events.append(_event("application.waitlisted.v1", row, cohort, programme, link,
-                                 {"waitlist_position": queued + 1}))
-    t = store.applications
-    conn.execute(
-        t.update().where(t.c.id == sa.bindparam("row_id"), t.c.tenant == cohort["tenant"])
-        .values(arrival=sa.bindparam("arrival"), status=sa.bindparam("status"), decided_at=sa.bindparam("decided_at")),
-        [{"row_id": r["id"], "arrival": r["arrival"], "status": r["status"], "decided_at": r["decided_at"]}
-         for r in waiting])
-    store.publish(conn, *events)
-    return waiting
+            events.append(event("application.waitlisted.v1", row, cohort, programme, link,
+                                {"waitlist_position": queued + 1}))
+    return events
 
 
-def manage_link(settings, row) -> str:
-    """The applicant's personal link: their application on the web front."""
-    return f"{settings.web_url}/applications/mine?token={manage_token(settings.signing_key, row)}"
-
-
-def _existing(conn: Connection, row) -> str | None:
-    t = store.applications
-    return conn.execute(sa.select(t.c.id).where(
-        t.c.tenant == row["tenant"], t.c.cohort_id == row["cohort_id"], t.c.role == row["role"],
-        t.c.email == row["email"])).scalar()
-
-
-def _counts(conn: Connection, cohort_id: str, tenant: str, role: str) -> tuple[int, int]:
-    """How many of ``role`` are accepted and how many waitlisted, in one read."""
-    t = store.applications
-    return tuple(conn.execute(sa.select(
-        sa.func.count().filter(t.c.status == "accepted"), sa.func.count().filter(t.c.status == "waitlisted"),
-    ).where(t.c.tenant == tenant, t.c.cohort_id == cohort_id, t.c.role == role,
-            t.c.status.in_(("accepted", "waitlisted")))).one())
-
-
-def decide(conn: Connection, application, status: str, now: datetime, cohort, programme, settings) -> dict:
-    """A coordinator's decision; freeing an accepted place before the start promotes the next.
-    Refused (naming the status asked for) when the application or the places do not allow it."""
-    refusal = _decision_refusal(conn, application, status, cohort)
-    if refusal:
-        raise DecisionRefused(refusal, {"status": [refusal]})
-    return _decided(conn, application, status, now, cohort, programme, settings)
-
-
-def withdraw(conn: Connection, application, now: datetime, cohort, programme, settings) -> dict:
-    """The applicant's own withdrawal (no field of theirs at fault when it is refused)."""
-    refusal = _decision_refusal(conn, application, "withdrawn", cohort)
-    if refusal:
-        raise DecisionRefused(refusal)
-    return _decided(conn, application, "withdrawn", now, cohort, programme, settings)
-
-
-def _decision_refusal(conn: Connection, application, status: str, cohort) -> str | None:
+def decision_refusal(application, status: str, cohort, accepted: int) -> str | None:
+    """Why ``application`` may not become ``status`` (``accepted`` of its role hold places now), or None."""
     if status not in DECISIONS[application["status"]]:
         return f"a {application['status']} application cannot become {status}"
     if status == "accepted":
-        places = _places(cohort, application["role"])
-        if places is not None and _count(conn, cohort["id"], cohort["tenant"], application["role"], "accepted") >= places:
-            return f"all {places} {application['role']} places are taken"
+        limit = places(cohort, application["role"])
+        if limit is not None and accepted >= limit:
+            return f"all {limit} {application['role']} places are taken"
     return None
 
 
-def _decided(conn: Connection, application, status: str, now: datetime, cohort, programme, settings) -> dict:
-    link = manage_link(settings, application)
-    previous = application["status"]
-    row = _set_status(conn, application, status, now, cohort, programme, link, previous=previous)
-    if previous == "accepted" and status in ("withdrawn", "rejected"):
-        promote_next(conn, cohort, programme, application["role"], now, settings)
-    return row
+def frees_a_place(previous: str, status: str) -> bool:
+    """Whether moving from ``previous`` to ``status`` gives up an accepted place."""
+    return previous == "accepted" and status in ("withdrawn", "rejected")
 
 
-def promote_next(conn: Connection, cohort, programme, role: str, now: datetime, settings) -> dict | None:
-    """Give a freed place to the first on the waiting list, if the cohort has not started."""
+def promotes(cohort, role: str, accepted: int, now: datetime) -> bool:
+    """Whether a place of ``role`` is free for the first on the waiting list: the cohort has not
+    started, has a limit, and fewer than it (``accepted``) hold places."""
     if cohort["starts_on"] and now.astimezone(ZoneInfo(cohort["time_zone"])).date() >= cohort["starts_on"]:
-        return None
-    places = _places(cohort, role)
-    if places is None or _count(conn, cohort["id"], cohort["tenant"], role, "accepted") >= places:
-        return None
-    t = store.applications
-    first = conn.execute(sa.select(t).where(
-        t.c.tenant == cohort["tenant"], t.c.cohort_id == cohort["id"], t.c.role == role, t.c.status == "waitlisted",
-    ).order_by(t.c.arrival).limit(1)).mappings().first()
-    if first is None:
-        return None
-    link = manage_link(settings, first)
-    return _set_status(conn, first, "accepted", now, cohort, programme, link, event_type="application.promoted.v1")
+        return False
+    limit = places(cohort, role)
+    return limit is not None and accepted < limit
 
 
-def _set_status(conn, application, status, now, cohort, programme, link, previous=None, event_type=None) -> dict:
-    store.update(conn, store.applications, application["tenant"], application["id"], status=status, decided_at=now)
-    row = {**application, "status": status, "decided_at": now}
-    extra = {}
-    if status == "waitlisted":
-        extra["waitlist_position"] = waitlist_position(conn, row)
-    if status == "withdrawn":
-        extra["previous_status"] = previous or application["status"]
-    _publish(conn, event_type or f"application.{status}.v1", row, cohort, programme, link, extra)
-    return row
-
-
-def _profile(row) -> dict:
+def profile(row) -> dict:
     keys = ("submitted_at", "phone", "languages", "mentoring_languages", "profession", "wished_profession",
             "education_field", "education_level", "education_country", "experience_years", "sector", "employer",
             "excluded_employers", "city", "remote_ok", "capacity", "interests", "nomination_id", "arrival")
     return {k: row[k] for k in keys}
 
 
-def _publish(conn, event_type, row, cohort, programme, link, extra=None) -> None:
-    store.publish(conn, _event(event_type, row, cohort, programme, link, extra))
-
-
-def _event(event_type, row, cohort, programme, link, extra=None):
+def event(event_type, row, cohort, programme, link, extra=None) -> Event:
     data = {
         "application_id": row["id"], "cohort_id": cohort["id"], "programme_id": programme["id"],
         "programme_name": localized(programme["names"], row["locale"], programme["locale"]),

@@ -6,17 +6,23 @@ from services.shared.db import one, rows, update
 from .applications import (
     accepted_and_waitlisted,
     applications_page,
+    awaiting_arrival,
     cohort_and_programme,
     count_applications,
     existing_application,
+    first_waitlisted,
+    insert_application,
     insert_survey_response,
+    lock_admission,
     open_cohorts,
     programme_any_tenant,
     public_cohort,
     survey_answered,
     survey_responses_of,
+    take_arrivals,
     waitlist_position,
     waitlist_positions,
+    write_arrivals,
 )
 from .outbox import publish
 from .people import all_tenants, member_organisations, staff_page, tenant_exists, tenant_name
@@ -44,4 +50,5 @@ __all__ = [
     "link_requests", "metadata", "nominations", "one", "open_cohorts", "programme_any_tenant", "programmes",
     "public_cohort", "publish", "rows", "sign_in_codes", "staff", "survey_answered", "survey_responses",
     "survey_responses_of", "tenants", "update", "waitlist_position", "waitlist_positions",
+    "awaiting_arrival", "first_waitlisted", "insert_application", "lock_admission", "take_arrivals", "write_arrivals",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zlib
+
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
@@ -125,3 +127,49 @@ def survey_responses_of(conn: Connection, tenant: str, cohort_id: str) -> list[d
     s = survey_responses
     return [dict(r) for r in conn.execute(sa.select(s.c.kind, s.c.role, s.c.answers).where(
         s.c.tenant == tenant, s.c.cohort_id == cohort_id)).mappings()]
+
+
+def insert_application(conn: Connection, row: dict) -> bool:
+    """Write a new application; False (writing nothing) when this e-mail applied in this role already."""
+    return insert_new(conn, applications, row)
+
+
+def lock_admission(conn: Connection, cohort_id: str) -> None:
+    """Take the cohort's admission lock until the transaction ends, so that rounds of several
+    processes take turns (an advisory lock, on PostgreSQL; elsewhere there is one process)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(zlib.crc32(f"admission:{cohort_id}".encode()))))
+
+
+def awaiting_arrival(conn: Connection, tenant: str, cohort_id: str) -> list[dict]:
+    """The cohort's applications not yet numbered, in the order they were taken in."""
+    t = applications
+    return [dict(r) for r in conn.execute(sa.select(t).where(
+        t.c.tenant == tenant, t.c.cohort_id == cohort_id, t.c.arrival.is_(None),
+    ).order_by(t.c.submitted_at, t.c.id)).mappings()]
+
+
+def take_arrivals(conn: Connection, tenant: str, cohort_id: str, how_many: int) -> int:
+    """Count ``how_many`` more arrivals on the cohort; the last arrival number they take."""
+    c = cohorts
+    return conn.execute(c.update().where(c.c.id == cohort_id, c.c.tenant == tenant)
+                        .values(arrivals=c.c.arrivals + how_many).returning(c.c.arrivals)).scalar_one()
+
+
+def write_arrivals(conn: Connection, tenant: str, rows: list[dict]) -> None:
+    """Write each application's arrival number, status and decision time, in one statement."""
+    t = applications
+    conn.execute(
+        t.update().where(t.c.id == sa.bindparam("row_id"), t.c.tenant == tenant)
+        .values(arrival=sa.bindparam("arrival"), status=sa.bindparam("status"), decided_at=sa.bindparam("decided_at")),
+        [{"row_id": r["id"], "arrival": r["arrival"], "status": r["status"], "decided_at": r["decided_at"]}
+         for r in rows])
+
+
+def first_waitlisted(conn: Connection, tenant: str, cohort_id: str, role: str) -> dict | None:
+    """The application of ``role`` first on the cohort's waiting list, if any."""
+    t = applications
+    first = conn.execute(sa.select(t).where(
+        t.c.tenant == tenant, t.c.cohort_id == cohort_id, t.c.role == role, t.c.status == "waitlisted",
+    ).order_by(t.c.arrival).limit(1)).mappings().first()
+    return None if first is None else dict(first)

@@ -3,13 +3,12 @@ coordinator; then numbered and decided (first come, first served when the cohort
 decided by the coordinator, withdrawn by the applicant.
 
 An application is taken in (written, not yet numbered) in one transaction and admitted in the
-next, once it is committed: ``domain.applications.admit`` explains why.
+next, once it is committed: ``usecases.admission.admit`` explains why.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager as ContextManager
+from datetime import datetime
 
 from sqlalchemy.engine import Connection
 
@@ -22,8 +21,8 @@ from ..domain import CONSENT_VERSION, application_refusal, mentor_language_refus
 from ..domain import applications as rules
 from ..domain.programmes import refuse_unless_open
 from ..domain.retention import retention_of
-
-Begin = Callable[[], ContextManager[Connection]]
+from . import admission
+from .admission import Begin
 
 
 def apply(begin: Begin, cohort_id: str, body: dict, asked: str | None, settings) -> dict:
@@ -74,13 +73,13 @@ def _take_in(conn: Connection, cohort, programme, body: dict) -> dict:
     refusal = mentor_language_refusal(programme["required_mentor_languages"], body["role"], body["languages"])
     if refusal:
         raise Invalid(refusal.reason, {"languages": [refusal.reason]})
-    return rules.take_in(conn, cohort, programme, body, clock.now())
+    return admission.take_in(conn, cohort, body, clock.now())
 
 
 def _admitted(begin: Begin, row, cohort, programme, settings) -> dict:
     """The committed application numbered and decided (with any others waiting), as answered:
     with its personal link, the token in it, and its place on the waiting list."""
-    decided = rules.admit(begin, row["id"], cohort, programme, clock.now(), settings)
+    decided = admission.admit(begin, row["id"], cohort, programme, clock.now(), settings)
     return {**decided, "manage_token": decided["manage_link"].split("token=", 1)[1]}
 
 
@@ -104,7 +103,10 @@ def decide(conn: Connection, tenant: str, application_id: str, status: str, sett
     """A coordinator's decision; a freed place before the start goes to the first waitlisted."""
     application = found(conn, store.applications, tenant, application_id)
     cohort, programme = store.cohort_and_programme(conn, tenant, application["cohort_id"], for_update=True)
-    row = rules.decide(conn, application, status, clock.now(), cohort, programme, settings)
+    refusal = _refusal(conn, application, status, cohort)
+    if refusal:
+        raise rules.DecisionRefused(refusal, {"status": [refusal]})
+    row = _decided(conn, application, status, clock.now(), cohort, programme, settings)
     return {**row, "waitlist_position": store.waitlist_position(conn, row)}
 
 
@@ -126,7 +128,49 @@ def withdraw(conn: Connection, principal, settings) -> dict:
     """The applicant withdraws; their place, if they had one, goes to the first on the waiting list."""
     application = own(conn, principal)
     cohort, programme = store.cohort_and_programme(conn, principal.tenant, application["cohort_id"], for_update=True)
-    return rules.withdraw(conn, application, clock.now(), cohort, programme, settings)
+    refusal = _refusal(conn, application, "withdrawn", cohort)
+    if refusal:  # no field of theirs is at fault
+        raise rules.DecisionRefused(refusal)
+    return _decided(conn, application, "withdrawn", clock.now(), cohort, programme, settings)
+
+
+def _refusal(conn: Connection, application, status: str, cohort) -> str | None:
+    accepted = store.count_applications(conn, cohort["tenant"], cohort["id"], application["role"], "accepted")
+    return rules.decision_refusal(application, status, cohort, accepted)
+
+
+def _decided(conn: Connection, application, status: str, now: datetime, cohort, programme, settings) -> dict:
+    previous = application["status"]
+    row = _set_status(conn, application, status, now, cohort, programme, settings)
+    if rules.frees_a_place(previous, status):
+        _promote_next(conn, cohort, programme, application["role"], now, settings)
+    return row
+
+
+def _promote_next(conn: Connection, cohort, programme, role: str, now: datetime, settings) -> dict | None:
+    """Give a freed place to the first on the waiting list, if the cohort has not started."""
+    accepted = store.count_applications(conn, cohort["tenant"], cohort["id"], role, "accepted")
+    if not rules.promotes(cohort, role, accepted, now):
+        return None
+    first = store.first_waitlisted(conn, cohort["tenant"], cohort["id"], role)
+    if first is None:
+        return None
+    return _set_status(conn, first, "accepted", now, cohort, programme, settings, event_type="application.promoted.v1")
+
+
+def _set_status(conn: Connection, application, status: str, now: datetime, cohort, programme, settings,
+                event_type: str | None = None) -> dict:
+    """Write the application's new status and publish what happened to it."""
+    store.update(conn, store.applications, application["tenant"], application["id"], status=status, decided_at=now)
+    row = {**application, "status": status, "decided_at": now}
+    extra = {}
+    if status == "waitlisted":
+        extra["waitlist_position"] = store.waitlist_position(conn, row)
+    if status == "withdrawn":
+        extra["previous_status"] = application["status"]
+    link = rules.manage_link(settings, application)
+    store.publish(conn, rules.event(event_type or f"application.{status}.v1", row, cohort, programme, link, extra))
+    return row
 
 
 def public_cohort(conn: Connection, cohort_id: str) -> tuple[dict, dict]:
