@@ -195,7 +195,7 @@ def timed(engine, statements, repeats: int = REPEATS) -> tuple[float, int]:
 
 
 def run(cohorts: int, due_count: int) -> dict:
-    from services.scheduling.domain import due
+    from services.scheduling.usecases import due
     from services.shared.db import create_engine, migrate
 
     check_postgres()
