@@ -3,14 +3,14 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from services.shared import clock
 from services.shared.api import service
 from services.shared.db import found
 from services.shared.tenancy import current_tenant, require
 
 from .. import store
-from ..domain.programmes import create_programme, set_status, to_api, update_programme
+from ..domain.programmes import to_api
 from ..schemas import PauseIn, ProgrammeFields, ProgrammeIn, ProgrammeOut
+from ..usecases import programmes
 
 blp = Blueprint("programmes", __name__, url_prefix="/programmes", description="Programmes of the tenant.")
 SECURITY = [{"bearer": []}]
@@ -25,7 +25,7 @@ class Programmes(MethodView):
     def post(self, body):
         """Create a programme; settings not given take the defaults (six-step meeting plan, monthly 2 h meetings...)."""
         with service().engine.begin() as conn:
-            return to_api(create_programme(conn, current_tenant(), body, clock.now()))
+            return to_api(programmes.create(conn, current_tenant(), body))
 
     @require("coordinator")
     @blp.response(200, ProgrammeOut(many=True))
@@ -54,7 +54,7 @@ class Programme(MethodView):
         """Change settings; cohorts under way hear of it through cohort.updated.v1."""
         with service().engine.begin() as conn:
             programme = found(conn, store.programmes, current_tenant(), programme_id)
-            return to_api(update_programme(conn, programme, body, clock.now()))
+            return to_api(programmes.update(conn, programme, body))
 
 
 @blp.route("/<programme_id>/pause")
@@ -67,7 +67,7 @@ class PauseProgramme(MethodView):
         """Pause: the public pages show the notice (default: temporarily unavailable while the programme is evaluated and improved) and take nothing."""
         with service().engine.begin() as conn:
             programme = found(conn, store.programmes, current_tenant(), programme_id)
-            return to_api(set_status(conn, programme, "paused", clock.now(), body.get("notice")))
+            return to_api(programmes.set_status(conn, programme, "paused", body.get("notice")))
 
 
 @blp.route("/<programme_id>/resume")
@@ -79,7 +79,7 @@ class ResumeProgramme(MethodView):
         """Open the programme again."""
         with service().engine.begin() as conn:
             programme = found(conn, store.programmes, current_tenant(), programme_id)
-            return to_api(set_status(conn, programme, "open", clock.now()))
+            return to_api(programmes.set_status(conn, programme, "open"))
 
 
 @blp.route("/<programme_id>/close")
@@ -91,4 +91,4 @@ class CloseProgramme(MethodView):
         """Close the programme for good: its public pages say so and take nothing."""
         with service().engine.begin() as conn:
             programme = found(conn, store.programmes, current_tenant(), programme_id)
-            return to_api(set_status(conn, programme, "closed", clock.now()))
+            return to_api(programmes.set_status(conn, programme, "closed"))

@@ -6,11 +6,8 @@ import copy
 import uuid
 from datetime import datetime
 
-from sqlalchemy.engine import Connection
-
 from services.shared.errors import GONE, Refused
 
-from .. import store
 from .defaults import (
     CLOSED_NOTICE,
     MATCHING_WEIGHTS,
@@ -46,7 +43,8 @@ DEFAULTS = {
 }
 
 
-def _columns(body: dict) -> dict:
+def columns(body: dict) -> dict:
+    """The programme's columns from the API's fields (which differ only in name/description)."""
     values = dict(body)
     if "name" in values:
         values["names"] = {k: v for k, v in values.pop("name").items() if v}
@@ -57,35 +55,21 @@ def _columns(body: dict) -> dict:
     return values
 
 
-def create_programme(conn: Connection, tenant: str, body: dict, now: datetime) -> dict:
-    values = {**copy.deepcopy(DEFAULTS), **_columns(body)}
+def new_programme(tenant: str, body: dict, now: datetime) -> dict:
+    """A new programme of ``tenant``: the defaults with the settings ``body`` gives, open."""
+    values = {**copy.deepcopy(DEFAULTS), **columns(body)}
     values.setdefault("languages", [values["locale"]])
-    row = {"id": str(uuid.uuid4()), "tenant": tenant, "status": "open", "created_at": now, "updated_at": now, **values}
-    conn.execute(store.programmes.insert().values(**row))
-    return row
+    return {"id": str(uuid.uuid4()), "tenant": tenant, "status": "open", "created_at": now, "updated_at": now, **values}
 
 
-def update_programme(conn: Connection, programme, body: dict, now: datetime) -> dict:
-    """Change settings; every cohort past draft hears of it (its snapshot carries them)."""
-    from .cohorts import publish_snapshot
-
-    values = _columns(body)
-    store.update(conn, store.programmes, programme["tenant"], programme["id"], updated_at=now, **values)
-    row = {**programme, **values, "updated_at": now}
-    for cohort in store.rows(conn, store.cohorts, programme["tenant"], store.cohorts.c.programme_id == programme["id"],
-                             store.cohorts.c.status != "draft"):
-        publish_snapshot(conn, "cohort.updated.v1", cohort, row)
-    return row
-
-
-def set_status(conn: Connection, programme, status: str, now: datetime, notice: dict | None = None) -> dict:
+def status_change(programme, status: str, now: datetime, notice: dict | None = None) -> dict:
+    """The columns that change when the programme takes ``status`` (a pause shows a notice)."""
     if status not in PROGRAMME_STATUSES:
         raise ValueError(status)
     values = {"status": status, "updated_at": now}
     if status == "paused":
         values["notice"] = notice or programme["notice"] or PAUSE_NOTICE
-    store.update(conn, store.programmes, programme["tenant"], programme["id"], **values)
-    return {**programme, **values}
+    return values
 
 
 def localized(texts: dict | None, asked: str | None, fallback: str) -> str:

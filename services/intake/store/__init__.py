@@ -26,6 +26,7 @@ from .applications import (
 )
 from .outbox import publish
 from .people import all_tenants, member_organisations, staff_page, tenant_exists, tenant_name
+from .programmes import cohorts_past_draft, insert_programme
 from .tables import (
     INBOX,
     OUTBOX,
@@ -51,4 +52,5 @@ __all__ = [
     "public_cohort", "publish", "rows", "sign_in_codes", "staff", "survey_answered", "survey_responses",
     "survey_responses_of", "tenants", "update", "waitlist_position", "waitlist_positions",
     "awaiting_arrival", "first_waitlisted", "insert_application", "lock_admission", "take_arrivals", "write_arrivals",
+    "cohorts_past_draft", "insert_programme",
 ]
