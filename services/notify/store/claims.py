@@ -92,6 +92,14 @@ def still_held(conn: Connection, ids: Sequence[str], worker: str) -> set[str]:
     return set(conn.execute(sa.select(t.c.id).where(t.c.id.in_(list(ids)), t.c.claimed_by == worker)).scalars())
 
 
+def _sent(now) -> dict:
+    """A delivered message's row: sent, one attempt more, free, and what it said no longer kept."""
+    t = deliveries
+    return dict(status="sent", sent_at=now, attempts=t.c.attempts + 1, last_error=None, body_text=None,
+                body_html=None, calendar=None, payload=None, headers=None, claimed_by=None, claimed_until=None,
+                updated_at=now)
+
+
 def record_outcomes(conn: Connection, delivered: Sequence[str], updates: Sequence[tuple[str, dict]], now: datetime,
                     worker: str) -> set[str]:
     """Record deliveries sent, and others' rows changed as their outcomes say; return the ids
@@ -100,10 +108,7 @@ def record_outcomes(conn: Connection, delivered: Sequence[str], updates: Sequenc
     recorded: set[str] = set()
     if delivered:
         # the common case in one statement; what the message said is not kept once delivered
-        recorded |= set(conn.execute(t.update().where(t.c.id.in_(list(delivered)), t.c.claimed_by == worker).values(
-            status="sent", sent_at=now, attempts=t.c.attempts + 1, last_error=None, body_text=None, body_html=None,
-            calendar=None, payload=None, headers=None, claimed_by=None, claimed_until=None, updated_at=now,
-        ).returning(t.c.id)).scalars())
+        recorded |= set(conn.execute(t.update().where(t.c.id.in_(list(delivered)), t.c.claimed_by == worker).values(_sent(now)).returning(t.c.id)).scalars())
     for delivery_id, values in updates:  # retries and failures: few, one statement each
         if conn.execute(t.update().where(t.c.id == delivery_id, t.c.claimed_by == worker).values(values)).rowcount:
             recorded.add(delivery_id)
@@ -126,9 +131,7 @@ def _recording_sent() -> sa.Insert:
     t, o = deliveries, OUTBOX
     now = sa.bindparam("p_now", type_=t.c.updated_at.type)
     done = t.update().where(t.c.id == sa.bindparam("p_delivery"), t.c.claimed_by == sa.bindparam("p_worker")).values(
-        status="sent", sent_at=now, attempts=t.c.attempts + 1, last_error=None, body_text=None, body_html=None,
-        calendar=None, payload=None, headers=None, claimed_by=None, claimed_until=None, updated_at=now,
-    ).returning(t.c.id).cte("done")
+        _sent(now)).returning(t.c.id).cte("done")
     return o.insert().from_select(
         ["event_id", "type", "tenant", "aggregate", "body", "created_at"],
         sa.select(*(sa.bindparam(name, type_=sa.String) for name in ("p_event", "p_type", "p_tenant", "p_aggregate", "p_body")),
