@@ -28,7 +28,6 @@ from datetime import datetime, timedelta
 from email.message import Message
 from html import escape as html_escape
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from services.shared import clock, metrics
@@ -49,7 +48,7 @@ from .domain.deliveries import Outcome, RetryPolicy, Settled
 from .domain.messages import SECRET_LINK
 from .domain.webhooks import SIGNATURE_HEADER, signature_header, url_refusal
 from .settings import NotifySettings
-from .usecases.sending import claim, record_sent, renew, settle, still_held
+from .usecases.sending import claim, record_sent, renew, settle, still_held, webhook_targets
 
 log = logging.getLogger(__name__)
 
@@ -252,26 +251,12 @@ class Dispatcher:
 
     # -- webhooks ----------------------------------------------------------------------------------
 
-    def _signing_secrets(self, conn, tenants: set[str]) -> dict[str, list[str]]:
-        s = store.webhook_secrets
-        now = clock.now()
-        found = {}
-        for row in conn.execute(sa.select(s).where(s.c.tenant.in_(tenants))).mappings():
-            secrets = [row["secret"]]
-            if row["previous_secret"] and row["previous_valid_until"] and row["previous_valid_until"] > now:
-                secrets.append(row["previous_secret"])
-            found[row["tenant"]] = secrets
-        return found
-
     def send_webhooks(self) -> int:
         rows = self._claim("webhook")
         if not rows:
             return 0
-        e = store.webhook_endpoints
         with self.engine.connect() as conn:
-            endpoints = {r["id"]: r for r in conn.execute(sa.select(e).where(
-                e.c.id.in_({r["recipient"] for r in rows}))).mappings()}
-            secrets = self._signing_secrets(conn, {r["tenant"] for r in rows})
+            endpoints, secrets = webhook_targets(conn, rows, clock.now())
         unreachable: dict[str, str] = {}
         refusals: dict[str, str | None] = {}  # checked (and its host resolved) once per endpoint and batch
         sent, pending = 0, deque(rows)

@@ -27,6 +27,14 @@ def signature(secret: str, timestamp: int, body: bytes) -> str:
     return hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
 
 
+def secrets_in_use(row, now) -> list[str]:
+    """A tenant's secrets that sign now: the current one, and the previous one until it expires."""
+    in_use = [row["secret"]]
+    if row["previous_secret"] and row["previous_valid_until"] and row["previous_valid_until"] > now:
+        in_use.append(row["previous_secret"])
+    return in_use
+
+
 def signature_header(secrets_: list[str], timestamp: int, body: bytes) -> str:
     """``t=<unix time>,v1=<hex>[,v1=<hex>]`` — one v1 per secret in use."""
     return ",".join([f"t={timestamp}", *(f"v1={signature(s, timestamp, body)}" for s in secrets_)])

@@ -1,6 +1,5 @@
 """The queries of the delivery log: a delivery put in it (once per event, recipient and channel), a
-coordinator's look at it (filtered, a page at a time), a failed delivery sent again, and the
-webhook endpoints an event goes to."""
+coordinator's look at it (filtered, a page at a time), and a failed delivery sent again."""
 
 from __future__ import annotations
 
@@ -9,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from .tables import deliveries, webhook_endpoints
+from .tables import deliveries
 
 
 def log_filters(tenant: str, query: dict) -> list:
@@ -60,8 +59,3 @@ def add(conn: Connection, row: dict) -> None:
     """A delivery into the log."""
     conn.execute(deliveries.insert().values(**row))
 
-
-def active_endpoints(conn: Connection, tenant: str) -> list[dict]:
-    """The tenant's webhook endpoints that are switched on."""
-    e = webhook_endpoints
-    return [dict(r) for r in conn.execute(sa.select(e).where(e.c.tenant == tenant, e.c.active.is_(True))).mappings()]

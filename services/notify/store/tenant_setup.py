@@ -66,6 +66,12 @@ def replace_secret(conn: Connection, tenant: str, value: str, previous: str, pre
         secret=value, previous_secret=previous, previous_valid_until=previous_valid_until, rotated_at=now))
 
 
+def secrets_of(conn: Connection, tenants: set[str]):
+    """The signing secrets of these tenants, a row each."""
+    s = webhook_secrets
+    return conn.execute(sa.select(s).where(s.c.tenant.in_(tenants))).mappings().all()
+
+
 def add_endpoint(conn: Connection, row: dict) -> None:
     conn.execute(webhook_endpoints.insert().values(**row))
 
@@ -78,6 +84,12 @@ def remove_endpoint(conn: Connection, tenant: str, endpoint_id: str) -> None:
 def active_endpoints(conn: Connection, tenant: str):
     e = webhook_endpoints
     return conn.execute(sa.select(e).where(e.c.tenant == tenant, e.c.active.is_(True))).mappings().all()
+
+
+def endpoints(conn: Connection, ids: set[str]) -> dict[str, dict]:
+    """These webhook endpoints, by id, whoever's and whether on or off (gone ones are missing)."""
+    e = webhook_endpoints
+    return {r["id"]: r for r in conn.execute(sa.select(e).where(e.c.id.in_(ids))).mappings()}
 
 
 # --- announcements -----------------------------------------------------------------------------

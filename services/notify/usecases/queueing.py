@@ -20,7 +20,7 @@ from ..domain.deliveries import email_hash, email_row, wants, webhook_row
 from ..domain.messages import CohortInfo, Outgoing, compose
 from ..domain.rendering import Override
 from ..settings import NotifySettings, current
-from ..store import log
+from ..store import log, tenant_setup
 from ..store.people import cohort_info, preference
 from ..store.tenant_setup import overrides_of
 
@@ -82,7 +82,7 @@ def queue_messages(
 def queue_webhooks(conn: Connection, event: Event, now: datetime) -> list[str]:
     """The event, once per active endpoint of its tenant that wants its type."""
     queued = []
-    for endpoint in log.active_endpoints(conn, event.tenant):
+    for endpoint in tenant_setup.active_endpoints(conn, event.tenant):
         if not wants(endpoint, event.type) or log.exists(conn, event.id, endpoint["id"], "webhook"):
             continue
         row = webhook_row(event, endpoint["id"], delivery_id=str(uuid.uuid4()), now=now)

@@ -10,7 +10,8 @@ from datetime import datetime, timedelta
 from sqlalchemy.engine import Connection
 
 from ..domain.deliveries import Outcome, RetryPolicy, Settled, outcome_event, outcome_of
-from ..store import claims, publish_many
+from ..domain.webhooks import secrets_in_use
+from ..store import claims, publish_many, tenant_setup
 
 
 def claim(conn: Connection, channel: str, now: datetime, limit: int, worker: str, lease: timedelta) -> list[dict]:
@@ -27,6 +28,13 @@ def still_held(conn: Connection, rows: Sequence[dict], worker: str) -> list[dict
     """The deliveries of a batch this dispatcher still holds (not cancelled, erased or taken over)."""
     mine = claims.still_held(conn, [r["id"] for r in rows], worker)
     return [r for r in rows if r["id"] in mine]
+
+
+def webhook_targets(conn: Connection, rows: Sequence[dict], now: datetime) -> tuple[dict[str, dict], dict[str, list[str]]]:
+    """For a batch of webhook deliveries: their endpoints by id, and each tenant's secrets that sign now."""
+    endpoints = tenant_setup.endpoints(conn, {r["recipient"] for r in rows})
+    signing = {row["tenant"]: secrets_in_use(row, now) for row in tenant_setup.secrets_of(conn, {r["tenant"] for r in rows})}
+    return endpoints, signing
 
 
 def settle(conn: Connection, outcomes: Sequence[Outcome], now: datetime, policy: RetryPolicy, worker: str) -> list[Settled]:
