@@ -15,7 +15,7 @@ from services.notify import store
 from services.notify.domain import samples
 from services.notify.domain.rendering import render
 from services.shared import clock
-from tests.notify.conftest import Notify, sample
+from tests.notify.conftest import Notify, dispatched_until, sample
 from tests.skeleton import expect
 
 URL = "/notify/templates/application_received/sv"
@@ -139,3 +139,12 @@ def test_while_a_slow_template_runs_into_its_limit_the_api_and_other_tenants_go_
     assert time.monotonic() - started < 0.4 and "took longer than 0.5 s" in again["last_error"]
     theirs = _submitted(notify, "oske", "Omar Yusuf", "omar@example.se")
     assert theirs["last_error"] is None
+
+
+def test_the_delivery_log_still_says_why_the_platforms_template_was_used_after_the_mail_is_sent(notify, mail):
+    _store_override(notify, "saco", COSTLY[sorted(COSTLY)[0]])
+    queued = _submitted(notify, "saco", "Amira Haddad", "amira@example.se")
+    assert "the platform's template was used" in queued["last_error"]
+    dispatched_until(notify, mail, 1)
+    (sent,) = notify.deliveries(recipient="amira@example.se")
+    assert sent["status"] == "sent" and sent["last_error"] == queued["last_error"]

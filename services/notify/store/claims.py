@@ -93,9 +93,12 @@ def still_held(conn: Connection, ids: Sequence[str], worker: str) -> set[str]:
 
 
 def _sent(now) -> dict:
-    """A delivered message's row: sent, one attempt more, free, and what it said no longer kept."""
+    """A delivered message's row: sent, one attempt more, free, and what it said no longer kept.
+    A first attempt keeps its note (why the tenant's own template was not used, written when it was
+    queued), so the delivery log still says so; a retried one drops the failure it recovered from."""
     t = deliveries
-    return dict(status="sent", sent_at=now, attempts=t.c.attempts + 1, last_error=None, body_text=None,
+    kept_note = sa.case((t.c.attempts == 0, t.c.last_error), else_=None)
+    return dict(status="sent", sent_at=now, attempts=t.c.attempts + 1, last_error=kept_note, body_text=None,
                 body_html=None, calendar=None, payload=None, headers=None, claimed_by=None, claimed_until=None,
                 updated_at=now)
 
