@@ -7,6 +7,7 @@ several worker replicas on PostgreSQL only the one holding the service's advisor
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import zlib
@@ -31,6 +32,29 @@ def add(conn: Connection, table: sa.Table, *events: Event) -> None:
         # one statement for them all (rows keep their order, so the relay publishes them in it);
         # the values go as parameters, so SQLAlchemy reuses the compiled statement
         conn.execute(table.insert(), rows)
+
+
+def scrub(conn: Connection, table: sa.Table, tenant: str, needles: list[str], replacements: dict[str, str]) -> None:
+    """Erasure's part in the outbox: events that mention the person (any of ``needles``: their
+    address, their application ids...) leave it once published; pending ones keep travelling with
+    each of ``replacements``' keys (a string value in the body) replaced by its value (their
+    consumers hear of the erasure right after)."""
+    needles = [n for n in needles if n]
+    if not needles:
+        return
+
+    def encoded(text: str) -> str:  # a string as it stands inside the JSON body
+        return json.dumps(text, ensure_ascii=False)[1:-1]
+
+    about = sa.or_(*[table.c.body.like(f"%{encoded(n)}%") for n in needles])
+    conn.execute(table.delete().where(table.c.tenant == tenant, table.c.sent_at.is_not(None), about))
+    for row in conn.execute(sa.select(table.c.id, table.c.body).where(table.c.tenant == tenant,
+                                                                       table.c.sent_at.is_(None), about)).all():
+        body = row.body
+        for needle, replacement in replacements.items():
+            if needle:
+                body = body.replace(f'"{encoded(needle)}"', f'"{replacement}"')
+        conn.execute(table.update().where(table.c.id == row.id).values(body=body))
 
 
 def backlog(engine: Engine, table: sa.Table) -> int:

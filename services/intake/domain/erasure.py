@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import uuid
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from services.shared import outbox
 from services.shared.contract import new_event
 
 from .. import store
@@ -42,28 +42,10 @@ def erase_person(conn: Connection, tenant: str, email: str, by: str, now: dateti
             conn.execute(s.update().where(s.c.id == response.id).values(answers=kept))
     if nom_ids:
         conn.execute(n.update().where(n.c.tenant == tenant, n.c.id.in_(nom_ids)).values(name=ERASED, email=placeholder, note=""))
-    _scrub_outbox(conn, tenant, email, [*app_ids, *nom_ids], {email: placeholder, **{name: ERASED for name in names}})
+    outbox.scrub(conn, store.OUTBOX, tenant, [email, *app_ids, *nom_ids], {email: placeholder, **{name: ERASED for name in names}})
     row = {"id": str(uuid.uuid4()), "tenant": tenant, "email_sha256": digest, "requested_by": by, "requested_at": now,
            "applications": len(app_ids), "nominations": len(nom_ids)}
     conn.execute(store.erasures.insert().values(**row))
     store.publish(conn, new_event("person.erasure_requested.v1", source="intake", tenant=tenant, subject=f"person/{digest[:16]}",
                                   data={"erasure_id": row["id"], "email_sha256": digest, "application_ids": app_ids, "nomination_ids": nom_ids}))
     return row
-
-
-def _scrub_outbox(conn: Connection, tenant: str, email: str, ids: list[str], replacements: dict[str, str]) -> None:
-    """Events about the person (by e-mail or by their application and nomination ids) leave
-    intake's outbox once published; pending ones lose the person's details (their consumers
-    hear of the erasure right after)."""
-    o = store.OUTBOX
-
-    def encoded(text: str) -> str:  # a string as it stands inside the JSON body
-        return json.dumps(text, ensure_ascii=False)[1:-1]
-
-    about = sa.or_(o.c.body.like(f"%{encoded(email)}%"), *[o.c.body.like(f"%{i}%") for i in ids])
-    conn.execute(o.delete().where(o.c.tenant == tenant, o.c.sent_at.is_not(None), about))
-    for row in conn.execute(sa.select(o.c.id, o.c.body).where(o.c.tenant == tenant, o.c.sent_at.is_(None), about)).all():
-        body = row.body
-        for needle, replacement in replacements.items():
-            body = body.replace(f'"{encoded(needle)}"', f'"{replacement}"')
-        conn.execute(o.update().where(o.c.id == row.id).values(body=body))
