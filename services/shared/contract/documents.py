@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
+from .consumers import consumers
 from .envelope import EnvelopeSchema
 from .registry import EVENT_TYPES
 
@@ -27,15 +28,6 @@ if TYPE_CHECKING:
 
 def _schema_name(event_type: str) -> str:
     return "".join(part.capitalize() for part in event_type.replace("_", ".").split("."))
-
-
-def consumers(tables: Iterable[HandlerTable]) -> dict[str, list[str]]:
-    """Event type -> the services that consume it, in the order of their handler tables."""
-    found: dict[str, list[str]] = {name: [] for name in EVENT_TYPES}
-    for table in tables:
-        for key in table.routing_keys:
-            found[key].append(table.service)
-    return found
 
 
 def asyncapi(tables: Iterable[HandlerTable]) -> dict:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from marshmallow import Schema, fields
 
 from ..privacy import Personal, personal_columns
-from .documents import consumers
+from .consumers import consumers
 from .registry import EVENT_TYPES
 
 if TYPE_CHECKING:
