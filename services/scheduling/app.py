@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy.engine import Engine
 
+from services.shared import audit
 from services.shared.api import create_service_app
 from services.shared.config import Settings, settings_for
 from services.shared.db import create_engine
@@ -18,4 +19,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     settings = settings or settings_for("scheduling")
     engine = engine or create_engine(settings.database_url)
     links.configure(settings)
-    return create_service_app(settings, engine, store.OUTBOX, BLUEPRINTS, __doc__)
+    blueprints = (*BLUEPRINTS, audit.blueprint("scheduling", lambda: store.audit_log))
+    app = create_service_app(settings, engine, store.OUTBOX, blueprints, __doc__)
+    audit.install(app, engine, store.audit_log)
+    return app

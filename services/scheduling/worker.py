@@ -1,11 +1,11 @@
-"""Scheduling's worker process: its consumer, the outbox relay, and the agenda's timer that sends
-reminders, nudges, surveys and phase changes when they fall due."""
+"""Scheduling's worker process: its consumer, the outbox relay, the agenda's timer that sends
+reminders, nudges, surveys and phase changes when they fall due, and the audit log's pruning."""
 
 from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 
-from services.shared import logs
+from services.shared import audit, logs
 from services.shared.config import Settings, settings_for
 from services.shared.db import create_engine
 from services.shared.worker import ServiceWorker, Timer
@@ -17,6 +17,8 @@ from .usecases import due
 
 # Reminders are due to the day; checking every half minute keeps them punctual without load.
 AGENDA_INTERVAL = 30.0
+# Audit rows are kept for years; an hour more or less makes no difference.
+AUDIT_RETENTION_INTERVAL = 3600.0
 
 
 def create_worker(settings: Settings | None = None, engine: Engine | None = None) -> ServiceWorker:
@@ -25,7 +27,8 @@ def create_worker(settings: Settings | None = None, engine: Engine | None = None
     links.configure(settings)
     return ServiceWorker(
         settings, engine, store.OUTBOX, store.INBOX, HANDLERS,
-        timers=[Timer("agenda", AGENDA_INTERVAL, lambda: due.run_due(engine))],
+        timers=[Timer("agenda", AGENDA_INTERVAL, lambda: due.run_due(engine)),
+                Timer("audit-retention", AUDIT_RETENTION_INTERVAL, lambda: audit.prune(engine, store.audit_log))],
     )
 
 

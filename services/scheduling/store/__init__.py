@@ -51,6 +51,7 @@ from .tables import (  # noqa: F401
     OUTBOX,
     agreements,
     attendance,
+    audit_log,
     calendar_feeds,
     cohort_events,
     cohorts,

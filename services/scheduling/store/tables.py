@@ -7,13 +7,14 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from services.shared import outbox
+from services.shared import audit, outbox
 from services.shared.contract import Event
 from services.shared.db import UtcDateTime, add_messaging_tables, one, rows, update  # noqa: F401  (the tenant-scoped queries)
 from services.shared.privacy import CONSENT, LEGITIMATE_INTEREST, terms
 
 metadata = sa.MetaData()
 OUTBOX, INBOX = add_messaging_tables(metadata)
+audit_log = audit.add_audit_table(metadata)  # who read or changed a person's data (services/shared/audit.py)
 
 # Whose personal data the columns hold, why, and for how long (docs/privacy.md is written from it).
 ERASED_WITH_THEM = "until either of the pair is erased (intake's erasure request reaches scheduling)"
