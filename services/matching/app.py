@@ -1,10 +1,12 @@
-"""Matching's API process: candidates, runs and the coordinator's review."""
+"""Matching's API process: candidates, runs and the coordinator's review, a person's own data,
+and the record of staff access to it."""
 
 from __future__ import annotations
 
 from flask import Flask
 from sqlalchemy.engine import Engine
 
+from services.shared import audit
 from services.shared.api import create_service_app
 from services.shared.config import Settings, settings_for
 from services.shared.db import create_engine
@@ -16,4 +18,7 @@ from .api import BLUEPRINTS
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Flask:
     settings = settings or settings_for("matching")
     engine = engine or create_engine(settings.database_url)
-    return create_service_app(settings, engine, store.OUTBOX, BLUEPRINTS, __doc__)
+    blueprints = (*BLUEPRINTS, audit.blueprint("matching", lambda: store.audit_log))
+    app = create_service_app(settings, engine, store.OUTBOX, blueprints, __doc__)
+    audit.install(app, engine, store.audit_log)
+    return app

@@ -1,5 +1,6 @@
-"""Matching's worker process: its consumer, the outbox relay and the matching runs (requested by
-coordinators or by a closing cohort), executed here rather than in the API's requests."""
+"""Matching's worker process: its consumer, the outbox relay, the matching runs (requested by
+coordinators or by a closing cohort), executed here rather than in the API's requests, and the
+pruning of the audit log past its period."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import uuid
 
 from sqlalchemy.engine import Engine
 
-from services.shared import logs
+from services.shared import audit, logs
 from services.shared.config import Settings, settings_for
 from services.shared.db import create_engine
 from services.shared.worker import ServiceWorker, Timer
@@ -20,6 +21,8 @@ from .usecases.runs import work_on_runs
 
 #: Seconds between looks for queued runs: a coordinator waits about this long for a run to start.
 RUNS_INTERVAL = 1.0
+#: Seconds between prunings of the audit log: its period is counted in days.
+AUDIT_RETENTION_INTERVAL = 3600.0
 
 
 def worker_name() -> str:
@@ -33,7 +36,8 @@ def create_worker(settings: Settings | None = None, engine: Engine | None = None
     name = worker_name()
     return ServiceWorker(
         settings, engine, store.OUTBOX, store.INBOX, HANDLERS,
-        timers=[Timer("runs", RUNS_INTERVAL, lambda: work_on_runs(engine, name))],
+        timers=[Timer("runs", RUNS_INTERVAL, lambda: work_on_runs(engine, name)),
+                Timer("audit-retention", AUDIT_RETENTION_INTERVAL, lambda: audit.prune(engine, store.audit_log))],
     )
 
 

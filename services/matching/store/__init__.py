@@ -9,6 +9,7 @@ from .tables import (  # noqa: F401
     INBOX,
     OUTBOX,
     applications,
+    audit_log,
     cohorts,
     metadata,
     overrides,

@@ -1,18 +1,19 @@
 """Matching's tables: its own projection of cohorts and applications (never intake's database),
 its runs with their proposals and unmatched mentees, the coordinator's pins and forbids, and
-the confirmed pairs; and the outbox every event leaves through."""
+the confirmed pairs; the outbox every event leaves through, and the audit log of staff access."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-from services.shared import outbox
+from services.shared import audit, outbox
 from services.shared.contract import Event
 from services.shared.db import UtcDateTime, add_messaging_tables
 from services.shared.privacy import CONSENT, LEGITIMATE_INTEREST, terms
 
 metadata = sa.MetaData()
 OUTBOX, INBOX = add_messaging_tables(metadata)
+audit_log = audit.add_audit_table(metadata)
 
 # Whose personal data the columns hold, why, and for how long (docs/privacy.md is written from it).
 ERASED_WITH_THEM = "until the person is erased (intake's erasure request reaches matching)"
