@@ -197,3 +197,14 @@ def _insert_new_statement(table: sa.Table, dialect: str):
 def update(conn, table: sa.Table, tenant: str, id_: str, **values) -> None:
     """Change the tenant's row ``id_``; another tenant's row is never touched."""
     conn.execute(table.update().where(_key(table) == id_, table.c.tenant == tenant).values(**values))
+
+
+def upsert(conn, table: sa.Table, tenant: str, id_: str, values: dict) -> None:
+    """Insert the tenant's row ``id_`` or change it: a projection applying an event twice changes
+    nothing (the row is keyed by the producer's id)."""
+    key = _key(table)
+    where = (key == id_, table.c.tenant == tenant)
+    if conn.execute(sa.select(key).where(*where)).first():
+        conn.execute(table.update().where(*where).values(**values))
+    else:
+        conn.execute(table.insert().values({key.name: id_, "tenant": tenant, **values}))

@@ -8,6 +8,7 @@ from collections import Counter
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from services.shared import db
 from services.shared.db import rows
 
 from .tables import applications, cohorts, overrides, pairs
@@ -15,21 +16,12 @@ from .tables import applications, cohorts, overrides, pairs
 # --- the projection, written from intake's events --------------------------------------------
 
 
-def upsert(conn: Connection, table: sa.Table, id_: str, tenant: str, values: dict) -> None:
-    """Insert or change the row keyed by the producer's id: applying an event twice changes nothing."""
-    exists = conn.execute(sa.select(table.c.id).where(table.c.id == id_, table.c.tenant == tenant)).first()
-    if exists:
-        conn.execute(table.update().where(table.c.id == id_, table.c.tenant == tenant).values(**values))
-    else:
-        conn.execute(table.insert().values(id=id_, tenant=tenant, **values))
-
-
 def upsert_cohort(conn: Connection, tenant: str, cohort_id: str, values: dict) -> None:
-    upsert(conn, cohorts, cohort_id, tenant, values)
+    db.upsert(conn, cohorts, tenant, cohort_id, values)
 
 
 def upsert_application(conn: Connection, tenant: str, application_id: str, values: dict) -> None:
-    upsert(conn, applications, application_id, tenant, values)
+    db.upsert(conn, applications, tenant, application_id, values)
 
 
 def set_application_status(conn: Connection, tenant: str, application_id: str, status: str) -> bool:

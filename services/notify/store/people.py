@@ -8,19 +8,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from services.shared.db import one, rows
+from services.shared.db import one, rows, upsert  # noqa: F401 (the projection's upsert)
 
 from ..domain.messages import CohortInfo
 from .tables import cohorts, deliveries, preferences, recipients
-
-
-def upsert(conn: Connection, table: sa.Table, tenant: str, key: str, values: dict) -> None:
-    """Insert or change the row keyed by the producer's id: applying an event twice changes nothing."""
-    exists = conn.execute(sa.select(table.c.id).where(table.c.id == key, table.c.tenant == tenant)).first()
-    if exists:
-        conn.execute(table.update().where(table.c.id == key, table.c.tenant == tenant).values(**values))
-    else:
-        conn.execute(table.insert().values(id=key, tenant=tenant, **values))
 
 
 def cohort_info(conn: Connection, tenant: str, cohort_id: str | None) -> CohortInfo | None:
