@@ -1,4 +1,5 @@
-"""Notify's API process: the delivery log, templates, webhooks, announcements and preferences."""
+"""Notify's API process: the delivery log, templates, webhooks, announcements and preferences, a
+person's own data handed back to them, and the log of who read or changed it."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy.engine import Engine
 
-from services.shared import metrics
+from services.shared import audit, metrics
 from services.shared.api import create_service_app
 from services.shared.config import Settings, settings_for
 from services.shared.db import create_engine
@@ -26,7 +27,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, n
     settings = settings or settings_for("notify")
     notify = configure(notify or notify_settings(settings))
     engine = engine or create_engine(settings.database_url)
-    app = create_service_app(settings, engine, store.OUTBOX, BLUEPRINTS, __doc__)
+    blueprints = (*BLUEPRINTS, audit.blueprint("notify", lambda: store.audit_log))
+    app = create_service_app(settings, engine, store.OUTBOX, blueprints, __doc__)
+    audit.install(app, engine, store.audit_log)
     app.extensions["notify.settings"] = notify
     # how many messages wait to go out (a backlog that grows while SMTP is down)
     app.extensions["tandem.collectors"].append(metrics.GaugeCollector(

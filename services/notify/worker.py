@@ -1,11 +1,12 @@
 """Notify's worker process: its consumer, the outbox relay and the dispatchers (e-mail and
-webhooks, each on its own timer so a slow webhook never holds up the mail)."""
+webhooks, each on its own timer so a slow webhook never holds up the mail), and the hourly
+pruning of the audit log."""
 
 from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 
-from services.shared import logs
+from services.shared import audit, logs
 from services.shared.config import Settings, settings_for
 from services.shared.db import create_engine
 from services.shared.worker import ServiceWorker, Timer
@@ -25,6 +26,7 @@ def create_worker(settings: Settings | None = None, engine: Engine | None = None
     worker = ServiceWorker(settings, engine, store.OUTBOX, store.INBOX, HANDLERS, timers=[
         Timer("dispatch-email", notify.dispatch_interval, dispatcher.drain_email),
         Timer("dispatch-webhooks", max(1.0, notify.dispatch_interval), dispatcher.drain_webhooks),
+        Timer("audit-retention", 3600, lambda: audit.prune(engine, store.audit_log)),
     ])
     worker.dispatcher = dispatcher
     return worker

@@ -2,7 +2,8 @@
 dispatcher's claims), ``people`` reads and writes what notify knows of cohorts and people and their
 preferences, ``log`` the delivery log (queueing, a coordinator's look, a delivery sent again),
 ``claims`` a dispatcher's claims on it and the outcomes it records, ``tenant_setup`` a
-tenant's own wording, webhooks and announcements. The tenant-scoped ``one``, ``rows``, ``found``
+tenant's own wording, webhooks and announcements, ``erasure`` and ``export`` a person's rows
+erased or handed back to them; ``audit_log`` is who read or changed a person's data. The tenant-scoped ``one``, ``rows``, ``found``
 and ``update`` are the shared floor's."""
 
 from services.shared.db import found, one, rows, update  # noqa: F401  (the tenant-scoped queries)
@@ -13,6 +14,7 @@ from .tables import (  # noqa: F401
     ClaimOwner,
     abandoned,
     announcements,
+    audit_log,
     cohorts,
     deliveries,
     metadata,

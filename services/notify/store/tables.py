@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from services.shared import outbox
+from services.shared import audit, outbox
 from services.shared.contract import Event
 from services.shared.db import UtcDateTime, add_messaging_tables
 from services.shared.privacy import CONSENT, LEGITIMATE_INTEREST, terms
@@ -185,6 +185,9 @@ announcements = sa.Table(
     sa.Column("created_by", sa.String(200), nullable=False, info=SIGNED_BY("who sent the announcement")),
     sa.Index("ix_announcements_cohort", "tenant", "cohort_id"),
 )
+
+# Who read or changed a person's data: staff and operators, appended to, never rewritten.
+audit_log = audit.add_audit_table(metadata)
 
 
 # --- who holds a claim: a dispatcher that is alive ---------------------------------------------
