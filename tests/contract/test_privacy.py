@@ -18,7 +18,8 @@ import sqlalchemy as sa
 from services.cli import record_of_processing
 from services.shared import privacy
 from services.shared.contract import EVENT_TYPES, new_event, parse_event
-from services.shared.contract.processing import NOT_FORWARDED, personal_paths
+from services.shared.contract.personal import personal_paths
+from services.shared.contract.processing import NOT_FORWARDED
 from tests.unit.test_contract import SAMPLES
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"

@@ -4,19 +4,17 @@ each event carries from its producer to its consumers (the contract's schemas an
 handler tables, as for the AsyncAPI document). ``tandem contracts`` (services/cli.py) hands in
 the services' metadata and handler tables.
 
-Which event fields are personal is decided here, by the field's name: the same words the
-columns use, with the exceptions below where a name belongs to a thing and not to a person.
+Which event fields are personal, each event's schema declares on the field (``personal``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
-
-from marshmallow import Schema, fields
 
 from ..privacy import Personal, personal_columns
 from .consumers import consumers
+from .personal import personal_paths
 from .registry import EVENT_TYPES
 
 if TYPE_CHECKING:
@@ -24,48 +22,10 @@ if TYPE_CHECKING:
 
     from ..bus.handlers import HandlerTable
 
-# event fields that hold personal data, by name, wherever they are in an event
-PERSONAL_FIELDS = frozenset({
-    "name", "email", "phone", "languages", "mentoring_languages", "shared_languages", "profession",
-    "profession_title", "wished_profession", "education_field", "education_level", "education_country",
-    "experience_years", "sector", "employer", "excluded_employers", "city", "interests", "organisation",
-    "organisation_name", "reason", "ended_by", "place", "link", "manage_link", "form_link",
-    "application_id", "application_ids", "nomination_id", "nomination_ids", "staff_id", "recipient_id",
-    "email_sha256",
-})
-# (schema, field) where the name is a thing's: a cohort's, a tenant's, a programme's
-NOT_PERSONAL = frozenset({
-    ("CohortSnapshot", "name"),
-    ("TenantCreated", "name"),
-    ("ProgrammeSettings", "name"),
-    ("ProgrammeSettings", "languages"),  # the languages of mentoring a programme offers
-})
-# ("PersonalLink", "id") is the application's or nomination's id: personal though named id
-PERSONAL_BY_PLACE = frozenset({("PersonalLink", "id")})
 # notify passes every event it consumes on to the tenant's webhooks, except these: their links
 # open a person's page or sign staff in (tests/contract/test_privacy.py holds this to the code)
 NOT_FORWARDED = frozenset({"person.links_requested.v1", "staff.sign_in_requested.v1"})
 MESSAGING_TABLES = ("outbox", "inbox")
-
-
-def _is_personal(schema: type[Schema], name: str) -> bool:
-    owners = {cls.__name__ for cls in schema.__mro__}
-    if any((owner, name) in PERSONAL_BY_PLACE for owner in owners):
-        return True
-    return name in PERSONAL_FIELDS and not any((owner, name) in NOT_PERSONAL for owner in owners)
-
-
-def personal_paths(schema: type[Schema], prefix: str = "") -> Iterator[str]:
-    """The paths of the personal fields of an event's data, e.g. ``mentee.email``,
-    ``programme.contacts[].phone``."""
-    for name, field in schema._declared_fields.items():
-        inner = field.inner if isinstance(field, fields.List) else field
-        path = f"{prefix}{name}{'[]' if isinstance(field, fields.List) else ''}"
-        if _is_personal(schema, name):
-            yield path  # the whole of it, nested or not (a profession, a person's languages)
-        elif isinstance(inner, fields.Nested):
-            nested = inner.nested if isinstance(inner.nested, type) else type(inner.schema)
-            yield from personal_paths(nested, f"{path}.")
 
 
 def _cell(text: str) -> str:

@@ -3,6 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from ...fields import NAME, PARAGRAPH, Text
+from ..personal import personal
 from ..registry import event_type
 from .shapes import (
     APPLICATION_STATUSES,
@@ -56,41 +57,41 @@ class CohortFinished(CohortSnapshot):
 class ApplicationPerson(Schema):
     """Who an application event is about, and how to reach them."""
 
-    application_id = Id(required=True)
+    application_id = Id(required=True, metadata=personal("applicants"))
     cohort_id = Id(required=True)
     programme_id = Id(required=True)
     programme_name = Text(max_length=NAME, required=True)
     cohort_name = Text(max_length=NAME, required=True)
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
-    name = Text(max_length=NAME, required=True)
-    email = Email(required=True)
+    name = Text(max_length=NAME, required=True, metadata=personal("applicants"))
+    email = Email(required=True, metadata=personal("applicants"))
     locale = fields.String(required=True, validate=validate.OneOf(LOCALES))
     time_zone = TimeZone(required=True)
     status = fields.String(required=True, validate=validate.OneOf(APPLICATION_STATUSES))
     manage_link = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=LINK_LENGTH),
-                                metadata={"description": "the applicant's personal link"})
+                                metadata=personal("applicants", description="the applicant's personal link"))
 
 
 @event_type("application.submitted.v1", "intake", "A mentor or mentee applied to a cohort; carries the whole profile.")
 class ApplicationSubmitted(ApplicationPerson):
     submitted_at = fields.AwareDateTime(required=True, format="iso")
-    phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=PHONE_LENGTH))
-    languages = fields.List(fields.Nested(SpokenLanguage), load_default=list)
-    mentoring_languages = fields.List(fields.String(validate=validate.Length(max=LANGUAGE_LENGTH)), load_default=list)
-    profession = fields.Nested(Profession, allow_none=True, load_default=None)
-    wished_profession = fields.Nested(Profession, allow_none=True, load_default=None)
-    education_field = Text(max_length=NAME, allow_none=True, load_default=None)
-    education_level = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=16))
-    education_country = fields.String(allow_none=True, load_default=None, validate=validate.Length(equal=2))
-    experience_years = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=0, max=100))
-    sector = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=16))
-    employer = Text(max_length=NAME, allow_none=True, load_default=None)
-    excluded_employers = fields.List(Text(max_length=NAME), load_default=list)
-    city = Text(max_length=120, allow_none=True, load_default=None)
+    phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=PHONE_LENGTH), metadata=personal("applicants"))
+    languages = fields.List(fields.Nested(SpokenLanguage), load_default=list, metadata=personal("applicants"))
+    mentoring_languages = fields.List(fields.String(validate=validate.Length(max=LANGUAGE_LENGTH)), load_default=list, metadata=personal("applicants"))
+    profession = fields.Nested(Profession, allow_none=True, load_default=None, metadata=personal("applicants"))
+    wished_profession = fields.Nested(Profession, allow_none=True, load_default=None, metadata=personal("applicants"))
+    education_field = Text(max_length=NAME, allow_none=True, load_default=None, metadata=personal("applicants"))
+    education_level = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=16), metadata=personal("applicants"))
+    education_country = fields.String(allow_none=True, load_default=None, validate=validate.Length(equal=2), metadata=personal("applicants"))
+    experience_years = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=0, max=100), metadata=personal("applicants"))
+    sector = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=16), metadata=personal("applicants"))
+    employer = Text(max_length=NAME, allow_none=True, load_default=None, metadata=personal("applicants"))
+    excluded_employers = fields.List(Text(max_length=NAME), load_default=list, metadata=personal("applicants"))
+    city = Text(max_length=120, allow_none=True, load_default=None, metadata=personal("applicants"))
     remote_ok = fields.Boolean(load_default=False)
     capacity = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10))
-    interests = Text(max_length=PARAGRAPH, multiline=True, load_default="")
-    nomination_id = Id(allow_none=True, load_default=None)
+    interests = Text(max_length=PARAGRAPH, multiline=True, load_default="", metadata=personal("applicants"))
+    nomination_id = Id(allow_none=True, load_default=None, metadata=personal("applicants"))
     arrival = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1), metadata={"description": "arrival order within the cohort and role"})
 
 
@@ -120,16 +121,16 @@ class ApplicationWithdrawn(ApplicationPerson):
 
 
 class NominationPerson(Schema):
-    nomination_id = Id(required=True)
+    nomination_id = Id(required=True, metadata=personal("nominated mentors"))
     cohort_id = Id(required=True)
     programme_name = Text(max_length=NAME, required=True)
     cohort_name = Text(max_length=NAME, required=True)
     organisation = fields.String(required=True, validate=validate.Length(min=1, max=ORGANISATION_LENGTH),
-                                 metadata={"description": "the member organisation's id, e.g. skatteverket"})
+                                 metadata=personal("nominated mentors", description="the member organisation's id, e.g. skatteverket"))
     organisation_name = Text(max_length=NAME, load_default=None, allow_none=True,
-                             metadata={"description": "its name as people know it, e.g. Skatteverket (absent from older events)"})
-    name = Text(max_length=NAME, required=True)
-    email = Email(required=True)
+                             metadata=personal("nominated mentors", description="its name as people know it, e.g. Skatteverket (absent from older events)"))
+    name = Text(max_length=NAME, required=True, metadata=personal("nominated mentors"))
+    email = Email(required=True, metadata=personal("nominated mentors"))
     locale = fields.String(required=True, validate=validate.OneOf(LOCALES))
     time_zone = TimeZone(required=True)
 
@@ -141,7 +142,7 @@ class NominationSubmitted(NominationPerson):
 
 @event_type("nomination.accepted.v1", "intake", "The coordinator accepted a nomination: the mentor gets a personal form link.")
 class NominationAccepted(NominationPerson):
-    form_link = fields.String(required=True, validate=validate.Length(max=LINK_LENGTH))
+    form_link = fields.String(required=True, validate=validate.Length(max=LINK_LENGTH), metadata=personal("nominated mentors"))
     link_expires_at = fields.AwareDateTime(required=True, format="iso")
 
 
@@ -153,7 +154,7 @@ class NominationDeclined(NominationPerson):
 @event_type("survey.answered.v1", "intake", "A participant answered a mid-point or closing survey.")
 class SurveyAnswered(Schema):
     cohort_id = Id(required=True)
-    application_id = Id(required=True)
+    application_id = Id(required=True, metadata=personal("participants"))
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     kind = fields.String(required=True, validate=validate.OneOf(["midpoint", "closing"]))
 
@@ -161,9 +162,9 @@ class SurveyAnswered(Schema):
 @event_type("person.erasure_requested.v1", "intake", "Erase a person everywhere: found by e-mail hash and application ids.")
 class ErasureRequested(Schema):
     erasure_id = Id(required=True)
-    email_sha256 = fields.String(required=True, validate=validate.Length(equal=64))
-    application_ids = fields.List(Id(), required=True)
-    nomination_ids = fields.List(Id(), load_default=list)
+    email_sha256 = fields.String(required=True, validate=validate.Length(equal=64), metadata=personal("people asking to be erased"))
+    application_ids = fields.List(Id(), required=True, metadata=personal("people asking to be erased"))
+    nomination_ids = fields.List(Id(), load_default=list, metadata=personal("people asking to be erased"))
 
 
 
@@ -173,14 +174,14 @@ class PersonalLink(Schema):
     fresh personal link to it."""
 
     kind = fields.String(required=True, validate=validate.OneOf(("application", "mentor_form")))
-    id = Id(required=True, metadata={"description": "the application's or the nomination's id"})
+    id = Id(required=True, metadata=personal("applicants and nominated mentors", description="the application's or the nomination's id"))
     cohort_id = Id(required=True)
     cohort_name = Text(max_length=NAME, required=True)
     programme_name = Text(max_length=NAME, required=True, metadata={"description": "in the person's language"})
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     status = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(APPLICATION_STATUSES),
                            metadata={"description": "the application's (none for a mentor form not filled in yet)"})
-    link = fields.String(required=True, validate=validate.Length(max=LINK_LENGTH))
+    link = fields.String(required=True, validate=validate.Length(max=LINK_LENGTH), metadata=personal("applicants and nominated mentors"))
     link_expires_at = fields.AwareDateTime(load_default=None, allow_none=True, format="iso")
 
 
@@ -188,8 +189,8 @@ class PersonalLink(Schema):
             "Someone asked for their personal links again: one event per tenant, with every application and "
             "mentor form of that address in the tenant (none withdrawn or erased).")
 class LinksRequested(Schema):
-    name = Text(max_length=NAME, required=True)
-    email = Email(required=True)
+    name = Text(max_length=NAME, required=True, metadata=personal("applicants and nominated mentors"))
+    email = Email(required=True, metadata=personal("applicants and nominated mentors"))
     locale = fields.String(required=True, validate=validate.OneOf(LOCALES))
     time_zone = TimeZone(required=True, metadata={"description": "of the person's latest cohort"})
     tenant_name = Text(max_length=NAME, required=True, metadata={"description": "the organisation the links are from"})
@@ -201,13 +202,13 @@ class LinksRequested(Schema):
             "address is active staff, with a single-use sign-in link. The link opens the door: consumers never "
             "log it, store it or pass it on.")
 class StaffSignInRequested(Schema):
-    staff_id = Id(required=True)
-    name = Text(max_length=NAME, required=True)
-    email = Email(required=True)
+    staff_id = Id(required=True, metadata=personal("staff"))
+    name = Text(max_length=NAME, required=True, metadata=personal("staff"))
+    email = Email(required=True, metadata=personal("staff"))
     locale = fields.String(required=True, validate=validate.OneOf(LOCALES))
     role = fields.String(required=True, validate=validate.OneOf(["coordinator", "representative"]))
     tenant_name = Text(max_length=NAME, required=True, metadata={"description": "the organisation to sign in to"})
     link = fields.String(required=True, validate=validate.Length(max=LINK_LENGTH),
-                         metadata={"description": "the web front's single-use sign-in page"})
+                         metadata=personal("staff", description="the web front's single-use sign-in page"))
     link_expires_at = fields.AwareDateTime(required=True, format="iso")
     invited = fields.Boolean(load_default=False, metadata={"description": "sent on being invited, not asked for"})

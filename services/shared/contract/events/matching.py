@@ -3,6 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from ...fields import NAME, Text
+from ..personal import personal
 from ..registry import event_type
 from .shapes import LANGUAGE_LENGTH, LOCALES, Email, Id, Localized, TimeZone
 
@@ -11,16 +12,16 @@ REASON_LENGTH = 1000
 
 
 class MatchPerson(Schema):
-    application_id = Id(required=True)
-    name = Text(max_length=NAME, required=True)
-    email = Email(required=True)
+    application_id = Id(required=True, metadata=personal("participants"))
+    name = Text(max_length=NAME, required=True, metadata=personal("participants"))
+    email = Email(required=True, metadata=personal("participants"))
     locale = fields.String(required=True, validate=validate.OneOf(LOCALES))
-    phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
+    phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40), metadata=personal("participants"))
     languages = fields.List(fields.String(validate=validate.Length(max=LANGUAGE_LENGTH)), load_default=list,
-                            metadata={"description": "languages of mentoring"})
+                            metadata=personal("participants", description="languages of mentoring"))
     profession = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=8),
-                               metadata={"description": "ISCO-08 code (mentor) or wished (mentee)"})
-    profession_title = Text(max_length=NAME, load_default=None, allow_none=True)
+                               metadata=personal("participants", description="ISCO-08 code (mentor) or wished (mentee)"))
+    profession_title = Text(max_length=NAME, load_default=None, allow_none=True, metadata=personal("participants"))
 
 
 class MatchCohort(Schema):
@@ -48,7 +49,7 @@ class MatchConfirmed(MatchCohort):
     pair_id = Id(required=True)
     mentee = fields.Nested(MatchPerson, required=True)
     mentor = fields.Nested(MatchPerson, required=True)
-    shared_languages = fields.List(fields.String(validate=validate.Length(max=LANGUAGE_LENGTH)), required=True, metadata={"description": "candidate languages of mentoring"})
+    shared_languages = fields.List(fields.String(validate=validate.Length(max=LANGUAGE_LENGTH)), required=True, metadata=personal("participants", description="candidate languages of mentoring"))
     share_contact_details = fields.List(fields.String(), required=True)
     score = fields.Float(required=True)
     confirmed_at = fields.AwareDateTime(required=True, format="iso")
@@ -59,8 +60,8 @@ class MatchEnded(MatchCohort):
     pair_id = Id(required=True)
     mentee = fields.Nested(MatchPerson, required=True)
     mentor = fields.Nested(MatchPerson, required=True)
-    reason = fields.String(required=True, validate=validate.Length(max=REASON_LENGTH))
-    ended_by = fields.String(required=True, validate=validate.Length(max=320))
+    reason = fields.String(required=True, validate=validate.Length(max=REASON_LENGTH), metadata=personal("participants"))
+    ended_by = fields.String(required=True, validate=validate.Length(max=320), metadata=personal("coordinators and participants"))
     ended_at = fields.AwareDateTime(required=True, format="iso")
 
 
@@ -69,4 +70,4 @@ class MatchUnmatched(MatchCohort):
     run_id = Id(required=True)
     mentee = fields.Nested(MatchPerson, required=True)
     reason_code = fields.String(required=True, validate=validate.Length(max=40))
-    reason = fields.String(required=True, validate=validate.Length(max=REASON_LENGTH))
+    reason = fields.String(required=True, validate=validate.Length(max=REASON_LENGTH), metadata=personal("participants"))

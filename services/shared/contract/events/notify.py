@@ -3,6 +3,7 @@ never the message's text or the recipient's address."""
 
 from marshmallow import Schema, fields, validate
 
+from ..personal import personal
 from ..registry import event_type
 
 
@@ -12,7 +13,7 @@ class DeliveryOutcome(Schema):
     cause_event_type = fields.String(required=True, metadata={"description": "its type, e.g. match.confirmed.v1; notify.announcement for an announcement"})
     message = fields.String(required=True, metadata={"description": "the kind of message, e.g. match_confirmed; webhook for a webhook"})
     channel = fields.String(required=True, validate=validate.OneOf(["email", "webhook"]))
-    recipient_id = fields.String(allow_none=True, load_default=None, metadata={"description": "application (or nomination) id, where the recipient is a participant"})
+    recipient_id = fields.String(allow_none=True, load_default=None, metadata=personal("participants", description="application (or nomination) id, where the recipient is a participant"))
     cohort_id = fields.String(allow_none=True, load_default=None, metadata={"description": "the cohort the message is about, where there is one"})
     attempts = fields.Integer(required=True)
 

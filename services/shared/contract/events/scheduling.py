@@ -7,6 +7,7 @@ language) and the times in UTC with the time zone to show them in.
 from marshmallow import Schema, fields, validate
 
 from ...fields import NAME, TITLE, Text
+from ..personal import personal
 from ..registry import event_type
 from .shapes import LINK_LENGTH, LOCALES, ROLES, Email, Id, Localized, TimeZone
 
@@ -19,12 +20,12 @@ PHASES = ("start", "working", "closing", "finished")
 
 
 class Participant(Schema):
-    application_id = Id(required=True)
+    application_id = Id(required=True, metadata=personal("participants"))
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
-    name = Text(max_length=NAME, required=True)
-    email = Email(required=True)
+    name = Text(max_length=NAME, required=True, metadata=personal("participants"))
+    email = Email(required=True, metadata=personal("participants"))
     locale = fields.String(required=True, validate=validate.OneOf(LOCALES))
-    link = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=LINK_LENGTH), metadata={"description": "this person's personal link, where the event has one"})
+    link = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=LINK_LENGTH), metadata=personal("participants", description="this person's personal link, where the event has one"))
 
 
 class PairEvent(Schema):
@@ -43,7 +44,7 @@ class MeetingFields(PairEvent):
     topic = Localized(max_length=TITLE, required=True)
     starts_at = fields.AwareDateTime(required=True, format="iso")
     ends_at = fields.AwareDateTime(required=True, format="iso")
-    place = fields.String(load_default="", validate=validate.Length(max=PLACE_LENGTH))
+    place = fields.String(load_default="", validate=validate.Length(max=PLACE_LENGTH), metadata=personal("participants"))
     mode = fields.String(load_default="in_person", validate=validate.OneOf(["in_person", "online"]))
     sequence = fields.Integer(required=True, metadata={"description": "iCalendar SEQUENCE: raised on every change"})
 
@@ -106,7 +107,7 @@ class MeetingMissed(PairEvent):
 
 @event_type("meeting.cancelled.v1", "scheduling", "A meeting will not take place (the pair ended, or the pair cancelled it).")
 class MeetingCancelled(MeetingFields):
-    reason = fields.String(required=True, validate=validate.Length(max=REASON_LENGTH))
+    reason = fields.String(required=True, validate=validate.Length(max=REASON_LENGTH), metadata=personal("participants"))
 
 
 @event_type("meeting.reminder_due.v1", "scheduling", "A meeting is near: remind both of the pair.")

@@ -3,6 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from ...fields import NAME, TITLE, Text
+from ..personal import personal
 
 LOCALES = ("sv", "fi", "nb", "en")
 ROLES = ("mentee", "mentor")
@@ -56,9 +57,9 @@ class MeetingTopic(Schema):
 
 
 class Contact(Schema):
-    name = Text(max_length=NAME, min_length=1, required=True)
-    email = Email(required=True)
-    phone = Text(max_length=40, load_default=None, allow_none=True)
+    name = Text(max_length=NAME, min_length=1, required=True, metadata=personal("programme contacts"))
+    email = Email(required=True, metadata=personal("programme contacts"))
+    phone = Text(max_length=40, load_default=None, allow_none=True, metadata=personal("programme contacts"))
     role = Text(max_length=NAME, load_default=None, allow_none=True)
 
 
