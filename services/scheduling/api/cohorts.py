@@ -13,6 +13,7 @@ from services.shared.db import found
 from services.shared.tenancy import current_principal, current_tenant, require
 
 from .. import store
+from ..domain.pair_view import event_out
 from ..schemas import (
     AttendanceIn,
     AttendanceOut,
@@ -23,7 +24,7 @@ from ..schemas import (
     PairSummaryOut,
 )
 from ..usecases import attendance, calendars, reports
-from .common import SECURITY, event_out
+from .common import SECURITY
 
 blp = Blueprint("cohorts", __name__, url_prefix="/cohorts", description="Cohorts: overview, events, attendance, calendar.")
 

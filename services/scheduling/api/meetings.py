@@ -10,9 +10,10 @@ from services.shared import clock
 from services.shared.api import service
 from services.shared.tenancy import require
 
+from ..domain.pair_view import meeting_out
 from ..schemas import HeldIn, MeetingOut, ReasonIn, WhenIn
 from ..usecases import meetings
-from .common import PARTICIPANT_LINK, SECURITY, meeting_access, meeting_out, only_the_pair
+from .common import PARTICIPANT_LINK, SECURITY, meeting_access, only_the_pair
 
 blp = Blueprint("meetings", __name__, url_prefix="/meetings", description="The meetings of a pair's plan.")
 

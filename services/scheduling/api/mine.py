@@ -11,10 +11,12 @@ from services.shared.api import service
 from services.shared.tenancy import current_principal, current_tenant, require
 
 from .. import store
+from ..domain.pair_view import event_out
 from ..schemas import FeedOut, MineOut
 from ..usecases import calendars
+from ..usecases.pair_view import pair_view
 from .cohorts import feed_url
-from .common import PARTICIPANT_LINK, SECURITY, event_out, own_application_id, pair_out
+from .common import PARTICIPANT_LINK, SECURITY, own_application_id
 
 blp = Blueprint("mine", __name__, url_prefix="/mine", description="A participant's own pairs, events and calendar.")
 
@@ -39,7 +41,7 @@ class Mine(MethodView):
             views = []
             for pair in mine:
                 ctx = store.pair_context(conn, pair)
-                views.append(pair_out(conn, ctx, ctx.role_of(person["application_id"])))
+                views.append(pair_view(conn, ctx, ctx.role_of(person["application_id"])))
             cohort_ids = {person["cohort_id"]} | {pair["cohort_id"] for pair in mine}
             events = store.events_of_cohorts(conn, current_tenant(), cohort_ids)
         return {"application_id": person["application_id"], "name": person["name"], "role": person["role"],

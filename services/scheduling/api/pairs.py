@@ -4,23 +4,15 @@ coordinators."""
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
 from services.shared import clock
 from services.shared.api import service
 from services.shared.tenancy import current_principal, require
 
-from .. import store
 from ..schemas import AgreementChangeIn, AgreementOut, MeetingOut, PairOut, SignIn
-from ..usecases import agreements
-from .common import (
-    PARTICIPANT_LINK,
-    SECURITY,
-    agreement_out,
-    only_the_pair,
-    pair_access,
-    pair_out,
-)
+from ..usecases import agreements, pair_view
+from .common import PARTICIPANT_LINK, SECURITY, only_the_pair, pair_access
 
 blp = Blueprint("pairs", __name__, url_prefix="/pairs", description="A pair, its agreement and its meeting plan.")
 
@@ -34,7 +26,7 @@ class Pair(MethodView):
         """The pair with its agreement (latest version) and every meeting of its plan."""
         with service().engine.connect() as conn:
             ctx, role = pair_access(conn, pair_id)
-            return pair_out(conn, ctx, role)
+            return pair_view.pair_view(conn, ctx, role)
 
 
 @blp.route("/<pair_id>/meetings")
@@ -46,7 +38,7 @@ class PairMeetings(MethodView):
         """The meeting plan: one meeting per due window, with its topic and checklist."""
         with service().engine.connect() as conn:
             ctx, role = pair_access(conn, pair_id)
-            return pair_out(conn, ctx, role)["meetings"]
+            return pair_view.pair_view(conn, ctx, role)["meetings"]
 
 
 @blp.route("/<pair_id>/agreement")
@@ -58,7 +50,7 @@ class Agreement(MethodView):
         """The latest version of the agreement, which version is in force, and the history."""
         with service().engine.connect() as conn:
             ctx, _role = pair_access(conn, pair_id)
-            return agreement_out(conn, ctx, store.latest_agreement(conn, ctx.tenant, pair_id))
+            return pair_view.latest_agreement(conn, ctx)
 
     @require("coordinator", "participant")
     @blp.arguments(AgreementChangeIn)
@@ -71,11 +63,9 @@ class Agreement(MethodView):
         based_on = body.pop("based_on_version")
         with service().engine.begin() as conn:
             ctx, role = pair_access(conn, pair_id, for_update=True)
-            if ctx.pair["status"] != "active":
-                abort(409, message="The pair has ended; its agreement does not change.")
             by = role if role != "coordinator" else current_principal().sub
             row = agreements.change(conn, ctx, body, based_on, by, clock.now())
-            return agreement_out(conn, ctx, row)
+            return pair_view.agreement_view(conn, ctx, row)
 
 
 @blp.route("/<pair_id>/agreement/sign")
@@ -90,10 +80,8 @@ class SignAgreement(MethodView):
         with service().engine.begin() as conn:
             ctx, role = pair_access(conn, pair_id, for_update=True)
             only_the_pair(role)
-            if ctx.pair["status"] != "active":
-                abort(409, message="The pair has ended.")
             row = agreements.sign(conn, ctx, role, body["version"], clock.now())
-            return agreement_out(conn, ctx, row)
+            return pair_view.agreement_view(conn, ctx, row)
 
 
 @blp.route("/<pair_id>/agreement/versions/<int:number>")
@@ -105,8 +93,5 @@ class AgreementVersion(MethodView):
         """One version as it was signed (or drafted)."""
         with service().engine.connect() as conn:
             ctx, _role = pair_access(conn, pair_id)
-            row = store.agreement_version(conn, ctx.tenant, pair_id, number)
-            if row is None:
-                abort(404, message="No such version.")
-            return agreement_out(conn, ctx, row)
+            return pair_view.agreement_version(conn, ctx, number)
 

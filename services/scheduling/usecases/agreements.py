@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy.engine import Connection
 
 from services.shared import dates
-from services.shared.errors import INVALID
+from services.shared.errors import INVALID, Conflict
 
 from .. import store
 from ..domain import links, messages, plan, terms
@@ -50,6 +50,8 @@ def draft_first(conn: Connection, ctx: messages.PairContext, planned: list[plan.
 
 def change(conn: Connection, ctx: messages.PairContext, changes: dict, based_on: int, by: str, now: datetime) -> dict:
     """Change the agreement: an untouched draft in place, anything signed by anyone as a new version."""
+    if ctx.pair["status"] != "active":
+        raise Conflict("The pair has ended; its agreement does not change.")
     current = store.latest_agreement(conn, ctx.tenant, ctx.pair["id"], for_update=True)
     if "expectations" in changes:  # a change to one person's expectations keeps the other's
         changes = {**changes, "expectations": {**(current["expectations"] or {}), **changes["expectations"]}}
@@ -75,6 +77,8 @@ def change(conn: Connection, ctx: messages.PairContext, changes: dict, based_on:
 
 def sign(conn: Connection, ctx: messages.PairContext, role: str, number: int, now: datetime) -> dict:
     """One of the pair signs the version they read; the second signature puts it in force."""
+    if ctx.pair["status"] != "active":
+        raise Conflict("The pair has ended.")
     current = store.latest_agreement(conn, ctx.tenant, ctx.pair["id"], for_update=True)
     target = store.agreement_version(conn, ctx.tenant, ctx.pair["id"], number)
     if target is None:
