@@ -1,6 +1,7 @@
 """The coordinator's review: approve one proposal or all of a run's, reject one, pin or forbid a
 pair or lift it, and end a pair early — each loads and locks what it decides on, asks
-``domain.runs`` whether it may, writes, and tells the other services through the outbox."""
+``domain.runs`` whether it may, writes, and tells the other services through the outbox. A
+coordinator's change is recorded in the audit log in the same transaction (``access``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from .. import store
 from ..domain import runs as rules
 from ..store import people
 from ..store import runs_and_proposals as run_rows
+from .access import both, changed, mentees
 
 
 def _approve(conn: Connection, proposal, by: str) -> dict:
@@ -34,6 +36,7 @@ def approve(engine: Engine, tenant: str, proposal_id: str, by: str):
     with engine.begin() as conn:
         proposal = store.found(conn, store.proposals, tenant, proposal_id, for_update=True)
         _approve(conn, proposal, by)
+        changed(conn, tenant, "proposal", both([proposal]))
         return store.one(conn, store.proposals, tenant, proposal_id)
 
 
@@ -45,22 +48,28 @@ def approve_all(engine: Engine, tenant: str, run_id: str, by: str) -> dict:
         latest = run_rows.latest_run(conn, tenant, run["cohort_id"])
         if latest is None or latest["id"] != run_id:
             raise rules.ReviewRefused("Only the cohort's latest run can be approved.")
-        confirmed = [_approve(conn, proposal, by) for proposal in run_rows.open_proposals(conn, tenant, run_id)]
-        return {"confirmed": len(confirmed), "unmatched_told": _notify_unmatched(conn, run)}
+        approved = run_rows.open_proposals(conn, tenant, run_id)
+        for proposal in approved:
+            _approve(conn, proposal, by)
+        told = _notify_unmatched(conn, run)
+        changed(conn, tenant, "proposal", both(approved))
+        changed(conn, tenant, "unmatched", mentees(told))
+        return {"confirmed": len(approved), "unmatched_told": len(told)}
 
 
-def _notify_unmatched(conn: Connection, run) -> int:
+def _notify_unmatched(conn: Connection, run) -> list:
+    """Tell each mentee the run left unmatched, and not yet told, why; the rows of those told."""
     tenant = run["tenant"]
     cohort = store.one(conn, store.cohorts, tenant, run["cohort_id"])
     paired = {p["mentee_id"] for p in people.confirmed_pairs(conn, tenant, run["cohort_id"])}
-    told = 0
+    told = []
     for row in run_rows.untold_unmatched(conn, tenant, run["id"]):
         if row["mentee_id"] in paired:
             continue
         mentee = store.one(conn, store.applications, tenant, row["mentee_id"])
         store.publish(conn, rules.unmatched_told(run, cohort, row, mentee))
         store.update(conn, store.unmatched, tenant, row["id"], notified_at=clock.now())
-        told += 1
+        told.append(row)
     return told
 
 
@@ -70,8 +79,10 @@ def reject(engine: Engine, tenant: str, proposal_id: str, by: str, reason: str):
         proposal = store.found(conn, store.proposals, tenant, proposal_id, for_update=True)
         rules.check_open(proposal)
         store.update(conn, store.proposals, tenant, proposal_id, status="rejected", decided_by=by, decided_at=clock.now())
-        _override(conn, tenant, proposal["cohort_id"], "forbid", proposal["mentee_id"], proposal["mentor_id"],
-                  reason or "rejected by the coordinator", by)
+        forbid = _override(conn, tenant, proposal["cohort_id"], "forbid", proposal["mentee_id"], proposal["mentor_id"],
+                           reason or "rejected by the coordinator", by)
+        changed(conn, tenant, "proposal", both([proposal]))
+        changed(conn, tenant, "override", both([forbid]))
         return store.one(conn, store.proposals, tenant, proposal_id)
 
 
@@ -92,14 +103,17 @@ def add_override(engine: Engine, tenant: str, cohort_id: str, kind: str, mentee_
     """Pin a pair (every run proposes it) or forbid it (no run proposes it)."""
     with engine.begin() as conn:
         store.found(conn, store.cohorts, tenant, cohort_id)
-        return _override(conn, tenant, cohort_id, kind, mentee_id, mentor_id, reason, by)
+        row = _override(conn, tenant, cohort_id, kind, mentee_id, mentor_id, reason, by)
+        changed(conn, tenant, "override", both([row]))
+        return row
 
 
 def lift_override(engine: Engine, tenant: str, override_id: str) -> None:
     """Lift a pin or a forbid."""
     with engine.begin() as conn:
-        store.found(conn, store.overrides, tenant, override_id, "pin or forbid")
+        lifted = store.found(conn, store.overrides, tenant, override_id, "pin or forbid")
         people.remove_override(conn, tenant, override_id)
+        changed(conn, tenant, "override", both([lifted]))
 
 
 def end_confirmed_pair(conn: Connection, pair, by: str, reason: str) -> dict:
@@ -120,4 +134,6 @@ def end_pair(engine: Engine, tenant: str, pair_id: str, by: str, reason: str) ->
     """A coordinator ends a pair early (the reason is kept)."""
     with engine.begin() as conn:
         pair = store.found(conn, store.pairs, tenant, pair_id, for_update=True)
-        return end_confirmed_pair(conn, pair, by, reason)
+        ended = end_confirmed_pair(conn, pair, by, reason)
+        changed(conn, tenant, "pair", both([pair]))
+        return ended
