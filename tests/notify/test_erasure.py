@@ -9,16 +9,29 @@ import json
 import sqlalchemy as sa
 
 from services.notify import store
+from services.shared import clock
 from tests.notify.conftest import sample
 from tests.skeleton import expect
 
 
 def _everything(engine) -> str:
-    """Every value of every notify table but the inbox and outbox (the outbox's events never carry
-    an address or a text), as one text."""
+    """Every value of every notify table but the inbox (the events as they came) and the audit log
+    (which names people by the hash on purpose, see test_audit), as one text."""
     with engine.connect() as conn:
         return "\n".join(repr(tuple(row)) for table in store.metadata.sorted_tables
-                         if table.name not in ("inbox", "outbox") for row in conn.execute(sa.select(table)))
+                         if table.name not in ("inbox", "audit_log") for row in conn.execute(sa.select(table)))
+
+
+def _published(engine) -> None:
+    """The relay's part: every event in the outbox so far went to the broker."""
+    with engine.begin() as conn:
+        conn.execute(store.OUTBOX.update().where(store.OUTBOX.c.sent_at.is_(None)).values(sent_at=clock.now()))
+
+
+def _outbox_about(engine, text: str) -> list:
+    o = store.OUTBOX
+    with engine.connect() as conn:
+        return conn.execute(sa.select(o.c.type, o.c.sent_at).where(o.c.body.contains(text))).all()
 
 
 def test_an_erasure_removes_the_persons_data(notify_mbox, receiver):
@@ -59,3 +72,45 @@ def test_an_erasure_removes_the_persons_data(notify_mbox, receiver):
     assert json.loads(bodies["person.erasure_requested.v1"])["data"]["application_ids"] == [mentee_id]
     # once those are delivered, not even the hash is left
     assert hashlib.sha256(leyla.encode()).hexdigest() not in _everything(notify.engine)
+
+
+def test_an_erasure_also_clears_what_names_the_person_elsewhere(notify_mbox):
+    """Notify's own events about her, a message proposing her meeting to her mentor (it names her,
+    not her address), and a mail server's answer quoting her address in its own spelling."""
+    notify = notify_mbox
+    cohort = notify.cohort("saco")
+    leyla = "leyla.rahimi@example.se"
+    mentee_id = sample("application.accepted.v1")["application_id"]
+    notify.feed("application.accepted.v1", "saco", sample("application.accepted.v1", cohort))
+    notify.feed("application.accepted.v1", "saco", sample("application.accepted.v1", cohort, application_id="a-other",
+                                                          name="Omar Yusuf", email="omar.yusuf@example.se"))
+    notify.dispatch()  # both sent: notification.sent about each of them
+    _published(notify.engine)
+    notify.feed("application.promoted.v1", "saco", sample("application.promoted.v1", cohort))
+    notify.dispatch()  # sent too; its notification.sent waits in the outbox, unpublished
+    assert {(type_, sent_at is None) for type_, sent_at in _outbox_about(notify.engine, mentee_id)} == {
+        ("notification.sent.v1", False), ("notification.sent.v1", True)}
+    notify.feed("meeting.proposed.v1", "saco", sample("meeting.proposed.v1", cohort, proposed_by="mentee"))
+    proposal, = notify.deliveries(recipient="aino.korhonen@example.fi")
+    assert proposal["status"] == "pending"
+    assert "Leyla Rahimi" in proposal["body_text"] and leyla not in proposal["body_text"]
+    with notify.engine.begin() as conn:  # her welcome, had it bounced with her address as the server spells it
+        d = store.deliveries
+        conn.execute(d.update().where(d.c.person_id == mentee_id, d.c.message == "application_accepted").values(
+            status="failed", last_error="550 5.1.1 <Leyla.Rahimi@Example.SE>: mailbox unavailable"))
+
+    notify.feed("person.erasure_requested.v1", "saco", {
+        "erasure_id": "er-2", "email_sha256": hashlib.sha256(leyla.encode()).hexdigest(),
+        "application_ids": [mentee_id], "nomination_ids": []})
+
+    # published events about her are gone; the one still waiting travels (ids only), and its
+    # consumers hear of the erasure right after
+    assert [(type_, sent_at) for type_, sent_at in _outbox_about(notify.engine, mentee_id)] == [
+        ("notification.sent.v1", None)]
+    assert _outbox_about(notify.engine, "a-other")  # nobody else's
+    proposal, = notify.deliveries(recipient="aino.korhonen@example.fi")
+    assert proposal["status"] == "cancelled" and proposal["body_text"] is None and proposal["calendar"] is None
+    welcome, = notify.deliveries(person_id=mentee_id, message="application_accepted")
+    assert welcome["status"] == "failed" and welcome["last_error"] == "(erased)"  # still counted as a failure
+    after = _everything(notify.engine).lower()
+    assert leyla not in after and "rahimi" not in after

@@ -2,10 +2,11 @@
 and by their application and nomination ids.
 
 Their projection row and preferences go; their deliveries keep only what the log needs to count
-(kind, status, times) — address, name, subject and bodies go; messages still waiting that
-would carry their details (to them, or introducing them to someone else) are cancelled; webhook
-payloads still waiting lose their address and name. The rules on plain values here;
-``usecases.erasure`` finds and writes.
+(kind, status, times) — address, name, subject, bodies and an error quoting the address go;
+other people's messages that name them (by address or by name) lose their text, and those still
+waiting (an introduction, a meeting they proposed) are cancelled; webhook payloads still waiting
+lose their address and name; notify's own events about them leave the outbox once published.
+The rules on plain values here; ``usecases.erasure`` finds and writes.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """The queries of an erasure: the person's rows found by the hash of their address and by their
-ids, their deliveries stripped, other people's messages that name them cancelled or emptied."""
+ids, their deliveries stripped, other people's messages that name them (by address or by name)
+cancelled or emptied."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from .tables import deliveries, preferences, recipients
+
+ERASED_TEXT = "(erased)"
 
 
 def _who(digest: str, person_ids: list[str]):
@@ -40,21 +43,26 @@ def strip_theirs(conn: Connection, tenant: str, digest: str, person_ids: list[st
     cancelled = conn.execute(d.update().where(mine, d.c.status == "pending").values(
         status="cancelled", last_error="the person was erased", updated_at=now)).rowcount
     changed = conn.execute(d.update().where(mine).values(
-        recipient=instead, recipient_hash=None, subject="(erased)", body_text=None, body_html=None,
-        calendar=None, headers=None, payload=None, claimed_by=None, claimed_until=None, updated_at=now)).rowcount
+        recipient=instead, recipient_hash=None, subject=ERASED_TEXT, body_text=None, body_html=None,
+        calendar=None, headers=None, payload=None, claimed_by=None, claimed_until=None, updated_at=now,
+        # a mail server's answer may quote the address in its own spelling: such an error goes
+        last_error=sa.case((d.c.last_error.contains("@"), ERASED_TEXT), else_=d.c.last_error))).rowcount
     return cancelled, changed
 
 
-def strip_mentions(conn: Connection, tenant: str, address: str, now: datetime) -> int:
-    """Other people's messages that name ``address``: a pending one is cancelled, the bodies go;
-    how many were cancelled."""
+def strip_mentions(conn: Connection, tenant: str, mention: str, now: datetime) -> int:
+    """Other people's messages that name the person (``mention``: their address or their name):
+    a pending one is cancelled, the bodies go, and a subject naming them (a tenant's own wording
+    may) too; how many were cancelled."""
     d = deliveries
-    mention = sa.and_(d.c.tenant == tenant, d.c.channel == "email",
-                      sa.or_(d.c.body_text.contains(address, autoescape=True), d.c.body_html.contains(address, autoescape=True)))
-    cancelled = conn.execute(d.update().where(mention, d.c.status == "pending").values(
+    where = [d.c.tenant == tenant, d.c.channel == "email"]
+    in_body = sa.or_(*[column.contains(mention, autoescape=True) for column in (d.c.body_text, d.c.body_html, d.c.calendar)])
+    in_subject = d.c.subject.contains(mention, autoescape=True)
+    cancelled = conn.execute(d.update().where(*where, sa.or_(in_body, in_subject), d.c.status == "pending").values(
         status="cancelled", last_error="names a person who was erased", updated_at=now)).rowcount
-    conn.execute(d.update().where(mention).values(body_text=None, body_html=None, calendar=None, headers=None,
-                                                   updated_at=now))
+    conn.execute(d.update().where(*where, in_body).values(body_text=None, body_html=None, calendar=None, headers=None,
+                                                          updated_at=now))
+    conn.execute(d.update().where(*where, in_subject).values(subject=ERASED_TEXT, updated_at=now))
     return cancelled
 
 

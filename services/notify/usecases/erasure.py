@@ -6,6 +6,9 @@ from datetime import datetime
 
 from sqlalchemy.engine import Connection
 
+from services.shared import outbox
+
+from .. import store
 from ..domain.erasure import Erased, names_to_erase, placeholder, scrubbed_payload
 from ..store import erasure as rows
 
@@ -21,14 +24,18 @@ def erase_person(conn: Connection, tenant: str, digest: str, application_ids: li
 
     cancelled, changed = rows.strip_theirs(conn, tenant, digest, person_ids, instead, now)
     # other people's messages that name them: a pending introduction is not sent; bodies go
-    for address in addresses:
-        cancelled += rows.strip_mentions(conn, tenant, address, now)
+    for mention in sorted(addresses | names):
+        cancelled += rows.strip_mentions(conn, tenant, mention, now)
     # webhook payloads still waiting: the tenant's own system hears of the erasure too, and gets
     # the waiting events without the person's details
     for row in rows.waiting_payloads(conn, tenant):
         payload = scrubbed_payload(row.payload, addresses, names, instead)
         if payload != row.payload:
             rows.set_payload(conn, row.id, payload, now)
+
+    # notify's own events about them: gone once published; those still waiting travel without
+    # their address (they carry ids only, which their consumers hear erased right after)
+    outbox.scrub(conn, store.OUTBOX, tenant, [*addresses, *person_ids], {address: instead for address in addresses})
 
     gone_people, gone_prefs = rows.forget(conn, tenant, digest, person_ids)
     return Erased(gone_people, changed, cancelled, gone_prefs)
