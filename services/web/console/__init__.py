@@ -18,7 +18,7 @@ HERE = Path(__file__).resolve().parent
 
 # (package, endpoint of its landing page, its name in the navigation as a gettext message id)
 AREAS: list[str] = ["dashboard", "programmes", "applications", "matching", "pairs", "events", "outcomes",
-                    "messages", "people"]
+                    "messages", "people", "privacy"]
 
 blp = Blueprint("console", __name__, template_folder="templates")
 

@@ -31,6 +31,7 @@ NAVIGATION = [
     ("outcomes", "outcomes.index", lazy_gettext("Outcomes")),
     ("messages", "messages.index", lazy_gettext("Messages")),
     ("people", "people.index", lazy_gettext("Staff")),
+    ("privacy", "privacy.index", lazy_gettext("Privacy")),
 ]
 
 

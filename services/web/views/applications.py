@@ -1,5 +1,5 @@
-"""My application, opened from the personal link: where it stands, withdrawing it, and keeping my
-details longer (extending my consent) before they are erased."""
+"""My application, opened from the personal link: where it stands, withdrawing it, keeping my
+details longer (extending my consent) before they are erased, and downloading all my data."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
 
+from .. import personal_data
 from ..backends import ApiError, backends
 
 blp = Blueprint("applications", __name__)
@@ -68,6 +69,20 @@ def kept_until(application: dict, cohort: dict | None) -> str | None:
         return None
     zone = ZoneInfo((cohort or {}).get("time_zone") or "Europe/Stockholm")
     return (datetime.fromisoformat(until).astimezone(zone) - timedelta(seconds=1)).date().isoformat()
+
+
+@blp.get("/applications/mine/data.json")
+def my_data():
+    """Everything Tandem holds about me, in every service, as one JSON file; none when a part is missing."""
+    token = request.args.get("token", "")
+    application = own_application(token) if token else None
+    if application is None:
+        return bad_link()
+    try:
+        document = personal_data.own(token)
+    except personal_data.Incomplete:
+        return render_template("my_data_unavailable.html", token=token), 503, {"Retry-After": "300"}
+    return personal_data.download(document, "tandem-my-data")
 
 
 @blp.post("/applications/mine/consent")
