@@ -9,4 +9,6 @@ and domain.
 - ``templates``: a tenant's own wording of a message;
 - ``webhooks``: a tenant's endpoints and signing secret;
 - ``queueing``: what an event asks notify to send, in the delivery log;
-- ``sending``: the dispatcher's claims, and the outcomes it records."""
+- ``sending``: the dispatcher's claims, and the outcomes it records;
+- ``erasure``: a person erased on intake's request;
+- ``export``: a person's own data, handed back to them."""
