@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from services.shared import audit
 from services.shared.api import service
 from services.shared.tenancy import current_principal, require
 
@@ -41,8 +42,11 @@ class Announcements(MethodView):
     def post(self, body, cohort_id):
         """Write to the cohort's participants (by default everyone accepted, mentees and mentors).
         It is not essential unless said so: those who opted out of such messages do not get it."""
-        return announcements.announce(service().engine, tenant_of(), cohort_id, body, current_principal().sub,
-                                      notify_settings())
+        row = announcements.announce(service().engine, tenant_of(), cohort_id, body, current_principal().sub,
+                                     notify_settings())
+        # one row for the announcement, not one per reader: each one's copy is in the delivery log
+        audit.note(audit.CHANGE, "announcement", row["id"])
+        return row
 
 
 @blp.route("/<cohort_id>/announcements/count")

@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from services.shared import audit
 from services.shared.api import service
 from services.shared.tenancy import require
 
 from ..schemas import CountOut, DeliveryDetailOut, DeliveryOut, DeliveryQuery
 from ..usecases import log
-from .common import tenant_of
+from .common import people_shown, tenant_of
 
 blp = Blueprint("deliveries", __name__, url_prefix="/deliveries", description="What was sent to whom, and how it went.")
 
@@ -25,7 +26,9 @@ class Deliveries(MethodView):
         """The tenant's deliveries, as a log (oldest first, or ``order=newest``): by person
         (application id or address), event, kind of message, channel, status, cohort and time.
         ``GET /deliveries/count`` with the same filters says how many there are in all."""
-        return log.deliveries(service().engine, tenant_of(query), query)
+        rows = log.deliveries(service().engine, tenant_of(query), query)
+        audit.note_many(audit.READ, "delivery_log", people_shown(rows))
+        return rows
 
 
 @blp.route("/count")
@@ -47,7 +50,9 @@ class Delivery(MethodView):
     @blp.doc(security=[{"bearer": []}])
     def get(self, delivery_id):
         """One delivery, with its text while it is still waiting to be sent."""
-        return log.delivery(service().engine, tenant_of(), delivery_id)
+        row = log.delivery(service().engine, tenant_of(), delivery_id)
+        audit.note(audit.READ, "delivery", delivery_id, person_sha256=row["recipient_hash"])
+        return row
 
 
 @blp.route("/<delivery_id>/retry")
@@ -58,4 +63,6 @@ class RetryDelivery(MethodView):
     def post(self, delivery_id):
         """Send a failed delivery again (say, once its address is fixed at the mail server), with
         a fresh set of attempts."""
-        return log.retry(service().engine, tenant_of(), delivery_id)
+        row = log.retry(service().engine, tenant_of(), delivery_id)
+        audit.note(audit.CHANGE, "delivery", delivery_id, person_sha256=row["recipient_hash"])
+        return row

@@ -8,6 +8,7 @@ from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
+from services.shared import audit
 from services.shared.api import service
 from services.shared.tenancy import TokenError, current_principal, require, verify_token
 
@@ -49,7 +50,9 @@ class Preferences(MethodView):
     @blp.response(200, PreferencesOut)
     @blp.doc(security=[{"bearer": []}])
     def get(self, query):
-        return _out(preferences.preferences(service().engine, tenant_of(), email_hash(query["email"])))
+        chosen = preferences.preferences(service().engine, tenant_of(), email_hash(query["email"]))
+        audit.note(audit.READ, "preferences", None, email=query["email"])
+        return _out(chosen)
 
     @require("coordinator")
     @blp.arguments(CoordinatorPreferencesIn)
@@ -57,8 +60,10 @@ class Preferences(MethodView):
     @blp.doc(security=[{"bearer": []}])
     def put(self, body):
         """Set a person's choices on their behalf (say, they asked by phone)."""
-        return _out(preferences.choose(service().engine, tenant_of(), email_hash(body["email"]), body["opted_out"],
-                                       body["time_zone"], current_principal().sub))
+        chosen = preferences.choose(service().engine, tenant_of(), email_hash(body["email"]), body["opted_out"],
+                                    body["time_zone"], current_principal().sub)
+        audit.note(audit.CHANGE, "preferences", None, email=body["email"])
+        return _out(chosen)
 
 
 @blp.route("/preferences/mine")
