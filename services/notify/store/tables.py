@@ -21,8 +21,8 @@ metadata = sa.MetaData()
 OUTBOX, INBOX = add_messaging_tables(metadata)
 
 # Whose personal data the columns hold, why, and for how long (docs/privacy.md is written from it).
-LOG_KEPT = ("the delivery log keeps its rows, nothing prunes them yet; an erasure removes the address, the subject "
-            "and what the message said")
+LOG_KEPT = ("the delivery log keeps its rows, nothing prunes them yet; an erasure removes the address, the subject, "
+            "what the message said and an error quoting the address")
 UNTIL_SENT = "until the message is delivered (kept after a failure); an erasure removes it"
 PERSON = terms(who="applicants and participants", basis=CONSENT,
                retention="until the person is erased (intake's erasure request reaches notify)")
@@ -32,7 +32,8 @@ SIGNED_BY = terms(who="staff (coordinators)", basis=LEGITIMATE_INTEREST,
                   retention="with the row it signs; an erasure does not remove it")
 OUTBOX.c.body.info.update(terms(
     who="the people messages go to", basis=LEGITIMATE_INTEREST,
-    retention="kept after publishing; nothing prunes them yet")(
+    retention="kept after publishing; an erasure deletes the published events about the person and takes "
+              "their address out of those still waiting")(
     "what happened to each message: only ids, never the address or the text"))
 
 # One row per (event, recipient, channel): the unique constraint is what makes a redelivered
