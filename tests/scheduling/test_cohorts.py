@@ -4,6 +4,9 @@ two producers in any order, and erasure."""
 
 from datetime import UTC, date, datetime
 
+import sqlalchemy as sa
+
+from services.scheduling import store
 from services.shared import clock
 from tests.scheduling.conftest import CHECKLIST_FILLED, cohort_snapshot, person, sign_both
 from tests.skeleton import expect
@@ -141,3 +144,43 @@ def test_an_erased_person_is_forgotten_and_hears_nothing_more(scheduling):
     assert scheduling.events("meeting.nudge_due") == []
     # the mentor was not erased: their own surveys still come
     assert {e["data"]["participant"]["application_id"] for e in scheduling.events("survey.due")} == {pair.mentor_id}
+
+
+def test_an_erasure_takes_the_person_out_of_reasons_notes_and_the_outbox(scheduling):
+    cohort = scheduling.cohort()
+    pair = scheduling.confirm("agency", cohort)
+    sign_both(scheduling, pair)
+    coordinator = scheduling.coordinator("agency")
+    training = expect(scheduling.send("GET", f"/scheduling/cohorts/{cohort}/events", None, coordinator), 200)[0]
+    expect(scheduling.send("PUT", f"/scheduling/cohorts/{cohort}/events/{training['id']}/attendance", {"records": [
+        {"application_id": pair.mentee_id, "status": "excused", "note": "Amal var hos Migrationsverket"},
+        {"application_id": pair.mentor_id, "status": "present", "note": "Karin ledde gruppen"}]}, coordinator), 200)
+    first = scheduling.meetings(pair)[0]
+    expect(scheduling.send("POST", f"/scheduling/meetings/{first['id']}/held", CHECKLIST_FILLED, scheduling.token(pair, "mentee")), 200)
+    o = store.OUTBOX
+    with scheduling.engine.begin() as conn:  # the relay has sent what was written so far
+        conn.execute(o.update().values(sent_at=clock.now()))
+    scheduling.schedule(pair, 2, "2019-03-05T17:00:00+01:00")  # pending: meeting.scheduled names both of them
+    scheduling.end(pair, reason="Amal flyttar till Malmö")
+    waiting = [e for e in scheduling.events() if e["type"] in ("meeting.scheduled.v1", "meeting.cancelled.v1")]
+    assert {"Stadsbiblioteket, Stockholm", "the pair ended: Amal flyttar till Malmö"} <= {
+        e["data"].get(k) for e in waiting for k in ("place", "reason")}
+
+    scheduling.feed("person.erasure_requested.v1", "agency", {"erasure_id": "e1", "email_sha256": "0" * 64,
+                                                              "application_ids": [pair.mentee_id], "nomination_ids": []})
+    with scheduling.engine.connect() as conn:
+        ended = conn.execute(sa.select(store.pairs.c.end_reason).where(store.pairs.c.id == pair.id)).scalar_one()
+        notes = dict(conn.execute(sa.select(store.attendance.c.application_id, store.attendance.c.note)).all())
+        meeting_notes = conn.execute(sa.select(store.meetings.c.notes).where(store.meetings.c.pair_id == pair.id)).scalars().all()
+        sent = conn.execute(sa.select(o.c.body).where(o.c.sent_at.is_not(None))).scalars().all()
+        pending = conn.execute(sa.select(o.c.body).where(o.c.sent_at.is_(None))).scalars().all()
+    assert ended is None
+    assert notes == {pair.mentee_id: "", pair.mentor_id: "Karin ledde gruppen"}  # the mentor's own stays
+    assert meeting_notes and all(n is None for n in meeting_notes)
+    # published events about the mentee are gone; the cohort's own stay
+    assert sent and not any(pair.mentee_id in body or "amal.haddad@example.se" in body for body in sent)
+    # those still to be sent travel without her name and address (her id stays: it names no one)
+    assert any(pair.mentee_id in body for body in pending)
+    assert not any("Amal Haddad" in body or "amal.haddad@example.se" in body for body in pending)
+    assert not any("Malmö" in body or "Stadsbiblioteket" in body for body in pending)  # their reasons and places
+    assert any("Karin Berg" in body for body in pending)

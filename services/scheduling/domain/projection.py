@@ -4,6 +4,8 @@ has (so that an occasion keeps its calendar UID). ``usecases.projection`` applie
 
 from __future__ import annotations
 
+from .messages import ERASED_EMAIL
+
 # what scheduling keeps of a programme's settings
 PROGRAMME_KEYS = ("id", "name", "locale", "languages", "duration_months", "meeting_every_months", "meeting_minutes",
                   "meeting_plan", "reminder_days", "share_contact_details", "messages")
@@ -13,6 +15,23 @@ PLAN_KEYS = ("starts_on", "ends_on", "time_zone")
 PROGRAMME_PLAN_KEYS = ("meeting_every_months", "meeting_plan")
 
 EVENT_FIELDS = ("kind", "title", "starts_at", "ends_at", "venue", "mandatory")
+
+
+def outbox_scrub(people: list[dict], texts: list[str]) -> tuple[list[str], dict[str, str]]:
+    """What an erasure takes from the outbox: the events that name these people (by application
+    id or address), and in those still waiting to be sent, their name, address and phone number
+    replaced, and the free texts of their pairs (``texts``: places, reasons) emptied —
+    (needles, replacements)."""
+    needles = [p["application_id"] for p in people] + [p["email"] for p in people if p.get("email")]
+    replacements: dict[str, str] = {text: "" for text in texts if text}
+    for p in people:
+        if p.get("email"):
+            replacements[p["email"]] = ERASED_EMAIL
+        if p.get("phone"):
+            replacements[p["phone"]] = ""
+        if p.get("name") and p["name"] != ERASED:
+            replacements[p["name"]] = ERASED
+    return needles, replacements
 
 
 def match_events(existing: list[dict], incoming: list[dict]) -> dict[str, dict]:

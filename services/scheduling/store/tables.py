@@ -26,7 +26,8 @@ SIGNED_BY = terms(who="staff, or one of the pair", basis=LEGITIMATE_INTEREST,
                   retention="with the row it signs; an erasure does not remove it")
 OUTBOX.c.body.info.update(terms(
     who="everyone the events concern", basis=LEGITIMATE_INTEREST,
-    retention="kept after publishing, also after an erasure; nothing prunes them yet")(
+    retention="kept after publishing; an erasure deletes the published events about the person and takes "
+              "their name and address out of those still waiting")(
     "the events for notify (names, addresses, personal links, meeting places)"))
 
 # --- projections (intake's and matching's events) ----------------------------------------------
@@ -79,7 +80,7 @@ pairs = sa.Table(
     sa.Column("confirmed_at", UtcDateTime(), nullable=True),
     sa.Column("ended_at", UtcDateTime(), nullable=True),
     sa.Column("ended_by", sa.String(320), nullable=True, info=SIGNED_BY("who ended the pair early")),
-    sa.Column("end_reason", sa.Text, nullable=True, info=PAIR_RECORD("why the pair ended, in the words of whoever ended it")),
+    sa.Column("end_reason", sa.Text, nullable=True, info=PAIR("why the pair ended, in the words of whoever ended it")),
     sa.Column("updated_at", UtcDateTime(), nullable=False),
 )
 
@@ -164,7 +165,7 @@ attendance = sa.Table(
     sa.Column("cohort_event_id", sa.String(36), primary_key=True),
     sa.Column("application_id", sa.String(36), primary_key=True, info=PARTICIPANT("whose attendance this is", retention=KEPT_AFTER_ERASURE)),
     sa.Column("status", sa.String(16), nullable=False),  # present, absent, excused
-    sa.Column("note", sa.String(400), nullable=False, server_default="", info=PARTICIPANT("the coordinator's note on their attendance", retention=KEPT_AFTER_ERASURE)),
+    sa.Column("note", sa.String(400), nullable=False, server_default="", info=PARTICIPANT("the coordinator's note on their attendance", retention="until they are erased")),
     sa.Column("recorded_by", sa.String(320), nullable=False, info=SIGNED_BY("the coordinator who recorded it")),
     sa.Column("recorded_at", UtcDateTime(), nullable=False),
 )

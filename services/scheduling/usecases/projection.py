@@ -15,7 +15,7 @@ from services.shared import dates
 
 from .. import store
 from ..domain import agenda, messages
-from ..domain.projection import ERASED, EVENT_FIELDS, PROGRAMME_KEYS, match_events
+from ..domain.projection import ERASED, EVENT_FIELDS, PROGRAMME_KEYS, match_events, outbox_scrub
 
 
 def record_cohort(conn: Connection, tenant: str, data: dict, now: datetime) -> tuple[dict | None, dict]:
@@ -124,12 +124,16 @@ def sync_cohort_events(conn: Connection, cohort: dict, incoming: list[dict], now
 
 
 def erase(conn: Connection, tenant: str, application_ids: list[str], now: datetime) -> None:
-    """Forget the person: their name and contact details, the notes and agreement texts of their
-    pairs (which speak of them), their calendar links and any work still due for them. The
-    agreement texts are the one thing erasure changes in a signed version: the law comes first."""
+    """Forget the person: their name and contact details, the notes, agreement texts and reasons
+    for ending of their pairs (which speak of them), the notes on their attendance, their calendar
+    links, any work still due for them, and the events about them in the outbox. The agreement
+    texts are the one thing erasure changes in a signed version: the law comes first."""
     if not application_ids:
         return
+    people = [dict(p) for p in store.people_by_ids(conn, tenant, application_ids)]
+    needles, replacements = outbox_scrub(people, store.texts_of_pairs(conn, tenant, application_ids))
     pair_ids, meeting_ids = store.forget_people(conn, tenant, application_ids, ERASED, now)
+    store.scrub_outbox(conn, tenant, needles or list(application_ids), replacements)
     for kind in ("meeting_reminder", "nudge"):
         store.cancel_work(conn, tenant, kind, meeting_ids)
     store.cancel_work(conn, tenant, "phase", pair_ids)
