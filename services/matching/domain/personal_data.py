@@ -66,10 +66,11 @@ def document(tenant: str, person_sha256: str | None, found: dict[str, list[dict]
             "person_sha256": person_sha256, "sections": found}
 
 
-def outbox_replacements(people) -> dict[str, str]:
-    """What stands in for an erased person's name, address and phone in the events still waiting
-    in the outbox (their consumers hear of the erasure right after)."""
-    replaced: dict[str, str] = {}
+def outbox_replacements(people, words: Iterable[str] = ()) -> dict[str, str]:
+    """What stands in for an erased person's name, address and phone, and for the ``words``
+    written about them (why their pair ended), in the events still waiting in the outbox (their
+    consumers hear of the erasure right after)."""
+    replaced: dict[str, str] = {word: ERASED_REASON for word in words if word}
     for person in people:
         if person["name"] and person["name"] != ERASED:
             replaced[person["name"]] = ERASED

@@ -59,6 +59,13 @@ def clear_override_reasons(conn: Connection, tenant: str, ids: list[str], reason
                  .values(reason=reason))
 
 
+def end_reasons(conn: Connection, tenant: str, ids: list[str]) -> list[str]:
+    """Why the pairs of these applications ended, in whoever ended them's words."""
+    p = pairs
+    return conn.execute(sa.select(p.c.end_reason).distinct().where(
+        p.c.tenant == tenant, p.c.end_reason.is_not(None), sa.or_(p.c.mentee_id.in_(ids), p.c.mentor_id.in_(ids)))).scalars().all()
+
+
 def clear_end_reasons(conn: Connection, tenant: str, ids: list[str]) -> None:
     """Why their pairs ended, in whoever ended them's words, goes."""
     p = pairs

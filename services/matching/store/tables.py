@@ -20,11 +20,14 @@ ERASED_WITH_THEM = "until the person is erased (intake's erasure request reaches
 KEPT_AFTER_ERASURE = "with the run or pair; an erasure leaves it, and the ids lead to no name after it"
 APPLICANT = terms(who="applicants", basis=CONSENT, retention=ERASED_WITH_THEM)
 PAIRING = terms(who="applicants", basis=CONSENT, retention=KEPT_AFTER_ERASURE)
+WORDS_ABOUT_THEM = terms(who="applicants", basis=CONSENT,
+                         retention="with the row, until a person it is about is erased: the words go, the row stays")
 SIGNED_BY = terms(who="staff (coordinators)", basis=LEGITIMATE_INTEREST,
                   retention="with the row it signs; an erasure does not remove it")
 OUTBOX.c.body.info.update(terms(
     who="everyone the events concern", basis=LEGITIMATE_INTEREST,
-    retention="kept after publishing, also after an erasure; nothing prunes them yet")(
+    retention="kept after publishing; an erasure deletes the published events about the person and "
+              "replaces their name, address and phone in those still waiting")(
     "the events for the other services (a confirmed pair's names, addresses and phones)"))
 
 cohorts = sa.Table(
@@ -143,7 +146,7 @@ overrides = sa.Table(
     sa.Column("kind", sa.String(8), nullable=False),  # pin, forbid
     sa.Column("mentee_id", sa.String(36), nullable=False, info=PAIRING("the mentee a coordinator pinned to or kept from a mentor")),
     sa.Column("mentor_id", sa.String(36), nullable=False, info=PAIRING("the mentor a coordinator pinned to or kept from a mentee")),
-    sa.Column("reason", sa.Text, nullable=False, info=PAIRING("the coordinator's words on why; they may speak of the people")),
+    sa.Column("reason", sa.Text, nullable=False, info=WORDS_ABOUT_THEM("the coordinator's words on why; they may speak of the people")),
     sa.Column("created_by", sa.String(320), nullable=False, info=SIGNED_BY("who pinned or forbade the pair")),
     sa.Column("created_at", UtcDateTime(), nullable=False),
     sa.UniqueConstraint("tenant", "cohort_id", "kind", "mentee_id", "mentor_id", name="uq_override"),
@@ -165,7 +168,7 @@ pairs = sa.Table(
     sa.Column("confirmed_at", UtcDateTime(), nullable=False),
     sa.Column("ended_by", sa.String(320), nullable=True, info=SIGNED_BY("who ended the pair early (a coordinator, or intake on a withdrawal)")),
     sa.Column("ended_at", UtcDateTime(), nullable=True),
-    sa.Column("end_reason", sa.Text, nullable=True, info=PAIRING("why the pair ended, in the words of whoever ended it")),
+    sa.Column("end_reason", sa.Text, nullable=True, info=WORDS_ABOUT_THEM("why the pair ended, in the words of whoever ended it")),
 )
 
 

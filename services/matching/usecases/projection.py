@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Connection
 
+from services.shared import outbox
+
 from .. import store
-from ..domain import projection
+from ..domain import personal_data, projection
 from ..store import people
+from ..store import personal_data as person_rows
 from ..store import runs_and_proposals as run_rows
 from .review import end_confirmed_pair
 from .runs import queue_run
@@ -44,6 +47,16 @@ def cohort_closed(conn: Connection, tenant: str, data: dict) -> None:
 
 
 def erase(conn: Connection, tenant: str, application_ids: list[str]) -> None:
-    """Keep the pairs' history, lose the person."""
-    if application_ids:
-        people.blank_applications(conn, tenant, application_ids, projection.ERASED_VALUES)
+    """Keep the pairs' history, lose the person: their name, address and profile's particulars,
+    the words written about them (a pin's or forbid's reason, why their pair ended), and the
+    events about them in the outbox (published ones deleted, waiting ones with their name,
+    address, phone and those words replaced)."""
+    if not application_ids:
+        return
+    them = person_rows.contacts(conn, tenant, application_ids)
+    addresses = [p["email"] for p in them if not personal_data.is_erased(p["email"])]
+    words = person_rows.end_reasons(conn, tenant, application_ids)
+    outbox.scrub(conn, store.OUTBOX, tenant, [*application_ids, *addresses], personal_data.outbox_replacements(them, words))
+    people.blank_applications(conn, tenant, application_ids, projection.ERASED_VALUES)
+    person_rows.clear_override_reasons(conn, tenant, application_ids, personal_data.ERASED_REASON)
+    person_rows.clear_end_reasons(conn, tenant, application_ids)
