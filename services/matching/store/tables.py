@@ -27,7 +27,7 @@ SIGNED_BY = terms(who="staff (coordinators)", basis=LEGITIMATE_INTEREST,
 OUTBOX.c.body.info.update(terms(
     who="everyone the events concern", basis=LEGITIMATE_INTEREST,
     retention="kept after publishing; an erasure deletes the published events about the person and "
-              "replaces their name, address and phone in those still waiting")(
+              "replaces their name, address, phone and why their pair ended in those still waiting")(
     "the events for the other services (a confirmed pair's names, addresses and phones)"))
 
 cohorts = sa.Table(
