@@ -193,7 +193,7 @@ class Server:
 
 def prepare(url: str, places: int) -> tuple[str, str]:
     """Intake's schema, a tenant, a programme and two open first-come cohorts (Tandem's, bare's)."""
-    from services.intake.domain.tenants import create_tenant
+    from services.intake.usecases.tenants import create_tenant
     from services.shared.db import create_engine, migrate
 
     migrate("intake", url)

@@ -99,16 +99,17 @@ def tenant() -> None:
 @click.argument("name")
 def tenant_create(slug: str, name: str) -> None:
     """Create a tenant (writes intake's database and its tenant.created.v1 event)."""
-    from services.intake.domain.tenants import create_tenant
+    from services.intake.usecases.tenants import TenantExists, create_tenant
     from services.shared.db import create_engine, migrate
 
     settings = settings_for("intake")
     migrate("intake", settings.database_url)
     engine = create_engine(settings.database_url)
-    with engine.begin() as conn:
-        row = create_tenant(conn, slug, name, datetime.now(UTC))
-    if row is None:
-        raise click.ClickException(f"the tenant {slug} exists already")
+    try:
+        with engine.begin() as conn:
+            create_tenant(conn, slug, name, datetime.now(UTC))
+    except TenantExists:
+        raise click.ClickException(f"the tenant {slug} exists already") from None
     click.echo(f"tenant {slug} created")
 
 
@@ -120,20 +121,21 @@ def tenant_create(slug: str, name: str) -> None:
               help="the language of the invitation and of their pages")
 def tenant_invite(slug: str, email: str, name: str, locale: str) -> None:
     """Invite a tenant's first coordinator: they get an e-mail with a sign-in link to the console."""
-    from services.intake import store
-    from services.intake.domain.staff import invite
+    from services.intake.usecases.staff import AlreadyStaff, invite_first
     from services.shared.db import create_engine, migrate
+    from services.shared.errors import NotFound
 
     settings = settings_for("intake")
     migrate("intake", settings.database_url)
     engine = create_engine(settings.database_url)
-    with engine.begin() as conn:
-        if conn.execute(store.tenants.select().where(store.tenants.c.slug == slug)).first() is None:
-            raise click.ClickException(f"there is no tenant {slug}: create it first (tandem tenant create)")
-        member = invite(conn, slug, {"email": email, "name": name, "role": "coordinator", "locale": locale},
-                        "operator", datetime.now(UTC), settings)
-    if member is None:
-        raise click.ClickException(f"{email} is staff of {slug} already")
+    try:
+        with engine.begin() as conn:
+            invite_first(conn, slug, {"email": email, "name": name, "role": "coordinator", "locale": locale},
+                         "operator", settings)
+    except NotFound:
+        raise click.ClickException(f"there is no tenant {slug}: create it first (tandem tenant create)") from None
+    except AlreadyStaff:
+        raise click.ClickException(f"{email} is staff of {slug} already") from None
     click.echo(f"{email} invited as a coordinator of {slug}: the sign-in link is on its way")
 
 

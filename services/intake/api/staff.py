@@ -3,41 +3,30 @@ tenant's staff; operators invite a tenant's first coordinator; anyone may ask fo
 (the answer is the same for any address) and redeem one for a bearer token."""
 
 import logging
-from dataclasses import asdict
 
 from flask import after_this_request, current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from services.shared import clock
 from services.shared.api import service
 from services.shared.fields import NAME, Text
 from services.shared.tenancy import current_principal, current_tenant, require
 
-from .. import store
-from ..domain import staff as domain
+from ..domain.staff import CODE_LIFETIME, STAFF_ROLES
 from ..schemas import ORGANISATION_ID, RedeemIn, SignedInOut, SignInIn, SignInOut, StaffIn, StaffOut
+from ..usecases import staff
 from .public import limiter
 
 log = logging.getLogger(__name__)
 blp = Blueprint("staff", __name__, url_prefix="/", description="Staff: who runs a tenant's programmes, and their sign-in.")
 SECURITY = [{"bearer": []}]
 ANSWER = ("If this address belongs to a coordinator or representative, a sign-in link is on its way to it. "
-          f"The link works once, for {domain.CODE_LIFETIME.seconds // 60} minutes.")
-NO_CODE = "This sign-in link is not valid: it was used already, has expired or never existed. Ask for a new one."
+          f"The link works once, for {CODE_LIFETIME.seconds // 60} minutes.")
 
 
 def _rate() -> str:
     return current_app.config["TANDEM_SETTINGS"].public_rate_limit
-
-
-def _invite(tenant: str, body: dict) -> dict:
-    with service().engine.begin() as conn:
-        member = domain.invite(conn, tenant, body, current_principal().sub, clock.now(), service().settings)
-    if member is None:
-        abort(409, message=f"{body['email']} is staff of this tenant already.", errors={"json": {"email": ["already staff"]}})
-    return member
 
 
 @blp.route("/staff")
@@ -50,8 +39,8 @@ class Staff(MethodView):
         """The tenant's staff, active and deactivated, by name, a page at a time (``page``,
         ``page_size``; the total is in the X-Pagination header)."""
         with service().engine.connect() as conn:
-            total, page = store.staff_page(conn, current_tenant(), pagination_parameters.page_size,
-                                           pagination_parameters.first_item)
+            total, page = staff.page(conn, current_tenant(), pagination_parameters.page_size,
+                                     pagination_parameters.first_item)
         pagination_parameters.item_count = total
         return page
 
@@ -63,11 +52,12 @@ class Staff(MethodView):
     def post(self, body):
         """Invite a coordinator or a representative of a member organisation: they get an e-mail
         with a sign-in link, in their language."""
-        return _invite(current_tenant(), body)
+        with service().engine.begin() as conn:
+            return staff.invite(conn, current_tenant(), body, current_principal().sub, service().settings)
 
 
 class StaffChangeIn(Schema):
-    role = fields.String(validate=validate.OneOf(domain.STAFF_ROLES))
+    role = fields.String(validate=validate.OneOf(STAFF_ROLES))
     organisation = fields.String(allow_none=True, validate=validate.Regexp(ORGANISATION_ID, error="a member organisation's id"),
                                  metadata={"description": "the member organisation a representative speaks for"})
     name = Text(min_length=1, max_length=NAME)
@@ -82,10 +72,7 @@ class StaffMember(MethodView):
         """Deactivate a staff member: they can no longer sign in (tokens already issued run out
         within their 8 hours)."""
         with service().engine.begin() as conn:
-            member = domain.deactivate(conn, current_tenant(), staff_id)
-        if member is None:
-            abort(404, message="No such staff member.")
-        return member
+            return staff.deactivate(conn, current_tenant(), staff_id)
 
     @require("coordinator")
     @blp.arguments(StaffChangeIn)
@@ -95,21 +82,7 @@ class StaffMember(MethodView):
         """Change a staff member's role (with the member organisation a representative speaks
         for) or name. Tokens already issued keep the old role until they run out (8 hours)."""
         with service().engine.begin() as conn:
-            member = store.one(conn, store.staff, current_tenant(), staff_id, for_update=True)
-            if member is None:
-                abort(404, message="No such staff member.")
-            role = body.get("role", member["role"])
-            organisation = body["organisation"] if "organisation" in body else member["organisation"]
-            if role == "coordinator":
-                organisation = None
-            if role == "representative" and not organisation:
-                abort(422, message="A representative speaks for a member organisation.",
-                      errors={"json": {"organisation": ["required for a representative"]}})
-            changes = {"role": role, "organisation": organisation}
-            if body.get("name"):
-                changes["name"] = body["name"]
-            store.update(conn, store.staff, current_tenant(), staff_id, **changes)
-            return dict(store.one(conn, store.staff, current_tenant(), staff_id))
+            return staff.change(conn, current_tenant(), staff_id, body)
 
 
 @blp.route("/tenants/<slug>/staff")
@@ -121,10 +94,8 @@ class TenantStaff(MethodView):
     @blp.doc(security=SECURITY)
     def post(self, body, slug):
         """Invite a tenant's first coordinator (operators only)."""
-        with service().engine.connect() as conn:
-            if not store.tenant_exists(conn, slug):
-                abort(404, message=f"No tenant {slug}.")
-        return _invite(slug, body)
+        with service().engine.begin() as conn:
+            return staff.invite_first(conn, slug, body, current_principal().sub, service().settings)
 
 
 @blp.route("/public/sign-in")
@@ -141,7 +112,7 @@ class SignIn(MethodView):
         def send_links() -> None:
             try:
                 with engine.begin() as conn:
-                    domain.request_sign_in(conn, body["email"], body["locale"], clock.now(), settings)
+                    staff.request_sign_in(conn, body["email"], body["locale"], settings)
             except Exception as exc:  # the answer has gone: the person asks again
                 # the kind of failure only: a database error's text may quote the event, link and all
                 log.error("sending sign-in links failed: %s", type(exc).__name__)
@@ -165,21 +136,4 @@ class Redeem(MethodView):
     @blp.alt_response(404, description="An unknown, used or expired code: the same answer for each.")
     def post(self, body):
         """Use a sign-in code, once: a bearer token for the staff member (8 hours)."""
-        with service().engine.begin() as conn:
-            signed_in = domain.redeem(conn, body["code"], clock.now(), service().settings)
-            names = _names(conn, signed_in) if signed_in is not None else {}
-        if signed_in is None:
-            abort(404, message=NO_CODE)
-        return {**asdict(signed_in), **names}
-
-
-def _names(conn, signed_in: domain.SignedIn) -> dict:
-    """The tenant's and the member organisation's names as people know them, for the pages to show
-    in place of their ids (the organisation's from the tenant's newest programme that lists it)."""
-    tenant_name = store.tenant_name(conn, signed_in.tenant)
-    organisation_name = None
-    if signed_in.organisation:
-        listed = store.member_organisations(conn, signed_in.tenant)
-        organisation_name = next((m["name"] for members in listed for m in members or []
-                                  if m.get("id") == signed_in.organisation), signed_in.organisation)
-    return {"tenant_name": tenant_name or signed_in.tenant, "organisation_name": organisation_name}
+        return staff.redeem(service().engine.begin, body["code"], service().settings)

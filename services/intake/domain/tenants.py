@@ -1,22 +1,19 @@
-"""Creating a tenant: the row and its ``tenant.created.v1`` event, in one transaction."""
+"""Tenants: the organisations running programmes on Tandem. A new one is a row and its
+``tenant.created.v1`` event, which the other services take their own record of the tenant from."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
-
-from services.shared.contract import new_event
-
-from .. import store
+from services.shared.contract import Event, new_event
 
 
-def create_tenant(conn: Connection, slug: str, name: str, now: datetime) -> dict | None:
-    """Create the tenant, or return None if the slug is taken."""
-    if conn.execute(sa.select(store.tenants.c.slug).where(store.tenants.c.slug == slug)).first():
-        return None
-    row = {"slug": slug, "name": name, "created_at": now}
-    conn.execute(store.tenants.insert().values(**row))
-    store.publish(conn, new_event("tenant.created.v1", source="intake", tenant=slug, subject=slug, data={"slug": slug, "name": name}))
-    return row
+def new_tenant(slug: str, name: str, now: datetime) -> dict:
+    return {"slug": slug, "name": name, "created_at": now}
+
+
+def created(tenant: dict) -> Event:
+    """The event that tells the other services of a new tenant."""
+    slug = tenant["slug"]
+    return new_event("tenant.created.v1", source="intake", tenant=slug, subject=slug,
+                     data={"slug": slug, "name": tenant["name"]})

@@ -24,9 +24,19 @@ from .applications import (
     waitlist_positions,
     write_arrivals,
 )
+from .new_tenants import insert_tenant
 from .outbox import publish
 from .people import all_tenants, member_organisations, staff_page, tenant_exists, tenant_name
 from .programmes import cohorts_past_draft, insert_programme
+from .staff import (
+    active_staff_of_code,
+    active_staff_with_email,
+    codes_sent_since,
+    insert_sign_in_code,
+    insert_staff,
+    revive_staff,
+    use_sign_in_code,
+)
 from .tables import (
     INBOX,
     OUTBOX,
@@ -53,4 +63,7 @@ __all__ = [
     "survey_responses_of", "tenants", "update", "waitlist_position", "waitlist_positions",
     "awaiting_arrival", "first_waitlisted", "insert_application", "lock_admission", "take_arrivals", "write_arrivals",
     "cohorts_past_draft", "insert_programme",
+    "insert_tenant",
+    "active_staff_of_code", "active_staff_with_email", "codes_sent_since", "insert_sign_in_code",
+    "insert_staff", "revive_staff", "use_sign_in_code",
 ]
