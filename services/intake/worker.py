@@ -12,8 +12,8 @@ from services.shared.worker import ServiceWorker, Timer
 
 from . import store
 from .domain.cohorts import advance_cohorts
-from .domain.retention import erase_expired
 from .handlers import HANDLERS
+from .usecases.retention import erase_expired
 
 RETENTION_INTERVAL = 3600.0  # a retention date is a day; an hour late is on time
 

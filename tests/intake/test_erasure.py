@@ -1,6 +1,7 @@
 """Erasure leaves no personal data of the person in intake's tables."""
 
 import sqlalchemy as sa
+from werkzeug.test import Client
 
 from services.intake import store
 from services.intake.domain.erasure import email_hash
@@ -58,3 +59,35 @@ def test_erasure_leaves_no_personal_data_of_the_person_in_intakes_tables(intake)
     with intake.engine.connect() as conn:
         answers = conn.execute(sa.select(store.survey_responses.c.answers)).scalar_one()
     assert answers == {"meaningful": True}
+
+
+def _ask_public(intake, path, body):
+    """Ask as the web front does: what the answer defers runs once it is closed."""
+    response = Client(intake.app).post(path, json=body)
+    response.close()
+    return response.status_code
+
+
+def test_erasure_forgets_the_addresss_requests_for_its_links_and_its_sign_in_codes(intake):
+    coordinator = intake.tenant("saco")
+    programme = intake.programme(coordinator, member_organisations=[{"id": "skatteverket", "name": "Skatteverket"}])
+    cohort = intake.cohort(coordinator, programme["id"])
+    expect(intake.send("POST", f"/intake/public/cohorts/{cohort['id']}/applications",
+                       mentor(1, name="Leyla Haddad", email="leyla.haddad@example.se"), None), 201)
+    expect(intake.send("POST", f"/intake/public/cohorts/{cohort['id']}/applications", mentor(2), None), 201)
+    # Leyla speaks for her organisation too, and has a sign-in link on its way
+    expect(intake.send("POST", "/intake/staff", {"email": "leyla.haddad@example.se", "name": "Leyla Haddad", "role": "representative",
+                                                 "organisation": "skatteverket", "locale": "sv"}, coordinator), 201)
+    assert _ask_public(intake, "/intake/public/links", {"email": "leyla.haddad@example.se"}) == 202
+    assert _ask_public(intake, "/intake/public/links", {"email": "mentor2@example.se"}) == 202
+    with intake.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(store.link_requests)).scalar_one() == 2
+        assert conn.execute(sa.select(sa.func.count()).select_from(store.sign_in_codes)).scalar_one() == 1
+
+    expect(intake.send("POST", "/intake/erasures", {"email": "leyla.haddad@example.se"}, coordinator), 201)
+
+    with intake.engine.connect() as conn:
+        requests = conn.execute(sa.select(store.link_requests.c.email_sha256)).scalars().all()
+        codes = conn.execute(sa.select(sa.func.count()).select_from(store.sign_in_codes)).scalar_one()
+    assert requests == [email_hash("mentor2@example.se")]  # the other person's request stays
+    assert codes == 0

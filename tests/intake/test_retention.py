@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from services.intake import store
 from services.intake.domain.erasure import email_hash
-from services.intake.domain.retention import erase_expired
+from services.intake.usecases.retention import erase_expired
 from services.shared import clock
 from tests.intake.conftest import mentee, mentor
 from tests.skeleton import expect

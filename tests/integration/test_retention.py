@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from services.intake.domain.erasure import email_hash
-from services.intake.domain.retention import erase_expired
+from services.intake.usecases.retention import erase_expired
 from services.shared import clock
 from services.shared.config import SERVICES
 from tests.integration.test_embedded import in_the_mailbox, operator, platform, send  # noqa: F401  (the fixtures)

@@ -311,8 +311,8 @@ def test_the_checks_find_what_they_look_for(tmp_path, monkeypatch):
 # and the mark comes off. Print today's figures: .venv/bin/python -m tests.unit.test_architecture
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14: 7 domain modules import SQLAlchemy or a store "
-                   "(intake 7)")
+@pytest.mark.xfail(strict=True, reason="issue 14: 5 domain modules import SQLAlchemy or a store "
+                   "(intake 5)")
 def test_no_domain_module_imports_a_database_a_framework_or_a_store():
     assert domain_modules_importing_infrastructure() == []
 

@@ -7,8 +7,8 @@ from services.shared import clock
 from services.shared.api import service
 from services.shared.tenancy import current_principal, require
 
-from ..domain.erasure import erase_person
 from ..schemas import ErasureIn, ErasureOut
+from ..usecases.erasure import erase_person
 
 blp = Blueprint("erasures", __name__, url_prefix="/erasures", description="Erase a person's data everywhere.")
 

@@ -13,8 +13,9 @@ from services.shared.db import found
 from services.shared.tenancy import current_principal, current_tenant, require
 
 from .. import store
-from ..domain import retention
+from ..domain.retention import Person
 from ..schemas import ApplicationOut, ConsentExtensionIn, RetentionOut, RetentionQuery
+from ..usecases import retention
 from .participants import own_application
 from .public import CONSENT_VERSION
 
@@ -22,7 +23,7 @@ blp = Blueprint("retention", __name__, url_prefix="/", description="How long a p
 SECURITY = [{"bearer": []}]
 
 
-def _person(person: retention.Person) -> dict:
+def _person(person: Person) -> dict:
     latest = person.latest
     return {"email": person.email, "name": person.name, "expires_at": person.expires_at, "reason": latest.reason,
             "applications": [{**asdict(e), "id": e.application_id} for e in person.applications]}

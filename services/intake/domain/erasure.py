@@ -1,4 +1,11 @@
-"""Erasure: anonymise every row intake holds of a person and tell the other services."""
+"""Erasure: what intake keeps of a person once they are erased, as rules on plain values.
+
+A person is everyone sharing an e-mail address within a tenant. Their applications and
+nominations stay, for the programme's figures, without their name, address or any words of
+theirs; a survey keeps its chosen answers and loses the written ones; the erasure itself is
+recorded by the address's hash, and the other services hear of it by event
+(``usecases.erasure`` loads and writes; this module decides).
+"""
 
 from __future__ import annotations
 
@@ -6,46 +13,52 @@ import hashlib
 import uuid
 from datetime import datetime
 
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
-
-from services.shared import outbox
-from services.shared.contract import new_event
-
-from .. import store
+from services.shared.contract import Event, new_event
 
 ERASED = "erased"
+KEPT_WRITTEN_ANSWERS = ("job_when",)  # a written answer that is a date, not words: kept for the figures
 
 
 def email_hash(email: str) -> str:
     return hashlib.sha256(email.strip().lower().encode()).hexdigest()
 
 
-def erase_person(conn: Connection, tenant: str, email: str, by: str, now: datetime) -> dict:
-    email = email.strip().lower()
-    digest = email_hash(email)
-    a, n, s = store.applications, store.nominations, store.survey_responses
-    apps = conn.execute(sa.select(a.c.id, a.c.name).where(a.c.tenant == tenant, a.c.email == email)).all()
-    noms = conn.execute(sa.select(n.c.id, n.c.name).where(n.c.tenant == tenant, n.c.email == email)).all()
-    app_ids, nom_ids = [r.id for r in apps], [r.id for r in noms]
-    names = {r.name for r in [*apps, *noms] if r.name and r.name != ERASED}
-    placeholder = f"erased-{digest[:16]}@erased.invalid"
-    if app_ids:
-        conn.execute(a.update().where(a.c.tenant == tenant, a.c.id.in_(app_ids)).values(
-            name=ERASED, email=f"{placeholder}", phone=None, languages=[], profession=None, wished_profession=None,
-            education_field=None, education_country=None, employer=None, excluded_employers=[], city=None,
-            interests="", referral_note=None,
-        ))
-        # free-text answers could name the person; the closed answers stay for the figures
-        for response in conn.execute(sa.select(s.c.id, s.c.answers).where(s.c.tenant == tenant, s.c.application_id.in_(app_ids))).all():
-            kept = {k: v for k, v in (response.answers or {}).items() if not isinstance(v, str) or k == "job_when"}
-            conn.execute(s.update().where(s.c.id == response.id).values(answers=kept))
-    if nom_ids:
-        conn.execute(n.update().where(n.c.tenant == tenant, n.c.id.in_(nom_ids)).values(name=ERASED, email=placeholder, note=""))
-    outbox.scrub(conn, store.OUTBOX, tenant, [email, *app_ids, *nom_ids], {email: placeholder, **{name: ERASED for name in names}})
-    row = {"id": str(uuid.uuid4()), "tenant": tenant, "email_sha256": digest, "requested_by": by, "requested_at": now,
-           "applications": len(app_ids), "nominations": len(nom_ids)}
-    conn.execute(store.erasures.insert().values(**row))
-    store.publish(conn, new_event("person.erasure_requested.v1", source="intake", tenant=tenant, subject=f"person/{digest[:16]}",
-                                  data={"erasure_id": row["id"], "email_sha256": digest, "application_ids": app_ids, "nomination_ids": nom_ids}))
-    return row
+def placeholder(digest: str) -> str:
+    """The address an erased person's rows carry instead of theirs: unique per person, reaching no one."""
+    return f"erased-{digest[:16]}@erased.invalid"
+
+
+def erased_application(digest: str) -> dict:
+    """The values an application of an erased person is left with in place of theirs."""
+    return dict(name=ERASED, email=placeholder(digest), phone=None, languages=[], profession=None,
+                wished_profession=None, education_field=None, education_country=None, employer=None,
+                excluded_employers=[], city=None, interests="", referral_note=None)
+
+
+def erased_nomination(digest: str) -> dict:
+    return dict(name=ERASED, email=placeholder(digest), note="")
+
+
+def kept_answers(answers: dict | None) -> dict:
+    """A survey's answers without the written ones (they could name the person); the chosen ones
+    stay for the figures."""
+    return {k: v for k, v in (answers or {}).items() if not isinstance(v, str) or k in KEPT_WRITTEN_ANSWERS}
+
+
+def names_of(rows) -> set[str]:
+    """The names the person went by, to be taken out of the events still waiting to leave."""
+    return {r["name"] for r in rows if r["name"] and r["name"] != ERASED}
+
+
+def record(tenant: str, digest: str, by: str, now: datetime, applications: int, nominations: int) -> dict:
+    """The erasure's own record: that it was done, for whom (by hash), at whose request."""
+    return {"id": str(uuid.uuid4()), "tenant": tenant, "email_sha256": digest, "requested_by": by, "requested_at": now,
+            "applications": applications, "nominations": nominations}
+
+
+def requested(row: dict, application_ids: list[str], nomination_ids: list[str]) -> Event:
+    """person.erasure_requested.v1: matching, scheduling and notify erase the person too."""
+    digest = row["email_sha256"]
+    return new_event("person.erasure_requested.v1", source="intake", tenant=row["tenant"], subject=f"person/{digest[:16]}",
+                     data={"erasure_id": row["id"], "email_sha256": digest, "application_ids": application_ids,
+                           "nomination_ids": nomination_ids})

@@ -8,9 +8,8 @@ erased through the same path as an erasure request, so that every service erases
 application whose cohort has no end date yet, and that is not withdrawn or rejected, keeps its
 person.
 
-The worker's timer does it (idempotent, safe with several replicas: a person's rows are locked
-with ``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL, and a replica that cannot lock them all
-leaves the person to the one that holds them; an erased person has no address left to find).
+These are the rules, on plain rows (an application with its cohort's ``cohort_id``,
+``cohort_name``, ``ends_on`` and ``time_zone``); ``usecases.retention`` loads, locks and erases.
 """
 
 from __future__ import annotations
@@ -19,15 +18,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
-from sqlalchemy.engine import Connection, Engine
 
-from services.shared import clock
 from services.shared.errors import INVALID, Refused
-
-from .. import store
-from .erasure import ERASED, erase_person
 
 DEFAULT_MONTHS = 24
 MAX_MONTHS = 120
@@ -94,97 +87,60 @@ def expiry(application, cohort) -> Expiry | None:
                   reason, counted_from.astimezone(UTC), months, (counted_from + relativedelta(months=months)).astimezone(UTC))
 
 
-def _rows(conn: Connection, *where, lock: bool = False) -> list:
-    a, c = store.applications, store.cohorts
-    query = (sa.select(a.c.id, a.c.tenant, a.c.email, a.c.name, a.c.role, a.c.status, a.c.decided_at,
-                       a.c.retention_months, c.c.id.label("cohort_id"), c.c.name.label("cohort_name"),
-                       c.c.ends_on, c.c.time_zone)
-             .join_from(a, c, sa.and_(c.c.id == a.c.cohort_id, c.c.tenant == a.c.tenant))
-             .where(a.c.name != ERASED, *where).order_by(a.c.tenant, a.c.email, a.c.id))
-    if lock and conn.dialect.name == "postgresql":
-        query = query.with_for_update(of=a, skip_locked=True)
-    return conn.execute(query).mappings().all()
-
-
-def _people(rows) -> list[Person]:
+def people(rows) -> list[Person]:
     """The people among ``rows``, each with the date their last application runs out; people
     with an application without a date are left out (they are kept)."""
     by_person: dict[tuple[str, str], list] = {}
     for row in rows:
         by_person.setdefault((row["tenant"], row["email"]), []).append(row)
-    people = []
+    found = []
     for (tenant, email), theirs in by_person.items():
         expiries = [expiry(r, {"id": r["cohort_id"], "name": r["cohort_name"], "ends_on": r["ends_on"],
                                "time_zone": r["time_zone"]}) for r in theirs]
         if any(e is None for e in expiries):
             continue
-        person = Person(tenant, email, theirs[0]["name"], max(e.expires_at for e in expiries), expiries)
-        people.append(person)
-    return people
+        found.append(Person(tenant, email, theirs[0]["name"], max(e.expires_at for e in expiries), expiries))
+    return found
 
 
-def due(conn: Connection, tenant: str | None, before: datetime, cohort_id: str | None = None) -> list[Person]:
+def due(persons: list[Person], before: datetime, cohort_id: str | None = None) -> list[Person]:
     """The people whose data runs out by ``before`` (those overdue too), soonest first;
     ``cohort_id`` keeps those with an application in that cohort."""
-    a = store.applications
-    where = [a.c.tenant == tenant] if tenant else []
-    people = [p for p in _people(_rows(conn, *where)) if p.expires_at <= before]
+    chosen = [p for p in persons if p.expires_at <= before]
     if cohort_id:
-        people = [p for p in people if any(e.cohort_id == cohort_id for e in p.applications)]
-    return sorted(people, key=lambda p: (p.expires_at, p.email))
+        chosen = [p for p in chosen if any(e.cohort_id == cohort_id for e in p.applications)]
+    return sorted(chosen, key=lambda p: (p.expires_at, p.email))
 
 
-def person_of(conn: Connection, tenant: str, email: str) -> Person | None:
-    """The person's retention date, or None while one of their applications has none."""
-    a = store.applications
-    people = _people(_rows(conn, a.c.tenant == tenant, a.c.email == email))
-    return people[0] if people else None
+def expired(locked_rows, unerased: int, now: datetime) -> bool:
+    """Whether the person whose rows these are (locked by this worker) is to be erased now: all of
+    their applications are locked here (another worker holds none of them, none was erased
+    meanwhile) and together they have run out (no extension or new application came in)."""
+    if not locked_rows or len(locked_rows) < unerased:
+        return False
+    found = people(locked_rows)
+    return bool(found) and found[0].expires_at <= now
 
 
-def erase_expired(engine: Engine, now: datetime | None = None) -> list[dict]:
-    """Erase everyone whose retention has run out; return the erasures' records."""
-    now = now or clock.now()
-    with engine.connect() as conn:
-        candidates = [(p.tenant, p.email) for p in due(conn, None, now)]
-    erased = []
-    a = store.applications
-    for tenant, email in candidates:
-        with engine.begin() as conn:
-            mine = (a.c.tenant == tenant, a.c.email == email)
-            locked = _rows(conn, *mine, lock=True)
-            total = conn.execute(sa.select(sa.func.count()).select_from(a).where(*mine, a.c.name != ERASED)).scalar_one()
-            if not locked or len(locked) < total:
-                continue  # erased meanwhile, or another worker holds the person
-            people = _people(locked)
-            if not people or people[0].expires_at > now:
-                continue  # extended meanwhile, or a new application came in
-            erased.append(erase_person(conn, tenant, email, ERASED_BY, now))
-    return erased
-
-
-def extend_consent(conn: Connection, application, now: datetime, consent_version: str, *,
-                   retention_months: int | None = None, extend_months: int | None = None) -> dict:
-    """The person consents again, to a longer period: the application's ``retention_months``
-    becomes ``retention_months`` or grows by ``extend_months``, with the consent version and when.
-    Refused once the person's period has run out (their erasure is on its way)."""
-    person = person_of(conn, application["tenant"], application["email"])
+def extended_months(current: int | None, person: Person | None, now: datetime, *,
+                    retention_months: int | None = None, extend_months: int | None = None) -> int:
+    """The period a person consents to anew: ``retention_months``, or ``extend_months`` (12
+    unless said) more than the current one. Refused once the person's period has run out (their
+    erasure is on its way), when it is not longer, or over the most there is."""
     if person is not None and person.expires_at <= now:
         raise ConsentRefused("the retention period has run out", {"retention_months": ["the period has run out"]})
-    current = application["retention_months"] or DEFAULT_MONTHS
+    current = current or DEFAULT_MONTHS
     months = retention_months if retention_months is not None else current + (extend_months or 12)
     if months <= current:
         raise ConsentRefused(f"the period is {current} months already",
                              {"retention_months": [f"more than {current} months"]}, kind=INVALID)
     if months > MAX_MONTHS:
         raise ConsentRefused(f"at most {MAX_MONTHS} months", {"retention_months": [f"at most {MAX_MONTHS} months"]}, kind=INVALID)
-    store.update(conn, store.applications, application["tenant"], application["id"],
-                 retention_months=months, consent_version=consent_version, consent_at=now)
-    return {**application, "retention_months": months, "consent_version": consent_version, "consent_at": now}
+    return months
 
 
-def retention_of(conn: Connection, application) -> dict:
+def shown(person: Person | None) -> dict:
     """What the person's own page shows: until when their data is kept, counted from what."""
-    person = person_of(conn, application["tenant"], application["email"])
     if person is None:
         return {"retention_until": None, "retention_reason": None}
     return {"retention_until": person.expires_at, "retention_reason": person.latest.reason}

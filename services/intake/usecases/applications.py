@@ -20,9 +20,9 @@ from .. import store
 from ..domain import CONSENT_VERSION, application_refusal, mentor_language_refusal
 from ..domain import applications as rules
 from ..domain.programmes import refuse_unless_open
-from ..domain.retention import retention_of
 from . import admission
 from .admission import Begin
+from .retention import retention_of
 
 
 def apply(begin: Begin, cohort_id: str, body: dict, asked: str | None, settings) -> dict:
