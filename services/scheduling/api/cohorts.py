@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from services.shared import clock
+from services.shared import audit, clock
 from services.shared.api import service
 from services.shared.db import found
 from services.shared.tenancy import current_principal, current_tenant, require
@@ -24,6 +24,7 @@ from ..schemas import (
     PairSummaryOut,
 )
 from ..usecases import attendance, calendars, reports
+from ..usecases.audit_notes import note_pairs_shown, note_people
 from .common import SECURITY
 
 blp = Blueprint("cohorts", __name__, url_prefix="/cohorts", description="Cohorts: overview, events, attendance, calendar.")
@@ -44,6 +45,7 @@ class Overview(MethodView):
         with service().engine.connect() as conn:
             cohort = found(conn, store.cohorts, current_tenant(), cohort_id, "cohort")
             result = reports.overview(conn, current_tenant(), cohort, clock.now())
+            note_pairs_shown(conn, current_tenant(), result["pairs"])
         result["events"] = [event_out(e) for e in result["events"]]
         return result
 
@@ -57,7 +59,9 @@ class CohortPairs(MethodView):
         """The cohort's pairs, active and ended, each with its phase and meetings."""
         with service().engine.connect() as conn:
             cohort = found(conn, store.cohorts, current_tenant(), cohort_id, "cohort")
-            return reports.pair_summaries(conn, current_tenant(), cohort, clock.now())
+            summaries = reports.pair_summaries(conn, current_tenant(), cohort, clock.now())
+            note_pairs_shown(conn, current_tenant(), summaries)
+            return summaries
 
 
 @blp.route("/<cohort_id>/events")
@@ -79,8 +83,13 @@ def _event_of(conn, cohort_id: str, event_id: str):
     return event
 
 
-def _attendance(conn, cohort_id: str, event) -> dict:
-    return {"event": event_out(event), "attendees": attendance.sheet(conn, current_tenant(), cohort_id, event["id"])}
+def _attendance(conn, cohort_id: str, event, changed: frozenset[str] = frozenset()) -> dict:
+    """The event's attendance sheet; every person on it noted as read, or changed if ``changed``."""
+    sheet = attendance.sheet(conn, current_tenant(), cohort_id, event["id"])
+    people = [a["application_id"] for a in sheet]
+    note_people(conn, current_tenant(), audit.CHANGE, "attendance", [(event["id"], a) for a in people if a in changed])
+    note_people(conn, current_tenant(), audit.READ, "attendance", [(event["id"], a) for a in people if a not in changed])
+    return {"event": event_out(event), "attendees": sheet}
 
 
 @blp.route("/<cohort_id>/events/<event_id>/attendance")
@@ -105,7 +114,7 @@ class Attendance(MethodView):
             event = _event_of(conn, cohort_id, event_id)
             attendance.record(conn, current_tenant(), cohort_id, event, body["records"], current_principal().sub,
                               clock.now())
-            return _attendance(conn, cohort_id, event)
+            return _attendance(conn, cohort_id, event, frozenset(r["application_id"] for r in body["records"]))
 
 
 @blp.route("/<cohort_id>/attendance/missed")
@@ -117,7 +126,11 @@ class MissedMandatory(MethodView):
         """Who missed mandatory events (and who was excused); past mandatory events not yet recorded for everyone."""
         with service().engine.connect() as conn:
             cohort = found(conn, store.cohorts, current_tenant(), cohort_id, "cohort")
-            return reports.missed_mandatory(conn, current_tenant(), cohort, clock.now())
+            report = reports.missed_mandatory(conn, current_tenant(), cohort, clock.now())
+            shown = {p["application_id"] for p in report["people"]} | {
+                a for event in report["unrecorded"] for a in event["application_ids"]}
+            note_people(conn, current_tenant(), audit.READ, "attendance", [(cohort_id, a) for a in sorted(shown)])
+            return report
 
 
 @blp.route("/<cohort_id>/calendar")

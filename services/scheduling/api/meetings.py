@@ -6,13 +6,14 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from services.shared import clock
+from services.shared import audit, clock
 from services.shared.api import service
 from services.shared.tenancy import require
 
 from ..domain.pair_view import meeting_out
 from ..schemas import HeldIn, MeetingOut, ReasonIn, WhenIn
 from ..usecases import meetings
+from ..usecases.audit_notes import note_pair
 from .common import PARTICIPANT_LINK, SECURITY, meeting_access, only_the_pair
 
 blp = Blueprint("meetings", __name__, url_prefix="/meetings", description="The meetings of a pair's plan.")
@@ -27,6 +28,7 @@ class Meeting(MethodView):
         """One meeting: its due window, topic, checklist, time and place."""
         with service().engine.connect() as conn:
             ctx, meeting, role = meeting_access(conn, meeting_id, lock=False)
+            note_pair(audit.READ, "meeting", meeting_id, ctx)
             return meeting_out(meeting, ctx, role)
 
 
@@ -81,6 +83,7 @@ class Schedule(MethodView):
         now = clock.now()
         with service().engine.begin() as conn:
             ctx, meeting, role = meeting_access(conn, meeting_id)
+            note_pair(audit.CHANGE, "meeting", meeting_id, ctx)
             when = meetings.when_from(conn, ctx, body, now)
             return meeting_out(meetings.schedule(conn, ctx, meeting, when, now), ctx, role)
 
@@ -97,6 +100,7 @@ class Held(MethodView):
         now = clock.now()
         with service().engine.begin() as conn:
             ctx, meeting, role = meeting_access(conn, meeting_id)
+            note_pair(audit.CHANGE, "meeting", meeting_id, ctx)
             held_at = body.pop("held_at")
             notes = {**body, "topic": body.get("topic") or meeting_out(meeting, ctx, role)["topic_text"],
                      "actions": [{**a, "by": a["by"].isoformat() if a.get("by") else None} for a in body["actions"]]}
@@ -113,6 +117,7 @@ class Missed(MethodView):
         """Log the meeting as missed (its window still wants a meeting: the nudge will come)."""
         with service().engine.begin() as conn:
             ctx, meeting, role = meeting_access(conn, meeting_id)
+            note_pair(audit.CHANGE, "meeting", meeting_id, ctx)
             return meeting_out(meetings.log_missed(conn, ctx, meeting, body["reason"], role, clock.now()), ctx, role)
 
 
@@ -126,4 +131,5 @@ class Cancel(MethodView):
         """Call the meeting off (STATUS:CANCELLED in the calendars); it can be set again later."""
         with service().engine.begin() as conn:
             ctx, meeting, role = meeting_access(conn, meeting_id)
+            note_pair(audit.CHANGE, "meeting", meeting_id, ctx)
             return meeting_out(meetings.call_off(conn, ctx, meeting, body["reason"], clock.now()), ctx, role)

@@ -13,6 +13,7 @@ from services.shared.db import found
 from services.shared.tenancy import current_tenant, require
 
 from .. import store
+from ..usecases.audit_notes import note_pairs_shown
 from ..usecases.pair_list import page_of_pairs
 from .common import SECURITY
 
@@ -70,5 +71,7 @@ class PairList(MethodView):
         pairs that have held no meeting since then (and were confirmed before it). Never the pair's own notes."""
         with service().engine.connect() as conn:
             cohort = found(conn, store.cohorts, current_tenant(), cohort_id, "cohort")
-            return page_of_pairs(conn, current_tenant(), cohort, clock.now(), query["page"], query["page_size"],
+            page = page_of_pairs(conn, current_tenant(), cohort, clock.now(), query["page"], query["page_size"],
                                  query["status"], query["quiet_since"])
+            note_pairs_shown(conn, current_tenant(), page["items"])
+            return page

@@ -6,12 +6,13 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from services.shared import clock
+from services.shared import audit, clock
 from services.shared.api import service
 from services.shared.tenancy import current_principal, require
 
 from ..schemas import AgreementChangeIn, AgreementOut, MeetingOut, PairOut, SignIn
 from ..usecases import agreements, pair_view
+from ..usecases.audit_notes import note_pair
 from .common import PARTICIPANT_LINK, SECURITY, only_the_pair, pair_access
 
 blp = Blueprint("pairs", __name__, url_prefix="/pairs", description="A pair, its agreement and its meeting plan.")
@@ -26,6 +27,7 @@ class Pair(MethodView):
         """The pair with its agreement (latest version) and every meeting of its plan."""
         with service().engine.connect() as conn:
             ctx, role = pair_access(conn, pair_id)
+            note_pair(audit.READ, "pair", pair_id, ctx)
             return pair_view.pair_view(conn, ctx, role)
 
 
@@ -38,6 +40,7 @@ class PairMeetings(MethodView):
         """The meeting plan: one meeting per due window, with its topic and checklist."""
         with service().engine.connect() as conn:
             ctx, role = pair_access(conn, pair_id)
+            note_pair(audit.READ, "meeting_plan", pair_id, ctx)
             return pair_view.pair_view(conn, ctx, role)["meetings"]
 
 
@@ -50,7 +53,9 @@ class Agreement(MethodView):
         """The latest version of the agreement, which version is in force, and the history."""
         with service().engine.connect() as conn:
             ctx, _role = pair_access(conn, pair_id)
-            return pair_view.latest_agreement(conn, ctx)
+            agreement = pair_view.latest_agreement(conn, ctx)
+            note_pair(audit.READ, "agreement", agreement and agreement["id"], ctx)
+            return agreement
 
     @require("coordinator", "participant")
     @blp.arguments(AgreementChangeIn)
@@ -65,6 +70,7 @@ class Agreement(MethodView):
             ctx, role = pair_access(conn, pair_id, for_update=True)
             by = role if role != "coordinator" else current_principal().sub
             row = agreements.change(conn, ctx, body, based_on, by, clock.now())
+            note_pair(audit.CHANGE, "agreement", row["id"], ctx)
             return pair_view.agreement_view(conn, ctx, row)
 
 
@@ -93,5 +99,7 @@ class AgreementVersion(MethodView):
         """One version as it was signed (or drafted)."""
         with service().engine.connect() as conn:
             ctx, _role = pair_access(conn, pair_id)
-            return pair_view.agreement_version(conn, ctx, number)
+            agreement = pair_view.agreement_version(conn, ctx, number)
+            note_pair(audit.READ, "agreement", agreement["id"], ctx)
+            return agreement
 

@@ -3,6 +3,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from services.shared import audit
 from services.shared.api import service
 from services.shared.db import found
 from services.shared.tenancy import current_tenant, require
@@ -22,4 +23,6 @@ class Participants(MethodView):
         """The cohort's participants as scheduling has recorded them."""
         with service().engine.connect() as conn:
             found(conn, store.cohorts, current_tenant(), cohort_id, "cohort")
-            return store.participants_of_cohort(conn, current_tenant(), cohort_id)
+            people = store.participants_of_cohort(conn, current_tenant(), cohort_id)
+        audit.note_many(audit.READ, "participant", [(p["application_id"], p["email"], None) for p in people])
+        return people

@@ -21,6 +21,7 @@ from .agreements import (  # noqa: F401
 from .attendance import attendance_of_cohort, marks_of_event, record_mark  # noqa: F401
 from .erasure import forget_people, scrub_outbox, texts_of_pairs  # noqa: F401
 from .events import emit, pair_context  # noqa: F401
+from .export import applications_of, rows_about  # noqa: F401
 from .feeds import active_feed, add_feed, feed_by_hash, revoke_feeds  # noqa: F401
 from .meetings import (  # noqa: F401
     add_cohort,
@@ -38,6 +39,7 @@ from .people import (  # noqa: F401
     add_pair,
     add_participant,
     attendees,
+    emails_of,
     held_count,
     in_cohort,
     names_of,

@@ -86,3 +86,12 @@ def pairs_of_cohort(conn: Connection, tenant: str, cohort_id: str, *, active: bo
     p = pairs
     where = [p.c.cohort_id == cohort_id, *([p.c.status == "active"] if active else [])]
     return rows(conn, p, tenant, *where, order_by=None if active else [p.c.confirmed_at, p.c.id])
+
+
+def emails_of(conn: Connection, tenant: str, ids: set[str]) -> dict[str, str | None]:
+    """application id -> its e-mail address (None once erased), for these people."""
+    t = participants
+    if not ids:
+        return {}
+    return dict(conn.execute(sa.select(t.c.application_id, t.c.email).where(
+        t.c.tenant == tenant, t.c.application_id.in_(ids))).all())
