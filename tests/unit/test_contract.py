@@ -38,15 +38,15 @@ SAMPLES = {
         **PERSON, "status": "submitted", "submitted_at": datetime(2026, 8, 1, 9, tzinfo=UTC), "phone": None,
         "languages": [{"language": "ar", "level": "native"}], "mentoring_languages": ["sv"],
         "profession": None, "wished_profession": {"code": "2611", "title": "Jurist"}, "education_field": "Juridik",
-        "education_level": "master", "education_country": "SY", "experience_years": 5, "sector": "private",
+        "experience_years": 5, "sector": "private",
         "employer": None, "excluded_employers": [], "city": "Stockholm", "remote_ok": True, "capacity": 1,
         "interests": "avtalsrätt", "nomination_id": None, "arrival": 1,
     },
     "application.accepted.v1": PERSON,
     "application.waitlisted.v1": {**PERSON, "status": "waitlisted", "waitlist_position": 2},
     "application.promoted.v1": PERSON,
-    "application.rejected.v1": {**PERSON, "status": "rejected"},
-    "application.withdrawn.v1": {**PERSON, "status": "withdrawn", "previous_status": "accepted"},
+    "application.rejected.v1": {**PERSON, "status": "rejected", "manage_link": None},
+    "application.withdrawn.v1": {**PERSON, "status": "withdrawn", "previous_status": "accepted", "manage_link": None},
     "nomination.submitted.v1": {**NOMINEE, "rank": 1},
     "nomination.accepted.v1": {**NOMINEE, "form_link": "https://tandem.example.org/f", "link_expires_at": datetime(2027, 1, 1, tzinfo=UTC)},
     "nomination.declined.v1": NOMINEE,
@@ -66,15 +66,14 @@ SAMPLES = {
 MATCH_COHORT = {"cohort_id": "c1", "cohort_name": "Hösten 2026", "programme_id": "p1", "programme_name": {"sv": "Mentorprogrammet"},
                 "time_zone": "Europe/Stockholm", "starts_on": date(2026, 9, 1), "ends_on": date(2027, 3, 31)}
 MATCH_PERSON = {"application_id": "a1", "name": "Amira Haddad", "email": "amira@example.se", "locale": "sv", "languages": ["sv"]}
-MENTOR = {**MATCH_PERSON, "application_id": "a2", "name": "Karin Berg", "email": "karin@example.se", "profession": "2611"}
+MENTOR = {**MATCH_PERSON, "application_id": "a2", "name": "Karin Berg", "email": "karin@example.se", "profession_title": "Jurist"}
 SAMPLES |= {
     "match.proposed.v1": {"run_id": "r1", "cohort_id": "c1", "mode": "optimal", "proposed": 18, "unmatched": 2, "objective": 123.5},
     "match.confirmed.v1": {**MATCH_COHORT, "pair_id": "x1", "mentee": MATCH_PERSON, "mentor": MENTOR, "shared_languages": ["sv"],
                            "share_contact_details": ["email"], "score": 9.5, "confirmed_at": datetime(2026, 9, 2, tzinfo=UTC)},
     "match.ended.v1": {**MATCH_COHORT, "pair_id": "x1", "mentee": MATCH_PERSON, "mentor": MENTOR, "reason": "did not work",
                        "ended_by": "coordinator@example.se", "ended_at": datetime(2026, 11, 2, tzinfo=UTC)},
-    "match.unmatched.v1": {**MATCH_COHORT, "run_id": "r1", "mentee": MATCH_PERSON, "reason_code": "no_shared_language",
-                           "reason": "no mentor shares a mentoring language"},
+    "match.unmatched.v1": {**MATCH_COHORT, "run_id": "r1", "mentee": MATCH_PERSON, "reason_code": "no_shared_language"},
 }
 PARTICIPANT = {"application_id": "a1", "role": "mentee", "name": "Amira Haddad", "email": "amira@example.se", "locale": "sv", "link": None}
 PAIR = {"pair_id": "x1", "cohort_id": "c1", "cohort_name": "Hösten 2026", "programme_name": {"sv": "Mentorprogrammet"},

@@ -132,12 +132,17 @@ def promotes(cohort, role: str, accepted: int, now: datetime) -> bool:
 
 def profile(row) -> dict:
     keys = ("submitted_at", "phone", "languages", "mentoring_languages", "profession", "wished_profession",
-            "education_field", "education_level", "education_country", "experience_years", "sector", "employer",
+            "education_field", "experience_years", "sector", "employer",
             "excluded_employers", "city", "remote_ok", "capacity", "interests", "nomination_id", "arrival")
     return {k: row[k] for k in keys}
 
 
+# what the applicant hears of a rejection or a withdrawal needs no personal link, and no consumer keeps it
+WITHOUT_LINK = ("application.rejected.v1", "application.withdrawn.v1")
+
+
 def event(event_type, row, cohort, programme, link, extra=None) -> Event:
+    link = None if event_type in WITHOUT_LINK else link
     data = {
         "application_id": row["id"], "cohort_id": cohort["id"], "programme_id": programme["id"],
         "programme_name": localized(programme["names"], row["locale"], programme["locale"]),

@@ -228,7 +228,7 @@ def confirmed(pair, cohort, mentee, mentor) -> Event:
 def unmatched_told(run, cohort, row, mentee) -> Event:
     return new_event("match.unmatched.v1", source="matching", tenant=run["tenant"], subject=f"application/{row['mentee_id']}",
                      data={**_cohort_data(cohort), "run_id": run["id"], "mentee": _person(mentee, ["email"]),
-                           "reason_code": row["reason_code"], "reason": row["reason"]})
+                           "reason_code": row["reason_code"]})
 
 
 def check_override_people(people: dict[str, dict], mentee_id: str, mentor_id: str) -> None:
@@ -273,7 +273,7 @@ def _person(application, share: list[str]) -> dict:
         "application_id": application["id"], "name": application["name"], "email": application["email"],
         "locale": application["locale"], "phone": application["phone"] if "phone" in share else None,
         "languages": list(application["mentoring_languages"] or []),
-        "profession": (profession or {}).get("code"), "profession_title": (profession or {}).get("title"),
+        "profession_title": (profession or {}).get("title"),
     }
 
 

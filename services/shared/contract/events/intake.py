@@ -81,8 +81,6 @@ class ApplicationSubmitted(ApplicationPerson):
     profession = fields.Nested(Profession, allow_none=True, load_default=None, metadata=personal("applicants"))
     wished_profession = fields.Nested(Profession, allow_none=True, load_default=None, metadata=personal("applicants"))
     education_field = Text(max_length=NAME, allow_none=True, load_default=None, metadata=personal("applicants"))
-    education_level = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=16), metadata=personal("applicants"))
-    education_country = fields.String(allow_none=True, load_default=None, validate=validate.Length(equal=2), metadata=personal("applicants"))
     experience_years = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=0, max=100), metadata=personal("applicants"))
     sector = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=16), metadata=personal("applicants"))
     employer = Text(max_length=NAME, allow_none=True, load_default=None, metadata=personal("applicants"))

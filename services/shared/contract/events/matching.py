@@ -19,9 +19,8 @@ class MatchPerson(Schema):
     phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40), metadata=personal("participants"))
     languages = fields.List(fields.String(validate=validate.Length(max=LANGUAGE_LENGTH)), load_default=list,
                             metadata=personal("participants", description="languages of mentoring"))
-    profession = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=8),
-                               metadata=personal("participants", description="ISCO-08 code (mentor) or wished (mentee)"))
-    profession_title = Text(max_length=NAME, load_default=None, allow_none=True, metadata=personal("participants"))
+    profession_title = Text(max_length=NAME, load_default=None, allow_none=True,
+                            metadata=personal("participants", description="the mentor's profession, or the one the mentee wishes for"))
 
 
 class MatchCohort(Schema):
@@ -70,4 +69,6 @@ class MatchUnmatched(MatchCohort):
     run_id = Id(required=True)
     mentee = fields.Nested(MatchPerson, required=True)
     reason_code = fields.String(required=True, validate=validate.Length(max=40))
-    reason = fields.String(required=True, validate=validate.Length(max=REASON_LENGTH), metadata=personal("participants"))
+    # no longer sent: the mentee's message speaks from reason_code, and no consumer keeps the words
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=REASON_LENGTH),
+                           metadata=personal("participants"))
