@@ -4,6 +4,7 @@ Swedish, Finnish, Norwegian (bokmål) and English."""
 
 from __future__ import annotations
 
+from services.shared.reference.matching import DEFAULT_WEIGHTS
 from services.shared.reference.meetings import MEETING_CHECKLIST
 
 PAUSE_NOTICE = {
@@ -50,15 +51,7 @@ _TOPICS = [
 MEETING_PLAN = [{"title": topic, "checklist": MEETING_CHECKLIST} for topic in _TOPICS]
 
 # Weights of the named matching criteria (matching turns them into scores).
-MATCHING_WEIGHTS = {
-    "profession": 5.0,
-    "education_field": 2.0,
-    "sector": 1.0,
-    "location": 1.0,
-    "mother_tongue": 1.0,
-    "experience": 1.0,
-    "interests": 2.0,
-}
+MATCHING_WEIGHTS = DEFAULT_WEIGHTS  # the criteria matching scores with, and their default weights
 
 # Outcome surveys: the questions behind the figures programmes report (share who got qualified
 # work, whether the mentor helped, whether mentoring was meaningful).

@@ -9,31 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-#: The named criteria of a pair's score, in the order a breakdown lists them.
-CRITERIA: tuple[str, ...] = (
-    "profession",
-    "education_field",
-    "sector",
-    "location",
-    "mother_tongue",
-    "experience",
-    "interests",
-)
+from services.shared.reference.matching import CRITERIA, DEFAULT_WEIGHTS  # noqa: F401  (one source, with intake)
 
 #: A programme's weight per criterion; a criterion left out takes its default weight.
 Weights = dict[str, float]
-
-#: Profession dominates (the point of the programmes is qualified work in one's own field);
-#: free-text interests and the field of education come next; the rest break ties.
-DEFAULT_WEIGHTS: dict[str, float] = {
-    "profession": 5.0,
-    "education_field": 2.0,
-    "sector": 1.0,
-    "location": 1.0,
-    "mother_tongue": 1.0,
-    "experience": 1.0,
-    "interests": 2.0,
-}
 
 MODES: tuple[str, ...] = ("optimal", "stable")
 
