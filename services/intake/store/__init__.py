@@ -25,9 +25,22 @@ from .applications import (
     write_arrivals,
 )
 from .new_tenants import insert_tenant
+from .erasure import (
+    applications_of_person,
+    forget_link_requests,
+    forget_sign_in_codes,
+    insert_erasure,
+    nominations_of_person,
+    overwrite_applications,
+    overwrite_nominations,
+    scrub_outbox,
+    set_survey_answers,
+    survey_answers_of,
+)
 from .outbox import publish
 from .people import all_tenants, member_organisations, staff_page, tenant_exists, tenant_name
 from .programmes import cohorts_past_draft, insert_programme
+from .retention import retention_rows, retention_rows_of_person, unerased_count
 from .staff import (
     active_staff_of_code,
     active_staff_with_email,
@@ -66,4 +79,7 @@ __all__ = [
     "insert_tenant",
     "active_staff_of_code", "active_staff_with_email", "codes_sent_since", "insert_sign_in_code",
     "insert_staff", "revive_staff", "use_sign_in_code",
+    "applications_of_person", "forget_link_requests", "forget_sign_in_codes", "insert_erasure",
+    "nominations_of_person", "overwrite_applications", "overwrite_nominations", "scrub_outbox", "set_survey_answers",
+    "survey_answers_of", "retention_rows", "retention_rows_of_person", "unerased_count",
 ]
