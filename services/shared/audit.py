@@ -76,7 +76,9 @@ def add_audit_table(metadata: sa.MetaData) -> sa.Table:
         sa.Column("action", sa.String(10), nullable=False),
         sa.Column("object_type", sa.String(40), nullable=False),
         sa.Column("object_id", sa.String(64), nullable=True),
-        sa.Column("person_sha256", sa.String(64), nullable=True),
+        sa.Column("person_sha256", sa.String(64), nullable=True,
+                  info=personal("to name, pseudonymously, whose data was read or changed", who="the people concerned",
+                                basis=LEGAL_OBLIGATION, retention=_STAFF["retention"])),
         sa.Column("route", sa.String(200), nullable=True),
         sa.Index("ix_audit_log_tenant_person", "tenant", "person_sha256", "at"),
         sa.Index("ix_audit_log_at", "at"),
@@ -118,19 +120,20 @@ def _principal():
 
 
 def note(action: str, object_type: str, object_id=None, *, email: str | None = None,
-         person_sha256: str | None = None) -> None:
+         person_sha256: str | None = None, tenant: str | None = None) -> None:
     """Note, in a request, that its staff or operator caller read or changed one person's data;
-    written after the answer (if it is below 400). Nothing for anyone else."""
-    note_many(action, object_type, [(object_id, email, person_sha256)])
+    written after the answer (if it is below 400). Nothing for anyone else. ``tenant`` is the
+    person's, for an operator's act (an operator's own tenant is ``*``)."""
+    note_many(action, object_type, [(object_id, email, person_sha256)], tenant=tenant)
 
 
-def note_many(action: str, object_type: str, items) -> None:
+def note_many(action: str, object_type: str, items, *, tenant: str | None = None) -> None:
     """``items``: (object_id, email, person_sha256) for each person whose data was shown."""
     principal = _principal()
     if principal is None:
         return
     route = request.url_rule.rule if request.url_rule else request.path
-    tenant = principal.tenant
+    tenant = tenant or principal.tenant
     pending = g.setdefault("tandem_audit", [])
     for object_id, email, digest in items:
         pending.append(_row(tenant, principal.sub, principal.role, action, object_type, object_id, email, digest, route))
