@@ -82,6 +82,8 @@ def _marked(doc: dict, node: dict, prefix: str = "") -> set[str]:
         path = prefix + name
         if prop.get("type") == "array":
             path, prop = path + "[]", {**prop["items"], "x-personal": prop.get("x-personal")}
+        if prop.get("writeOnly"):
+            continue  # no longer sent (contract.personal.NO_LONGER_SENT)
         if prop.get("x-personal"):
             found.add(path)
             continue

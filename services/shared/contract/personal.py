@@ -6,6 +6,10 @@ The declaration travels as the field's ``x-personal`` (and ``x-personal-who``) m
 AsyncAPI document marks the field, and the record of processing (``processing``) lists it with
 the events that carry it. A nested field declared personal is personal as a whole (a person's
 profession, their languages); otherwise its own fields say.
+
+A personal field of a v1 event that no consumer keeps any longer is declared ``NO_LONGER_SENT``:
+a consumer still reads it from a producer that sends it, but ``new_event`` (which dumps the data
+through the schema) leaves it out, and it is not listed among what the event carries.
 """
 
 from __future__ import annotations
@@ -16,6 +20,11 @@ from marshmallow import Schema, fields
 
 KEY = "x-personal"
 WHO = "x-personal-who"
+
+#: a field's options: read when it comes, never written (a load-only field is not dumped)
+NO_LONGER_SENT = {"load_only": True, "load_default": None, "allow_none": True}
+#: and what the documents say of it
+GONE = "no longer sent (no consumer keeps it); read when an older producer sends it"
 
 
 def personal(who: str | None = None, **metadata) -> dict:
@@ -28,6 +37,10 @@ def is_personal(field: fields.Field) -> bool:
     return bool(field.metadata.get(KEY))
 
 
+def is_sent(field: fields.Field) -> bool:
+    return not field.load_only
+
+
 def nested_schema(field: fields.Field) -> type[Schema] | None:
     """The schema a (list of) nested field(s) holds, or None."""
     inner = field.inner if isinstance(field, fields.List) else field
@@ -37,9 +50,11 @@ def nested_schema(field: fields.Field) -> type[Schema] | None:
 
 
 def personal_paths(schema: type[Schema], prefix: str = "") -> Iterator[str]:
-    """The paths of the personal fields of an event's data, e.g. ``mentee.email``,
+    """The paths of the personal fields an event's data carries, e.g. ``mentee.email``,
     ``programme.contacts[].phone``."""
     for name, field in schema._declared_fields.items():
+        if not is_sent(field):
+            continue
         path = f"{prefix}{name}{'[]' if isinstance(field, fields.List) else ''}"
         if is_personal(field):
             yield path

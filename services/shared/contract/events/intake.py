@@ -3,7 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from ...fields import NAME, PARAGRAPH, Text
-from ..personal import personal
+from ..personal import GONE, NO_LONGER_SENT, personal
 from ..registry import event_type
 from .shapes import (
     APPLICATION_STATUSES,
@@ -133,8 +133,19 @@ class NominationPerson(Schema):
     time_zone = TimeZone(required=True)
 
 
+class NominationNews(NominationPerson):
+    """A nomination's step only the tenant's webhooks hear of: which nomination, not who it is.
+    Required in v1 and no longer sent (no consumer keeps them): the organisation and the person."""
+
+    organisation = fields.String(validate=validate.Length(min=1, max=ORGANISATION_LENGTH), **NO_LONGER_SENT,
+                                 metadata=personal("nominated mentors", description=GONE))
+    organisation_name = Text(max_length=NAME, **NO_LONGER_SENT, metadata=personal("nominated mentors", description=GONE))
+    name = Text(max_length=NAME, **NO_LONGER_SENT, metadata=personal("nominated mentors", description=GONE))
+    email = Email(**NO_LONGER_SENT, metadata=personal("nominated mentors", description=GONE))
+
+
 @event_type("nomination.submitted.v1", "intake", "A member organisation's representative nominated a mentor.")
-class NominationSubmitted(NominationPerson):
+class NominationSubmitted(NominationNews):
     rank = fields.Integer(required=True, validate=validate.Range(min=1, max=1000))
 
 
@@ -145,7 +156,7 @@ class NominationAccepted(NominationPerson):
 
 
 @event_type("nomination.declined.v1", "intake", "The coordinator declined a nomination.")
-class NominationDeclined(NominationPerson):
+class NominationDeclined(NominationNews):
     pass
 
 

@@ -7,7 +7,7 @@ language) and the times in UTC with the time zone to show them in.
 from marshmallow import Schema, fields, validate
 
 from ...fields import NAME, TITLE, Text
-from ..personal import personal
+from ..personal import GONE, NO_LONGER_SENT, personal
 from ..registry import event_type
 from .shapes import LINK_LENGTH, LOCALES, ROLES, Email, Id, Localized, TimeZone
 
@@ -36,6 +36,19 @@ class PairEvent(Schema):
     time_zone = TimeZone(required=True)
     mentee = fields.Nested(Participant, required=True)
     mentor = fields.Nested(Participant, required=True)
+
+
+class PairMember(Participant):
+    """One of a pair in news only the tenant's webhooks hear of: who by id, not how to reach them.
+    Required in v1 and no longer sent (no consumer keeps them): the name and the address."""
+
+    name = Text(max_length=NAME, **NO_LONGER_SENT, metadata=personal("participants", description=GONE))
+    email = Email(**NO_LONGER_SENT, metadata=personal("participants", description=GONE))
+
+
+class PairNews(PairEvent):
+    mentee = fields.Nested(PairMember, required=True)
+    mentor = fields.Nested(PairMember, required=True)
 
 
 class MeetingFields(PairEvent):
@@ -94,13 +107,13 @@ class MeetingRescheduled(MeetingFields):
 
 
 @event_type("meeting.held.v1", "scheduling", "A pair logged a meeting as held, with its checklist.")
-class MeetingHeld(PairEvent):
+class MeetingHeld(PairNews):
     meeting_id = Id(required=True)
     number = fields.Integer(required=True)
 
 
 @event_type("meeting.missed.v1", "scheduling", "A pair logged a meeting as missed.")
-class MeetingMissed(PairEvent):
+class MeetingMissed(PairNews):
     meeting_id = Id(required=True)
     number = fields.Integer(required=True)
 
@@ -149,6 +162,6 @@ class SurveyDue(Schema):
 
 
 @event_type("mentorship.phase_changed.v1", "scheduling", "A pair moved between start, working, closing and finished.")
-class PhaseChanged(PairEvent):
+class PhaseChanged(PairNews):
     phase = fields.String(required=True, validate=validate.OneOf(PHASES))
     previous_phase = fields.String(required=True, allow_none=True)
