@@ -3,7 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from ...fields import NAME, Text
-from ..personal import personal
+from ..personal import GONE, NO_LONGER_SENT, personal
 from ..registry import event_type
 from .shapes import LANGUAGE_LENGTH, LOCALES, Email, Id, Localized, TimeZone
 
@@ -69,6 +69,6 @@ class MatchUnmatched(MatchCohort):
     run_id = Id(required=True)
     mentee = fields.Nested(MatchPerson, required=True)
     reason_code = fields.String(required=True, validate=validate.Length(max=40))
-    # no longer sent: the mentee's message speaks from reason_code, and no consumer keeps the words
-    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=REASON_LENGTH),
-                           metadata=personal("participants"))
+    # the mentee's message speaks from reason_code, and no consumer keeps the words
+    reason = fields.String(validate=validate.Length(max=REASON_LENGTH), **NO_LONGER_SENT,
+                           metadata=personal("participants", description=GONE))
