@@ -106,3 +106,9 @@ def test_the_asyncapi_document_says_whose_data_a_field_is():
     person = doc["components"]["schemas"]["MatchPerson"]["properties"]["email"]
     assert person["x-personal"] is True and person["x-personal-who"] == "participants"
     assert "x-personal" not in doc["components"]["schemas"]["MatchPerson"]["properties"]["locale"]
+
+
+def test_a_service_api_that_reuses_a_shape_keeps_its_openapi_document_as_it_was():
+    for name, text in GENERATED.items():
+        if name.startswith("openapi/"):
+            assert "x-personal" not in text, f"docs/{name} is marked: the declaration is the events' own"

@@ -14,10 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from apispec import APISpec
-from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec.ext.marshmallow import MarshmallowPlugin, resolver
+from marshmallow import Schema
 
 from .consumers import consumers
 from .envelope import EnvelopeSchema
+from .personal import mark, nested_schema
 from .registry import EVENT_TYPES
 
 if TYPE_CHECKING:
@@ -30,16 +32,30 @@ def _schema_name(event_type: str) -> str:
     return "".join(part.capitalize() for part in event_type.replace("_", ".").split("."))
 
 
+def _with_nested(named: dict[str, type[Schema]]) -> dict[str, type[Schema]]:
+    """Component name -> schema, for ``named`` and every schema nested in them."""
+    found = dict(named)
+    todo = list(named.values())
+    while todo:
+        for field in todo.pop()._declared_fields.values():
+            nested = nested_schema(field)
+            if nested is not None and resolver(nested) not in found:
+                found[resolver(nested)] = nested
+                todo.append(nested)
+    return found
+
+
 def asyncapi(tables: Iterable[HandlerTable]) -> dict:
     """The AsyncAPI document of every event, with the services ``tables`` say consume it."""
     spec = APISpec("events", "1", "3.0.3", plugins=[MarshmallowPlugin()])
     spec.components.schema("Envelope", schema=EnvelopeSchema)
     heard_by = consumers(tables)
-    channels, operations, messages = {}, {}, {}
+    channels, operations, messages, data_schemas = {}, {}, {}, {}
     for name in sorted(EVENT_TYPES):
         kind = EVENT_TYPES[name]
         data_name = _schema_name(name) + "Data"
         spec.components.schema(data_name, schema=kind.schema)
+        data_schemas[data_name] = kind.schema
         messages[name] = {
             "name": name,
             "title": name,
@@ -77,6 +93,9 @@ def asyncapi(tables: Iterable[HandlerTable]) -> dict:
                 "messages": [{"$ref": f"#/channels/{name}/messages/event"}],
                 "bindings": {"amqp": {"ack": True}},
             }
+    schemas = spec.to_dict()["components"]["schemas"]
+    for name, schema in _with_nested(data_schemas).items():
+        mark(schemas[name].get("properties", {}), schema)
     return {
         "asyncapi": "3.0.0",
         "info": {
@@ -90,7 +109,7 @@ def asyncapi(tables: Iterable[HandlerTable]) -> dict:
         "servers": {"rabbitmq": {"host": "rabbitmq:5672", "protocol": "amqp", "protocolVersion": "0.9.1"}},
         "channels": channels,
         "operations": operations,
-        "components": {"schemas": spec.to_dict()["components"]["schemas"], "messages": messages},
+        "components": {"schemas": schemas, "messages": messages},
     }
 
 
