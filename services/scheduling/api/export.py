@@ -56,5 +56,5 @@ class PersonData(MethodView):
         tenant = export.tenant_for(current_principal(), query["tenant"])
         with service().engine.connect() as conn:
             found = export.of_person(conn, tenant, query["email"], clock.now())
-        audit.note(audit.READ, "export", None, email=query["email"])
+        audit.note(audit.READ, "export", None, email=query["email"], tenant=tenant)
         return found
