@@ -7,15 +7,10 @@ import time
 import uuid
 from datetime import UTC, datetime
 
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
-
-from services.shared.contract import new_event
-from services.shared.db import insert_new
-from services.shared.errors import Refused
+from services.shared.contract import Event, new_event
+from services.shared.errors import Forbidden, Refused
 from services.shared.tenancy import participant_token
 
-from .. import store
 from .programmes import localized
 
 FORM_LINK_TTL = 30 * 24 * 3600
@@ -23,6 +18,19 @@ FORM_LINK_TTL = 30 * 24 * 3600
 
 class NominationRefused(Refused):
     """A nomination the organisation's ranks or the nomination's state do not allow."""
+
+
+class RankTaken(NominationRefused):
+    """The organisation has given this rank to another nominee of the cohort (one not declined)."""
+
+    def __init__(self, rank: int):
+        refusal = f"rank {rank} is already given to another nominee of your organisation"
+        super().__init__(refusal, {"rank": [refusal]})
+
+
+class NominatedAlready(NominationRefused):
+    def __init__(self):
+        super().__init__("This person is nominated for the cohort already.", {"email": ["nominated already"]})
 
 
 def nomination_refusal(cohort, now: datetime) -> str | None:
@@ -33,24 +41,35 @@ def nomination_refusal(cohort, now: datetime) -> str | None:
     return None
 
 
-def nominate(conn: Connection, cohort, programme, organisation: str, by: str, body: dict, now: datetime) -> dict:
-    t = store.nominations
-    taken = conn.execute(sa.select(t.c.id).where(
-        t.c.tenant == cohort["tenant"], t.c.cohort_id == cohort["id"], t.c.organisation == organisation,
-        t.c.rank == body["rank"], t.c.status != "declined")).scalar()
-    if taken:
-        refusal = f"rank {body['rank']} is already given to another nominee of your organisation"
-        raise NominationRefused(refusal, {"rank": [refusal]})
-    row = {
+def is_member(programme, organisation: str | None) -> bool:
+    return organisation in {m["id"] for m in programme["member_organisations"]}
+
+
+def refuse_unless_may_nominate(cohort, programme, organisation: str | None, now: datetime) -> None:
+    """Refused unless the organisation is a member of the programme and the cohort takes
+    nominations now (before its deadline, open or in draft)."""
+    if not is_member(programme, organisation):
+        raise Forbidden(f"{organisation} is not a member organisation of this programme.")
+    refusal = nomination_refusal(cohort, now)
+    if refusal:
+        raise NominationRefused(refusal, {"nomination_deadline": [refusal]})
+
+
+def new_nomination(cohort, programme, organisation: str, by: str, body: dict, now: datetime) -> dict:
+    return {
         "id": str(uuid.uuid4()), "tenant": cohort["tenant"], "cohort_id": cohort["id"], "organisation": organisation,
         "name": body["name"].strip(), "email": body["email"].lower(), "locale": body.get("locale") or programme["locale"],
         "rank": body["rank"], "note": body.get("note") or "", "status": "nominated", "nominated_by": by,
         "nominated_at": now, "decided_at": None, "application_id": None,
     }
-    if not insert_new(conn, t, row):
-        raise NominationRefused("This person is nominated for the cohort already.", {"email": ["nominated already"]})
-    _publish(conn, "nomination.submitted.v1", row, cohort, programme, {"rank": row["rank"]})
-    return row
+
+
+def nominating_cohorts(programmes: list, cohorts: list, now: datetime, asked: str | None) -> list[dict]:
+    """Of ``cohorts`` (in ``programmes``), those that take nominations now, each with its
+    programme's name in the asked language."""
+    names = {p["id"]: localized(p["names"], asked, p["locale"]) for p in programmes}
+    return [{**cohort, "programme": names[cohort["programme_id"]]}
+            for cohort in cohorts if nomination_refusal(cohort, now) is None]
 
 
 def form_token(key: str, nomination) -> tuple[str, datetime]:
@@ -64,19 +83,11 @@ def form_link(settings, nomination) -> tuple[str, datetime]:
     return f"{settings.web_url}/mentor-form?token={token}", expires
 
 
-def decide(conn: Connection, nomination, decision: str, cohort, programme, now: datetime, settings) -> dict:
+def decision(nomination, decided: str, now: datetime) -> dict:
+    """The columns a coordinator's decision (``accept`` or ``decline``) writes; refused once decided."""
     if nomination["status"] != "nominated":
         raise NominationRefused(f"the nomination is {nomination['status']} already")
-    status = "accepted" if decision == "accept" else "declined"
-    store.update(conn, store.nominations, nomination["tenant"], nomination["id"], status=status, decided_at=now)
-    row = {**nomination, "status": status, "decided_at": now}
-    if status == "accepted":
-        link, expires = form_link(settings, row)
-        _publish(conn, "nomination.accepted.v1", row, cohort, programme, {"form_link": link, "link_expires_at": expires})
-        row["form_link"] = link
-    else:
-        _publish(conn, "nomination.declined.v1", row, cohort, programme)
-    return row
+    return {"status": "accepted" if decided == "accept" else "declined", "decided_at": now}
 
 
 def organisation_name(programme, organisation: str) -> str | None:
@@ -84,7 +95,8 @@ def organisation_name(programme, organisation: str) -> str | None:
     return next((m["name"] for m in programme["member_organisations"] if m["id"] == organisation), None)
 
 
-def _publish(conn, event_type, row, cohort, programme, extra=None) -> None:
+def event(event_type: str, row, cohort, programme, extra: dict | None = None) -> Event:
+    """What a nomination's step tells: who, for which cohort and organisation, in their language."""
     data = {
         "nomination_id": row["id"], "cohort_id": cohort["id"],
         "programme_name": localized(programme["names"], row["locale"], programme["locale"]),
@@ -92,4 +104,4 @@ def _publish(conn, event_type, row, cohort, programme, extra=None) -> None:
         "organisation_name": organisation_name(programme, row["organisation"]), "name": row["name"], "email": row["email"],
         "locale": row["locale"], "time_zone": cohort["time_zone"], **(extra or {}),
     }
-    store.publish(conn, new_event(event_type, source="intake", tenant=row["tenant"], subject=f"nomination/{row['id']}", data=data))
+    return new_event(event_type, source="intake", tenant=row["tenant"], subject=f"nomination/{row['id']}", data=data)

@@ -24,7 +24,6 @@ from .applications import (
     waitlist_positions,
     write_arrivals,
 )
-from .new_tenants import insert_tenant
 from .erasure import (
     applications_of_person,
     forget_link_requests,
@@ -37,6 +36,8 @@ from .erasure import (
     set_survey_answers,
     survey_answers_of,
 )
+from .new_tenants import insert_tenant
+from .nominations import cohorts_of_programmes, insert_nomination, nominations_of, rank_taken
 from .outbox import publish
 from .people import all_tenants, member_organisations, staff_page, tenant_exists, tenant_name
 from .programmes import cohorts_past_draft, insert_programme
@@ -82,4 +83,5 @@ __all__ = [
     "applications_of_person", "forget_link_requests", "forget_sign_in_codes", "insert_erasure",
     "nominations_of_person", "overwrite_applications", "overwrite_nominations", "scrub_outbox", "set_survey_answers",
     "survey_answers_of", "retention_rows", "retention_rows_of_person", "unerased_count",
+    "cohorts_of_programmes", "insert_nomination", "nominations_of", "rank_taken",
 ]
