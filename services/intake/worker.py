@@ -1,11 +1,11 @@
 """Intake's worker process: the outbox relay, the clock that closes, starts and finishes cohorts,
-and the one that erases people whose retention period has run out."""
+the one that erases people whose retention period has run out, and the audit log's pruning."""
 
 from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 
-from services.shared import logs
+from services.shared import audit, logs
 from services.shared.config import Settings, settings_for
 from services.shared.db import create_engine
 from services.shared.worker import ServiceWorker, Timer
@@ -16,6 +16,7 @@ from .handlers import HANDLERS
 from .usecases.retention import erase_expired
 
 RETENTION_INTERVAL = 3600.0  # a retention date is a day; an hour late is on time
+AUDIT_RETENTION_INTERVAL = 3600.0  # the audit period is years; an hour late is on time
 
 
 def create_worker(settings: Settings | None = None, engine: Engine | None = None) -> ServiceWorker:
@@ -24,7 +25,8 @@ def create_worker(settings: Settings | None = None, engine: Engine | None = None
     return ServiceWorker(
         settings, engine, store.OUTBOX, store.INBOX, HANDLERS,
         timers=[Timer("cohort-calendar", 30.0, lambda: advance_cohorts(engine)),
-                Timer("retention", RETENTION_INTERVAL, lambda: erase_expired(engine))],
+                Timer("retention", RETENTION_INTERVAL, lambda: erase_expired(engine)),
+                Timer("audit-retention", AUDIT_RETENTION_INTERVAL, lambda: audit.prune(engine, store.audit_log))],
     )
 
 

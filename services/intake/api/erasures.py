@@ -1,10 +1,11 @@
 """Erasure of a person, by e-mail, within a tenant."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
-from services.shared import clock
+from services.shared import audit, clock
 from services.shared.api import service
+from services.shared.errors import Invalid, NotFound
 from services.shared.tenancy import current_principal, require
 
 from ..schemas import ErasureIn, ErasureOut
@@ -25,8 +26,11 @@ class Erasures(MethodView):
         principal = current_principal()
         tenant = body["tenant"] if principal.is_operator else principal.tenant
         if not tenant:
-            abort(422, message="An operator names the tenant.", errors={"json": {"tenant": ["required for an operator"]}})
+            raise Invalid("An operator names the tenant.", {"tenant": ["required for an operator"]})
         if not principal.is_operator and body["tenant"] not in (None, principal.tenant):
-            abort(404, message="No such tenant.")
+            raise NotFound("No such tenant.")
         with service().engine.begin() as conn:
-            return erase_person(conn, tenant, body["email"], principal.sub, clock.now())
+            erased = erase_person(conn, tenant, body["email"], principal.sub, clock.now())
+        # the row names the person by the hash the erasure keeps: it outlives their data
+        audit.note(audit.CHANGE, "person", erased["id"], person_sha256=erased["email_sha256"], tenant=tenant)
+        return erased

@@ -7,7 +7,7 @@ from datetime import timedelta
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from services.shared import clock
+from services.shared import audit, clock
 from services.shared.api import service
 from services.shared.db import found
 from services.shared.tenancy import current_principal, current_tenant, require
@@ -51,7 +51,9 @@ class Retention(MethodView):
             people = retention.due(conn, tenant, clock.now() + timedelta(days=query["within_days"]), query["cohort_id"])
         pagination_parameters.item_count = len(people)
         first = pagination_parameters.first_item
-        return [_person(p) for p in people[first:first + pagination_parameters.page_size]]
+        shown = people[first:first + pagination_parameters.page_size]
+        audit.note_many(audit.READ, "retention", [(p.latest.application_id, p.email, None) for p in shown], tenant=tenant)
+        return [_person(p) for p in shown]
 
 
 @blp.route("/applications/mine/consent")

@@ -16,6 +16,7 @@ from services.shared.tenancy import current_principal, current_tenant, require
 from ..domain.staff import CODE_LIFETIME, STAFF_ROLES
 from ..schemas import ORGANISATION_ID, RedeemIn, SignedInOut, SignInIn, SignInOut, StaffIn, StaffOut
 from ..usecases import staff
+from . import audited
 from .public import limiter
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ class Staff(MethodView):
             total, page = staff.page(conn, current_tenant(), pagination_parameters.page_size,
                                      pagination_parameters.first_item)
         pagination_parameters.item_count = total
-        return page
+        return audited.read_many("staff", page)
 
     @require("coordinator")
     @blp.arguments(StaffIn)
@@ -53,7 +54,7 @@ class Staff(MethodView):
         """Invite a coordinator or a representative of a member organisation: they get an e-mail
         with a sign-in link, in their language."""
         with service().engine.begin() as conn:
-            return staff.invite(conn, current_tenant(), body, current_principal().sub, service().settings)
+            return audited.changed("staff", staff.invite(conn, current_tenant(), body, current_principal().sub, service().settings))
 
 
 class StaffChangeIn(Schema):
@@ -72,7 +73,7 @@ class StaffMember(MethodView):
         """Deactivate a staff member: they can no longer sign in (tokens already issued run out
         within their 8 hours)."""
         with service().engine.begin() as conn:
-            return staff.deactivate(conn, current_tenant(), staff_id)
+            return audited.changed("staff", staff.deactivate(conn, current_tenant(), staff_id))
 
     @require("coordinator")
     @blp.arguments(StaffChangeIn)
@@ -82,7 +83,7 @@ class StaffMember(MethodView):
         """Change a staff member's role (with the member organisation a representative speaks
         for) or name. Tokens already issued keep the old role until they run out (8 hours)."""
         with service().engine.begin() as conn:
-            return staff.change(conn, current_tenant(), staff_id, body)
+            return audited.changed("staff", staff.change(conn, current_tenant(), staff_id, body))
 
 
 @blp.route("/tenants/<slug>/staff")
@@ -95,7 +96,7 @@ class TenantStaff(MethodView):
     def post(self, body, slug):
         """Invite a tenant's first coordinator (operators only)."""
         with service().engine.begin() as conn:
-            return staff.invite_first(conn, slug, body, current_principal().sub, service().settings)
+            return audited.changed("staff", staff.invite_first(conn, slug, body, current_principal().sub, service().settings))
 
 
 @blp.route("/public/sign-in")

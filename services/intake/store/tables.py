@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from services.shared import audit
 from services.shared.db import UtcDateTime, add_messaging_tables
 from services.shared.privacy import CONSENT, LEGAL_OBLIGATION, LEGITIMATE_INTEREST, terms
 
 metadata = sa.MetaData()
 OUTBOX, INBOX = add_messaging_tables(metadata)
+# who among staff and operators read or changed whose data (services/shared/audit.py)
+audit_log = audit.add_audit_table(metadata)
 
 # Whose personal data the columns hold, why, and for how long (docs/privacy.md is written from it).
 UNTIL_ERASED = ("until the person is erased: on their request or a coordinator's, or by intake's worker when "
@@ -203,7 +206,7 @@ link_requests = sa.Table(
     "link_requests",
     metadata,
     sa.Column("tenant", sa.String(64), primary_key=True),
-    sa.Column("email_sha256", sa.String(64), primary_key=True, info=terms(who="people asking for their links", basis=LEGITIMATE_INTEREST, retention="one row per address and tenant, overwritten on each request; nothing deletes it yet")("the hash of the address: asking twice sends one mail")),
+    sa.Column("email_sha256", sa.String(64), primary_key=True, info=terms(who="people asking for their links", basis=LEGITIMATE_INTEREST, retention="one row per address and tenant, overwritten on each request; deleted when the person is erased")("the hash of the address: asking twice sends one mail")),
     sa.Column("sent_at", UtcDateTime(), nullable=False),
 )
 
@@ -232,7 +235,7 @@ sign_in_codes = sa.Table(
     metadata,
     sa.Column("code_sha256", sa.String(64), primary_key=True),
     sa.Column("tenant", sa.String(64), nullable=False),
-    sa.Column("staff_id", sa.String(36), sa.ForeignKey("staff.id"), nullable=False, index=True, info=STAFF("whose single-use sign-in code this is", retention="kept after use; nothing deletes it yet")),
+    sa.Column("staff_id", sa.String(36), sa.ForeignKey("staff.id"), nullable=False, index=True, info=STAFF("whose single-use sign-in code this is", retention="kept after use; deleted when the address is erased")),
     sa.Column("created_at", UtcDateTime(), nullable=False),
     sa.Column("expires_at", UtcDateTime(), nullable=False),
     sa.Column("used_at", UtcDateTime(), nullable=True),

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy.engine import Connection
 
-from services.shared import clock
+from services.shared import audit, clock
 from services.shared.db import found
 from services.shared.errors import Conflict, Forbidden, Invalid, NotFound
 
@@ -64,6 +64,7 @@ def enter(begin: Begin, tenant: str, cohort_id: str, body: dict, settings) -> di
         if cohort["status"] == "finished":
             raise Conflict("The cohort has finished.")
         row = _take_in(conn, cohort, programme, body)
+    audit.note(audit.CHANGE, "application", row["id"], email=row["email"])
     return _admitted(begin, row, cohort, programme, settings)
 
 
@@ -86,6 +87,7 @@ def _admitted(begin: Begin, row, cohort, programme, settings) -> dict:
 def one(conn: Connection, tenant: str, application_id: str) -> dict:
     """One application, with its place on the waiting list."""
     application = found(conn, store.applications, tenant, application_id)
+    audit.note(audit.READ, "application", application_id, email=application["email"])
     return {**application, "waitlist_position": store.waitlist_position(conn, application)}
 
 
@@ -96,6 +98,7 @@ def page(conn: Connection, tenant: str, cohort_id: str, query: dict, limit: int,
     total, rows = store.applications_page(conn, tenant, cohort_id, role=query["role"], status=query["status"],
                                           profession=query["profession"], q=query["q"], limit=limit, offset=offset)
     positions = store.waitlist_positions(conn, tenant, cohort_id, [r["id"] for r in rows if r["status"] == "waitlisted"])
+    audit.note_many(audit.READ, "application", [(r["id"], r["email"], None) for r in rows])
     return total, [{**r, "waitlist_position": positions.get(r["id"])} for r in rows]
 
 
@@ -107,6 +110,7 @@ def decide(conn: Connection, tenant: str, application_id: str, status: str, sett
     if refusal:
         raise rules.DecisionRefused(refusal, {"status": [refusal]})
     row = _decided(conn, application, status, clock.now(), cohort, programme, settings)
+    audit.note(audit.CHANGE, "application", application_id, email=application["email"])
     return {**row, "waitlist_position": store.waitlist_position(conn, row)}
 
 
