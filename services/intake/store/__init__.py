@@ -38,6 +38,15 @@ from .erasure import (
 )
 from .new_tenants import insert_tenant
 from .nominations import cohorts_of_programmes, insert_nomination, nominations_of, rank_taken
+from .export import (
+    applications_of_email,
+    erasures_of_hash,
+    link_requests_of_hash,
+    nominations_of_email,
+    sign_in_codes_of_staff,
+    staff_of_email,
+    survey_responses_of_applications,
+)
 from .outbox import publish
 from .people import all_tenants, member_organisations, staff_page, tenant_exists, tenant_name
 from .programmes import cohorts_past_draft, insert_programme
@@ -55,6 +64,7 @@ from .tables import (
     INBOX,
     OUTBOX,
     applications,
+    audit_log,
     cohorts,
     erasures,
     group_events,
@@ -84,4 +94,6 @@ __all__ = [
     "nominations_of_person", "overwrite_applications", "overwrite_nominations", "scrub_outbox", "set_survey_answers",
     "survey_answers_of", "retention_rows", "retention_rows_of_person", "unerased_count",
     "cohorts_of_programmes", "insert_nomination", "nominations_of", "rank_taken",
+    "audit_log", "applications_of_email", "erasures_of_hash", "link_requests_of_hash", "nominations_of_email",
+    "sign_in_codes_of_staff", "staff_of_email", "survey_responses_of_applications",
 ]
