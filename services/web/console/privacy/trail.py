@@ -15,6 +15,7 @@ from ...personal_data import SERVICES
 from ..access import Page, call
 
 MOST_PER_CALL = 500  # the audit readers' largest page
+DEEPEST = 10_000  # rows read from each service for one page at most: a page further on shows the last it reaches
 
 
 class Unread(Exception):
@@ -49,6 +50,7 @@ def _instant(row: dict) -> datetime:
 def page(email: str, number: int, size: int) -> Page:
     """Page ``number`` (from 1) of the person's trail in every service; ``Unread`` names the services
     that did not answer."""
+    number = max(1, min(number, DEEPEST // size))
     wanted = number * size
     found, totals, unread = [], 0, []
     for service in SERVICES:
