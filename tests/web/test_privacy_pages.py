@@ -158,3 +158,18 @@ def test_another_tenants_coordinator_finds_nothing_of_the_person(tandem, web, co
     page = text(client.get("/console/privacy?lang=en&email=kept.apart@example.se"))
     assert "Kept Apart" not in page
     assert f"@{team.tenant}.example.se" not in page  # the first tenant's reads of the person are not in the other's trail
+
+
+def test_when_a_service_does_not_answer_the_coordinator_gets_neither_a_partial_file_nor_a_partial_trail(tandem, team):
+    urls = {f"{name}_url": tandem.url for name in ("intake", "matching", "notify")}
+    down = create_app(web_settings(**urls, scheduling_url="http://127.0.0.1:9", secret="test-secret", timeout=2))
+    down.config["WTF_CSRF_ENABLED"] = False
+    client = down.test_client()
+    sign_in(tandem, client, team)
+    answer = client.get("/console/privacy/data.json?lang=en&email=nadia.karimi@example.se")
+    assert answer.status_code == 503 and "Content-Disposition" not in answer.headers
+    assert "We could not make the file. These parts of Tandem did not answer: Pairs and meetings." in text(answer)
+    page = client.get("/console/privacy?lang=en&email=nadia.karimi@example.se")
+    assert page.status_code == 503 and 'id="audit"' not in text(page)
+    assert "These parts of Tandem did not answer: Pairs and meetings." in text(page)
+    assert 'value="nadia.karimi@example.se"' in text(page)
