@@ -10,6 +10,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from services.shared.contract import Event, new_event
+from services.shared.contract.events import PROFILE_FIELDS
 from services.shared.errors import Refused
 from services.shared.tenancy import participant_token
 
@@ -131,9 +132,8 @@ def promotes(cohort, role: str, accepted: int, now: datetime) -> bool:
 
 
 def profile(row) -> dict:
-    keys = ("submitted_at", "phone", "languages", "mentoring_languages", "profession", "wished_profession",
-            "education_field", "experience_years", "sector", "employer",
-            "excluded_employers", "city", "remote_ok", "capacity", "interests", "nomination_id", "arrival")
+    """What application.submitted.v1 carries beyond the person: the contract's profile, and when and how it came."""
+    keys = ("submitted_at", *PROFILE_FIELDS, "nomination_id", "arrival")
     return {k: row[k] for k in keys}
 
 

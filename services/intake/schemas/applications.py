@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from services.shared.contract.events import APPLICATION_STATUSES, LOCALES, ROLES, SpokenLanguage
+from services.shared.contract.events import (
+    APPLICATION_STATUSES,
+    LOCALES,
+    ROLES,
+    SpokenLanguage,
+    profile_field,
+)
 from services.shared.contract.events.shapes import Email
-from services.shared.fields import NAME, PARAGRAPH, Text
+from services.shared.fields import NAME, Text
 
 from .common import (
     EDUCATION_LEVELS,
@@ -26,6 +32,10 @@ class ConsentIn(Schema):
 
 
 class ApplicationIn(Schema):
+    """An application: who applies, the profile the contract declares (``Profile``: the fields a
+    person may type more freely there are held to intake's tighter rules here), and what only
+    intake keeps (education's level and country, the referral, the consent)."""
+
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     name = Text(required=True, min_length=1, max_length=NAME)
     email = Email(required=True)
@@ -37,18 +47,18 @@ class ApplicationIn(Schema):
                                       metadata={"description": "languages acceptable for mentoring"})
     profession = fields.Nested(ProfessionIn, load_default=None, allow_none=True)
     wished_profession = fields.Nested(ProfessionIn, load_default=None, allow_none=True, metadata={"description": "mentees"})
-    education_field = Text(max_length=NAME, load_default=None, allow_none=True)
+    education_field = profile_field("education_field")
     education_level = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(EDUCATION_LEVELS))
     education_country = fields.String(load_default=None, allow_none=True, validate=country_code, metadata={"description": "ISO 3166 code of the country where it was gained"})
     experience_years = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0, max=60))
     sector = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(SECTORS))
-    employer = Text(max_length=NAME, load_default=None, allow_none=True)
+    employer = profile_field("employer")
     excluded_employers = fields.List(Text(min_length=1, max_length=NAME), load_default=list, validate=validate.Length(max=50),
                                      metadata={"description": "mentees: employers their mentor must not work at"})
-    city = Text(max_length=120, load_default=None, allow_none=True)
-    remote_ok = fields.Boolean(load_default=False)
+    city = profile_field("city")
+    remote_ok = profile_field("remote_ok")
     capacity = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=3), metadata={"description": "mentors: mentees at once (1-3)"})
-    interests = Text(max_length=PARAGRAPH, multiline=True, load_default="")
+    interests = profile_field("interests")
     referral = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(REFERRALS))
     referral_note = Text(max_length=400, multiline=True, load_default=None, allow_none=True)
     consent = fields.Nested(ConsentIn, required=True)

@@ -6,6 +6,7 @@ nothing."""
 from __future__ import annotations
 
 from services.shared import clock, dates
+from services.shared.contract.events import profile_of
 
 ERASED = "erased"
 
@@ -19,17 +20,11 @@ def cohort_values(data: dict) -> dict:
 
 
 def application_values(data: dict) -> dict:
+    """The person, where they stand, and their whole profile (the contract's, a column each)."""
     return {
         "cohort_id": data["cohort_id"], "role": data["role"], "status": data.get("status", "submitted"),
-        "name": data["name"], "email": data["email"], "phone": data.get("phone"), "locale": data["locale"],
-        "arrival": data.get("arrival"), "languages": data.get("languages") or [],
-        "mentoring_languages": data.get("mentoring_languages") or [],
-        "profession": data.get("profession"), "wished_profession": data.get("wished_profession"),
-        "education_field": data.get("education_field"), "sector": data.get("sector"), "city": data.get("city"),
-        "remote_ok": bool(data.get("remote_ok")), "experience_years": data.get("experience_years"),
-        "employer": data.get("employer"), "excluded_employers": data.get("excluded_employers") or [],
-        "capacity": data.get("capacity") or 1, "interests": data.get("interests") or "",
-        "submitted_at": data["submitted_at"],
+        "name": data["name"], "email": data["email"], "locale": data["locale"], "arrival": data.get("arrival"),
+        **profile_of(data), "submitted_at": data["submitted_at"],
     }
 
 

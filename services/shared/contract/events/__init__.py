@@ -12,6 +12,7 @@ from .shapes import (  # noqa: F401
     APPLICATION_STATUSES,
     COHORT_STATUSES,
     LOCALES,
+    PROFILE_FIELDS,
     ROLES,
     CohortSnapshot,
     Contact,
@@ -19,6 +20,9 @@ from .shapes import (  # noqa: F401
     Localized,
     MeetingTopic,
     Profession,
+    Profile,
     ProgrammeSettings,
     SpokenLanguage,
+    profile_field,
+    profile_of,
 )

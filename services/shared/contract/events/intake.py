@@ -2,24 +2,21 @@
 
 from marshmallow import Schema, fields, validate
 
-from ...fields import NAME, PARAGRAPH, Text
+from ...fields import NAME, Text
 from ..personal import GONE, NO_LONGER_SENT, personal
 from ..registry import event_type
 from .shapes import (
     APPLICATION_STATUSES,
-    LANGUAGE_LENGTH,
     LINK_LENGTH,
     LOCALES,
     ROLES,
     CohortSnapshot,
     Email,
     Id,
-    Profession,
-    SpokenLanguage,
+    Profile,
     TimeZone,
 )
 
-PHONE_LENGTH = 40
 ORGANISATION_LENGTH = 64
 
 
@@ -73,22 +70,8 @@ class ApplicationPerson(Schema):
 
 
 @event_type("application.submitted.v1", "intake", "A mentor or mentee applied to a cohort; carries the whole profile.")
-class ApplicationSubmitted(ApplicationPerson):
+class ApplicationSubmitted(Profile, ApplicationPerson):  # the person first, then the profile
     submitted_at = fields.AwareDateTime(required=True, format="iso")
-    phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=PHONE_LENGTH), metadata=personal("applicants"))
-    languages = fields.List(fields.Nested(SpokenLanguage), load_default=list, metadata=personal("applicants"))
-    mentoring_languages = fields.List(fields.String(validate=validate.Length(max=LANGUAGE_LENGTH)), load_default=list, metadata=personal("applicants"))
-    profession = fields.Nested(Profession, allow_none=True, load_default=None, metadata=personal("applicants"))
-    wished_profession = fields.Nested(Profession, allow_none=True, load_default=None, metadata=personal("applicants"))
-    education_field = Text(max_length=NAME, allow_none=True, load_default=None, metadata=personal("applicants"))
-    experience_years = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=0, max=100), metadata=personal("applicants"))
-    sector = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=16), metadata=personal("applicants"))
-    employer = Text(max_length=NAME, allow_none=True, load_default=None, metadata=personal("applicants"))
-    excluded_employers = fields.List(Text(max_length=NAME), load_default=list, metadata=personal("applicants"))
-    city = Text(max_length=120, allow_none=True, load_default=None, metadata=personal("applicants"))
-    remote_ok = fields.Boolean(load_default=False)
-    capacity = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10))
-    interests = Text(max_length=PARAGRAPH, multiline=True, load_default="", metadata=personal("applicants"))
     nomination_id = Id(allow_none=True, load_default=None, metadata=personal("applicants"))
     arrival = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1), metadata={"description": "arrival order within the cohort and role"})
 

@@ -1,8 +1,12 @@
 """Shapes several events share: people's languages, programmes' settings, a cohort's snapshot."""
 
+import copy
+from collections.abc import Mapping
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
-from ...fields import NAME, TITLE, Text
+from ...fields import NAME, PARAGRAPH, TITLE, Text
 from ..personal import personal
 
 LOCALES = ("sv", "fi", "nb", "en")
@@ -14,6 +18,7 @@ COHORT_STATUSES = ("draft", "open", "closed", "running", "finished")
 EMAIL_LENGTH = 320  # RFC 5321: the longest address a mail server takes
 LANGUAGE_LENGTH = 8  # an ISO 639 code, with room for a region (e.g. "sv", "fil", "pt-BR")
 ID_LENGTH = 36
+PHONE_LENGTH = 40
 TIME_ZONE_LENGTH = 64
 LINK_LENGTH = 2000
 CEFR_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2", "native")
@@ -49,6 +54,45 @@ class SpokenLanguage(Schema):
     language = fields.String(required=True, validate=validate.Length(min=2, max=LANGUAGE_LENGTH),
                              metadata={"description": "ISO 639 code"})
     level = fields.String(required=True, validate=validate.OneOf(CEFR_LEVELS))
+
+
+class Profile(Schema):
+    """The application's profile: what a person tells of themselves to be matched. Declared once,
+    here: application.submitted.v1 carries it, intake's form takes its fields from it (and holds
+    what a person may type to tighter rules), and matching keeps it in its projection."""
+
+    phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=PHONE_LENGTH), metadata=personal("applicants"))
+    languages = fields.List(fields.Nested(SpokenLanguage), load_default=list, metadata=personal("applicants"))
+    mentoring_languages = fields.List(fields.String(validate=validate.Length(max=LANGUAGE_LENGTH)), load_default=list, metadata=personal("applicants"))
+    profession = fields.Nested(Profession, allow_none=True, load_default=None, metadata=personal("applicants"))
+    wished_profession = fields.Nested(Profession, allow_none=True, load_default=None, metadata=personal("applicants"))
+    education_field = Text(max_length=NAME, allow_none=True, load_default=None, metadata=personal("applicants"))
+    experience_years = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=0, max=100), metadata=personal("applicants"))
+    sector = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=16), metadata=personal("applicants"))
+    employer = Text(max_length=NAME, allow_none=True, load_default=None, metadata=personal("applicants"))
+    excluded_employers = fields.List(Text(max_length=NAME), load_default=list, metadata=personal("applicants"))
+    city = Text(max_length=120, allow_none=True, load_default=None, metadata=personal("applicants"))
+    remote_ok = fields.Boolean(load_default=False)
+    capacity = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10))
+    interests = Text(max_length=PARAGRAPH, multiline=True, load_default="", metadata=personal("applicants"))
+
+
+#: The profile's fields, by name, in the order the contract declares them.
+PROFILE_FIELDS: tuple[str, ...] = tuple(Profile._declared_fields)
+
+
+def profile_field(name: str) -> fields.Field:
+    """The profile's field ``name`` as the contract declares it, for a schema that takes it as it is."""
+    return copy.deepcopy(Profile._declared_fields[name])
+
+
+def profile_of(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The profile in ``data`` (an event's, a row's), a field it lacks taking the contract's default."""
+    def default(field: fields.Field) -> Any:
+        return field.load_default() if callable(field.load_default) else field.load_default
+
+    return {name: data[name] if data.get(name) is not None else default(field)
+            for name, field in Profile._declared_fields.items()}
 
 
 class MeetingTopic(Schema):
