@@ -8,11 +8,11 @@ from flask import after_this_request, current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from services.shared import clock
 from services.shared.api import service
 
-from ..domain.links import RESEND_AFTER, request_links
+from ..domain.links import RESEND_AFTER
 from ..schemas import LinksRequestIn, LinksRequestOut
+from ..usecases.links import request_links
 from .public import limiter
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ class LinksRequest(MethodView):
         def send_links() -> None:
             try:
                 with engine.begin() as conn:
-                    request_links(conn, body["email"], body["locale"], clock.now(), settings)
+                    request_links(conn, body["email"], body["locale"], settings)
             except Exception:  # the answer has gone: the person asks again, the log says why
                 log.exception("sending personal links again failed")
 

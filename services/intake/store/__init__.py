@@ -36,8 +36,6 @@ from .erasure import (
     set_survey_answers,
     survey_answers_of,
 )
-from .new_tenants import insert_tenant
-from .nominations import cohorts_of_programmes, insert_nomination, nominations_of, rank_taken
 from .export import (
     applications_of_email,
     erasures_of_hash,
@@ -47,6 +45,9 @@ from .export import (
     staff_of_email,
     survey_responses_of_applications,
 )
+from .links import applications_of_address, claim_link_request, mentor_forms_of_address
+from .new_tenants import insert_tenant
+from .nominations import cohorts_of_programmes, insert_nomination, nominations_of, rank_taken
 from .outbox import publish
 from .people import all_tenants, member_organisations, staff_page, tenant_exists, tenant_name
 from .programmes import cohorts_past_draft, insert_programme
@@ -96,4 +97,5 @@ __all__ = [
     "cohorts_of_programmes", "insert_nomination", "nominations_of", "rank_taken",
     "audit_log", "applications_of_email", "erasures_of_hash", "link_requests_of_hash", "nominations_of_email",
     "sign_in_codes_of_staff", "staff_of_email", "survey_responses_of_applications",
+    "applications_of_address", "claim_link_request", "mentor_forms_of_address",
 ]
