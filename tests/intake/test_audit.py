@@ -170,3 +170,18 @@ def test_on_postgresql_the_log_refuses_an_update(intake_pg):
         with intake_pg.engine.begin() as conn:
             conn.execute(store.audit_log.update().values(actor="someone else"))
     assert _rows(intake_pg)[0]["actor"] == COORDINATOR
+
+
+def test_nominating_reading_and_deciding_nominations_is_on_record(intake):
+    coordinator, cohort, _ = _setup(intake)
+    rep = intake.representative("saco", "skatteverket")
+    before = _rows(intake)
+    nomination = expect(intake.send("POST", f"/intake/cohorts/{cohort['id']}/nominations",
+                                    {"name": "Leyla Haddad", "email": LEYLA, "rank": 1, "note": "Leyla är bra"}, rep), 201)
+    _one(intake, before, "change", "nomination", nomination["id"], actor="rep@skatteverket.example.se", role="representative")
+    before = _rows(intake)
+    expect(intake.send("GET", f"/intake/cohorts/{cohort['id']}/nominations", None, coordinator), 200)
+    _one(intake, before, "read", "nomination", nomination["id"])
+    before = _rows(intake)
+    expect(intake.send("POST", f"/intake/nominations/{nomination['id']}/decision", {"decision": "accept"}, coordinator), 200)
+    _one(intake, before, "change", "nomination", nomination["id"])

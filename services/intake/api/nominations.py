@@ -10,6 +10,7 @@ from services.shared.tenancy import current_principal, current_tenant, require
 
 from ..schemas import NominationDecisionIn, NominationIn, NominationOut
 from ..usecases import nominations
+from . import audited
 from .common import asked_locale
 
 blp = Blueprint("nominations", __name__, url_prefix="/", description="Nominations of mentors by member organisations.")
@@ -27,7 +28,7 @@ class CohortNominations(MethodView):
         """Nominate a mentor for my organisation, with a rank and a note, until the nomination deadline."""
         principal = current_principal()
         with service().engine.begin() as conn:
-            return nominations.nominate(conn, current_tenant(), cohort_id, principal.org, principal.sub, body)
+            return audited.changed("nomination", nominations.nominate(conn, current_tenant(), cohort_id, principal.org, principal.sub, body))
 
     @require("representative", "coordinator")
     @blp.response(200, NominationOut(many=True))
@@ -35,7 +36,7 @@ class CohortNominations(MethodView):
     def get(self, cohort_id):
         """Nominations ranked per organisation (a representative sees their organisation's)."""
         with service().engine.connect() as conn:
-            return nominations.of_cohort(conn, current_tenant(), cohort_id, current_principal())
+            return audited.read_many("nomination", nominations.of_cohort(conn, current_tenant(), cohort_id, current_principal()))
 
 
 class NominatingCohortOut(Schema):
@@ -67,5 +68,5 @@ class NominationDecision(MethodView):
     def post(self, body, nomination_id):
         """Accept (the mentor is sent a personal link to the prefilled mentor form) or decline."""
         with service().engine.begin() as conn:
-            return nominations.decide(conn, current_tenant(), nomination_id, body["decision"], service().settings)
+            return audited.changed("nomination", nominations.decide(conn, current_tenant(), nomination_id, body["decision"], service().settings))
 
