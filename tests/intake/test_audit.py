@@ -185,3 +185,17 @@ def test_nominating_reading_and_deciding_nominations_is_on_record(intake):
     before = _rows(intake)
     expect(intake.send("POST", f"/intake/nominations/{nomination['id']}/decision", {"decision": "accept"}, coordinator), 200)
     _one(intake, before, "change", "nomination", nomination["id"])
+
+
+def test_a_decision_that_frees_a_place_puts_the_promoted_person_on_record_too(intake):
+    coordinator = intake.tenant("saco")
+    programme = intake.programme(coordinator)
+    cohort = intake.cohort(coordinator, programme["id"], mentee_places=1)
+    leyla = expect(intake.send("POST", f"/intake/public/cohorts/{cohort['id']}/applications",
+                               mentee(1, name="Leyla Haddad", email=LEYLA), None), 201)
+    waiting = expect(intake.send("POST", f"/intake/public/cohorts/{cohort['id']}/applications", mentee(2), None), 201)
+    assert (leyla["status"], waiting["status"]) == ("accepted", "waitlisted")
+    before = _rows(intake)
+    expect(intake.send("POST", f"/intake/applications/{leyla['id']}/decision", {"status": "withdrawn"}, coordinator), 200)
+    assert sorted((r["object_id"], r["person_sha256"]) for r in _new_rows(intake, before)) == sorted(
+        [(leyla["id"], audit.person_hash(LEYLA)), (waiting["id"], audit.person_hash("adept2@example.se"))])

@@ -159,6 +159,8 @@ def _promote_next(conn: Connection, cohort, programme, role: str, now: datetime,
     first = store.first_waitlisted(conn, cohort["tenant"], cohort["id"], role)
     if first is None:
         return None
+    # a coordinator's decision changes the promoted person's application too (their own withdrawal is not staff access)
+    audit.note(audit.CHANGE, "application", first["id"], email=first["email"])
     return _set_status(conn, first, "accepted", now, cohort, programme, settings, event_type="application.promoted.v1")
 
 
