@@ -11,8 +11,8 @@ from services.shared.db import create_engine
 from services.shared.worker import ServiceWorker, Timer
 
 from . import store
-from .domain.cohorts import advance_cohorts
 from .handlers import HANDLERS
+from .usecases.cohorts import advance_cohorts
 from .usecases.retention import erase_expired
 
 RETENTION_INTERVAL = 3600.0  # a retention date is a day; an hour late is on time

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from services.intake.domain.cohorts import advance_cohorts
+from services.intake.usecases.cohorts import advance_cohorts
 from services.shared import clock
 from tests.intake.conftest import mentee
 from tests.skeleton import expect

@@ -19,8 +19,6 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES_DIR = ROOT / "services"
 # the parts of the platform; services/cli.py, embedded.py and ops/ compose them and may import any
@@ -306,13 +304,11 @@ def test_the_checks_find_what_they_look_for(tmp_path, monkeypatch):
         tree.cache_clear()
 
 
-# --- the rules of issue 14 that do not hold yet ----------------------------------------------
-# Strict xfail: when the last offender goes the test passes, strict turns that into a failure,
-# and the mark comes off. Print today's figures: .venv/bin/python -m tests.unit.test_architecture
+# --- the rules of issue 14, holding since their last offender went -------------------------
+# A rule that does not hold yet is marked xfail(strict=True) with today's count in the reason.
+# Print today's figures: .venv/bin/python -m tests.unit.test_architecture
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14: 5 domain modules import SQLAlchemy or a store "
-                   "(intake 5)")
 def test_no_domain_module_imports_a_database_a_framework_or_a_store():
     assert domain_modules_importing_infrastructure() == []
 

@@ -1,17 +1,12 @@
 """Cohorts of a programme, their applications and their outcome report, for coordinators."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from services.shared import clock
 from services.shared.api import service
-from services.shared.db import found
 from services.shared.tenancy import current_tenant, require
 
-from .. import store
-from ..domain import cohorts as domain
-from ..domain.surveys import headline, outcome_report
 from ..schemas import (
     ApplicationIn,
     ApplicationOut,
@@ -22,10 +17,8 @@ from ..schemas import (
     DecisionIn,
     OutcomeReportOut,
     SubmittedOut,
-    changed_past_dates,
 )
-from ..usecases import applications
-from .common import cohort_and_programme
+from ..usecases import applications, cohorts
 
 
 class OutcomesOut(OutcomeReportOut):
@@ -38,11 +31,6 @@ blp = Blueprint("cohorts", __name__, url_prefix="/", description="Cohorts, their
 SECURITY = [{"bearer": []}]
 
 
-def cohort_out(conn, cohort) -> dict:
-    accepted, waitlisted = domain.counts(conn, cohort)
-    return {**cohort, "group_events": domain.group_events(conn, cohort), "accepted": accepted, "waitlisted": waitlisted}
-
-
 @blp.route("/programmes/<programme_id>/cohorts")
 class ProgrammeCohorts(MethodView):
     @require("coordinator")
@@ -52,8 +40,7 @@ class ProgrammeCohorts(MethodView):
     def post(self, body, programme_id):
         """Create a cohort (a draft; ``open: true`` opens it at once)."""
         with service().engine.begin() as conn:
-            programme = found(conn, store.programmes, current_tenant(), programme_id)
-            return cohort_out(conn, domain.create_cohort(conn, programme, body, clock.now()))
+            return cohorts.create(conn, current_tenant(), programme_id, body)
 
     @require("coordinator")
     @blp.response(200, CohortOut(many=True))
@@ -61,10 +48,7 @@ class ProgrammeCohorts(MethodView):
     def get(self, programme_id):
         """The programme's cohorts."""
         with service().engine.connect() as conn:
-            found(conn, store.programmes, current_tenant(), programme_id)
-            rows = store.rows(conn, store.cohorts, current_tenant(), store.cohorts.c.programme_id == programme_id,
-                              order_by=store.cohorts.c.created_at)
-            return [cohort_out(conn, r) for r in rows]
+            return cohorts.of_programme(conn, current_tenant(), programme_id)
 
 
 @blp.route("/cohorts/<cohort_id>")
@@ -75,7 +59,7 @@ class Cohort(MethodView):
     def get(self, cohort_id):
         """One cohort, with its group events and how many are accepted and waitlisted."""
         with service().engine.connect() as conn:
-            return cohort_out(conn, found(conn, store.cohorts, current_tenant(), cohort_id))
+            return cohorts.one(conn, current_tenant(), cohort_id)
 
     @require("coordinator")
     @blp.arguments(CohortFields)
@@ -84,13 +68,7 @@ class Cohort(MethodView):
     def patch(self, body, cohort_id):
         """Change a cohort (``group_events`` replaces them all); past draft, the others hear of it."""
         with service().engine.begin() as conn:
-            cohort = found(conn, store.cohorts, current_tenant(), cohort_id)
-            if cohort["status"] == "finished":
-                abort(409, message="A finished cohort does not change.")
-            past = changed_past_dates(cohort, body, clock.now())
-            if past:
-                abort(422, message="A deadline or the start would be in the past.", errors={"json": past})
-            return cohort_out(conn, domain.update_cohort(conn, cohort, body, clock.now()))
+            return cohorts.update(conn, current_tenant(), cohort_id, body)
 
 
 def _transition_view(status: str, summary: str):
@@ -100,8 +78,7 @@ def _transition_view(status: str, summary: str):
         @blp.doc(security=SECURITY, summary=summary)
         def post(self, cohort_id):
             with service().engine.begin() as conn:
-                cohort = found(conn, store.cohorts, current_tenant(), cohort_id, for_update=True)
-                return cohort_out(conn, domain.transition(conn, cohort, status))
+                return cohorts.transition(conn, current_tenant(), cohort_id, status)
 
     Transition.__name__ = f"Cohort{status.capitalize()}"
     return Transition
@@ -182,10 +159,4 @@ class Outcomes(MethodView):
         """Response rates and outcome figures of the cohort's surveys, and the programme's headline
         figures from the closing survey; small groups are suppressed."""
         with service().engine.connect() as conn:
-            cohort, programme = cohort_and_programme(conn, current_tenant(), cohort_id)
-            accepted, _ = domain.counts(conn, cohort)
-            responses = store.survey_responses_of(conn, current_tenant(), cohort_id)
-        least = programme["min_report_group"]
-        return {"cohort_id": cohort_id, "min_group": least,
-                "surveys": outcome_report(programme["surveys"], accepted, responses, least),
-                "headline": headline(programme["surveys"], responses, least)}
+            return cohorts.outcomes(conn, current_tenant(), cohort_id)

@@ -24,6 +24,16 @@ from .applications import (
     waitlist_positions,
     write_arrivals,
 )
+from .cohorts import (
+    applications_by_role_and_status,
+    claim_cohort,
+    cohorts_of_programme,
+    cohorts_under_way,
+    group_event_ids,
+    group_events_of,
+    insert_cohort,
+    write_group_events,
+)
 from .erasure import (
     applications_of_person,
     forget_link_requests,
@@ -98,4 +108,6 @@ __all__ = [
     "audit_log", "applications_of_email", "erasures_of_hash", "link_requests_of_hash", "nominations_of_email",
     "sign_in_codes_of_staff", "staff_of_email", "survey_responses_of_applications",
     "applications_of_address", "claim_link_request", "mentor_forms_of_address",
+    "applications_by_role_and_status", "claim_cohort", "cohorts_of_programme", "cohorts_under_way",
+    "group_event_ids", "group_events_of", "insert_cohort", "write_group_events",
 ]

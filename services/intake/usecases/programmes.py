@@ -8,7 +8,7 @@ from services.shared import clock
 
 from .. import store
 from ..domain import programmes as rules
-from ..domain.cohorts import publish_snapshot
+from .cohorts import publish_snapshot
 
 
 def create(conn: Connection, tenant: str, body: dict) -> dict:

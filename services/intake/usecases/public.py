@@ -8,9 +8,9 @@ from sqlalchemy.engine import Connection
 from services.shared.errors import NotFound
 
 from .. import store
-from ..domain.cohorts import group_events
 from ..domain.programmes import refuse_unless_open
 from .applications import nomination_of_link, public_cohort
+from .cohorts import group_events
 
 
 def programme(conn: Connection, programme_id: str, asked: str | None) -> tuple[dict, list]:
