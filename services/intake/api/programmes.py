@@ -4,10 +4,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from services.shared.api import service
-from services.shared.db import found
 from services.shared.tenancy import current_tenant, require
 
-from .. import store
 from ..domain.programmes import to_api
 from ..schemas import PauseIn, ProgrammeFields, ProgrammeIn, ProgrammeOut
 from ..usecases import programmes
@@ -33,7 +31,7 @@ class Programmes(MethodView):
     def get(self):
         """The tenant's programmes."""
         with service().engine.connect() as conn:
-            return [to_api(r) for r in store.rows(conn, store.programmes, current_tenant(), order_by=store.programmes.c.created_at)]
+            return [to_api(r) for r in programmes.of_tenant(conn, current_tenant())]
 
 
 @blp.route("/<programme_id>")
@@ -44,7 +42,7 @@ class Programme(MethodView):
     def get(self, programme_id):
         """One programme."""
         with service().engine.connect() as conn:
-            return to_api(found(conn, store.programmes, current_tenant(), programme_id))
+            return to_api(programmes.one(conn, current_tenant(), programme_id))
 
     @require("coordinator")
     @blp.arguments(ProgrammeFields)
@@ -53,8 +51,7 @@ class Programme(MethodView):
     def patch(self, body, programme_id):
         """Change settings; cohorts under way hear of it through cohort.updated.v1."""
         with service().engine.begin() as conn:
-            programme = found(conn, store.programmes, current_tenant(), programme_id)
-            return to_api(programmes.update(conn, programme, body))
+            return to_api(programmes.update(conn, current_tenant(), programme_id, body))
 
 
 @blp.route("/<programme_id>/pause")
@@ -66,8 +63,7 @@ class PauseProgramme(MethodView):
     def post(self, body, programme_id):
         """Pause: the public pages show the notice (default: temporarily unavailable while the programme is evaluated and improved) and take nothing."""
         with service().engine.begin() as conn:
-            programme = found(conn, store.programmes, current_tenant(), programme_id)
-            return to_api(programmes.set_status(conn, programme, "paused", body.get("notice")))
+            return to_api(programmes.set_status(conn, current_tenant(), programme_id, "paused", body.get("notice")))
 
 
 @blp.route("/<programme_id>/resume")
@@ -78,8 +74,7 @@ class ResumeProgramme(MethodView):
     def post(self, programme_id):
         """Open the programme again."""
         with service().engine.begin() as conn:
-            programme = found(conn, store.programmes, current_tenant(), programme_id)
-            return to_api(programmes.set_status(conn, programme, "open"))
+            return to_api(programmes.set_status(conn, current_tenant(), programme_id, "open"))
 
 
 @blp.route("/<programme_id>/close")
@@ -90,5 +85,4 @@ class CloseProgramme(MethodView):
     def post(self, programme_id):
         """Close the programme for good: its public pages say so and take nothing."""
         with service().engine.begin() as conn:
-            programme = found(conn, store.programmes, current_tenant(), programme_id)
-            return to_api(programmes.set_status(conn, programme, "closed"))
+            return to_api(programmes.set_status(conn, current_tenant(), programme_id, "closed"))
