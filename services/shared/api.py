@@ -271,10 +271,11 @@ class CommonMarkSpec(apispec.APISpec):
 
 def _refused(refusal: errors.Refused):
     """A refusal answered the platform's way, as ``abort(status, message=..., errors=...)`` would:
-    an ``invalid`` refusal's fields are the body's, under ``"json"``."""
+    an ``invalid`` refusal's fields are under the part of the request they are in (the body's,
+    ``"json"``, unless it says another)."""
     field_errors = refusal.field_errors
     if field_errors is not None and refusal.kind == errors.INVALID:
-        field_errors = {"json": field_errors}
+        field_errors = {refusal.location: field_errors}
     return _answer(REFUSED[refusal.kind](), refusal.message, field_errors)
 
 

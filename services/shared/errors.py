@@ -12,7 +12,8 @@ refusal in the platform's error shape::
 
 ``field_errors`` maps a field to what is wrong with it (``{"starts_at": ["in the past"]}``). An
 ``invalid`` refusal's fields are those of the request's body, answered under ``"json"`` as
-flask-smorest answers a body that fails its schema; the other kinds answer them as they are.
+flask-smorest answers a body that fails its schema, unless it names another ``location`` (a
+missing ``?tenant=`` is the query's, under ``"query"``); the other kinds answer them as they are.
 Without ``field_errors`` the answer has no ``errors`` member.
 
 This module imports nothing but the standard library, so any domain module may raise from it.
@@ -26,11 +27,14 @@ KINDS = (NOT_FOUND, CONFLICT, INVALID, FORBIDDEN, GONE)
 
 class Refused(Exception):
     """A request the rules refuse: ``message`` says why in a sentence, ``field_errors`` (if any)
-    which fields are at fault, ``kind`` what kind of refusal it is (a conflict unless said)."""
+    which fields are at fault, ``kind`` what kind of refusal it is (a conflict unless said), and
+    ``location`` which part of the request an ``invalid`` refusal's fields are in (the body's,
+    ``"json"``, unless said)."""
 
     kind = CONFLICT
 
-    def __init__(self, message: str, field_errors: dict | None = None, kind: str | None = None):
+    def __init__(self, message: str, field_errors: dict | None = None, kind: str | None = None,
+                 location: str = "json"):
         super().__init__(message)
         if kind is not None:
             if kind not in KINDS:
@@ -38,6 +42,7 @@ class Refused(Exception):
             self.kind = kind
         self.message = message
         self.field_errors = field_errors
+        self.location = location
 
     @property
     def errors(self) -> dict:

@@ -32,6 +32,9 @@ CASES = {
                   lambda: abort(403, message="This link is not for an application.")),
     "gone": (Gone("The programme has closed.", {"programme": ["closed"]}, ),
              lambda: abort(410, message="The programme has closed.", errors={"programme": ["closed"]})),
+    "invalid-query": (Invalid("An operator names the tenant.", {"tenant": ["required for an operator"]}, location="query"),
+                      lambda: abort(422, message="An operator names the tenant.",
+                                    errors={"query": {"tenant": ["required for an operator"]}})),
     "kind-named": (Refused("name a mentee", {"mentee_id": ["name a mentee"]}, kind="invalid"),
                    lambda: abort(422, message="name a mentee", errors={"json": {"mentee_id": ["name a mentee"]}})),
 }
