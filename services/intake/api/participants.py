@@ -1,28 +1,17 @@
 """What an applicant does with their personal link: see their application, withdraw it, answer surveys."""
 
-import uuid
-
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
-from services.shared import clock
 from services.shared.api import service
-from services.shared.contract import new_event
-from services.shared.tenancy import current_principal, current_tenant, require
+from services.shared.tenancy import current_principal, require
 
-from .. import store
-from ..domain.programmes import localized
-from ..domain.surveys import KINDS, check_answers, questions_for
 from ..schemas import ApplicationOut, SurveyAnswersIn, SurveyOut
-from ..usecases import applications
-from .common import asked_locale, cohort_and_programme
+from ..usecases import applications, surveys
+from .common import asked_locale
 
 blp = Blueprint("participants", __name__, url_prefix="/", description="An applicant's own application and surveys (personal link).")
 SECURITY = [{"bearer": []}]
-
-
-def own_application(conn):
-    return applications.own(conn, current_principal())
 
 
 @blp.route("/applications/mine")
@@ -54,17 +43,8 @@ class MySurvey(MethodView):
     @blp.doc(security=SECURITY)
     def get(self, kind):
         """The mid-point or closing survey's questions, in my language."""
-        if kind not in KINDS:
-            abort(404, message="No such survey.")
         with service().engine.connect() as conn:
-            application = own_application(conn)
-            cohort, programme = cohort_and_programme(conn, current_tenant(), application["cohort_id"])
-            answered = store.survey_answered(conn, application["id"], kind)
-        locale = asked_locale() or application["locale"]
-        questions = [{"id": q["id"], "kind": q["kind"], "choices": q.get("choices"),
-                      "text": localized(q["text"], locale, programme["locale"])}
-                     for q in questions_for(programme["surveys"], kind, application["role"])]
-        return {"kind": kind, "cohort": cohort["name"], "questions": questions, "answered": bool(answered)}
+            return surveys.survey(conn, current_principal(), kind, asked_locale())
 
     @require("participant")
     @blp.arguments(SurveyAnswersIn)
@@ -73,24 +53,5 @@ class MySurvey(MethodView):
     @blp.doc(security=SECURITY)
     def post(self, body, kind):
         """Answer the survey (once)."""
-        if kind not in KINDS:
-            abort(404, message="No such survey.")
         with service().engine.begin() as conn:
-            application = own_application(conn)
-            if application["status"] != "accepted":
-                abort(409, message="Only participants of the cohort answer its surveys.")
-            cohort, programme = cohort_and_programme(conn, current_tenant(), application["cohort_id"])
-            questions = questions_for(programme["surveys"], kind, application["role"])
-            errors = check_answers(questions, body["answers"])
-            if errors:
-                abort(422, message="Some answers do not fit their question.", errors={"json": {"answers": errors}})
-            if not store.insert_survey_response(conn, {
-                    "id": str(uuid.uuid4()), "tenant": current_tenant(), "cohort_id": cohort["id"],
-                    "application_id": application["id"], "role": application["role"], "kind": kind,
-                    "answers": body["answers"], "answered_at": clock.now()}):
-                abort(409, message="This survey is answered already.")
-            store.publish(conn, new_event("survey.answered.v1", source="intake", tenant=current_tenant(),
-                                          subject=f"application/{application['id']}",
-                                          data={"cohort_id": cohort["id"], "application_id": application["id"],
-                                                "role": application["role"], "kind": kind}))
-        return {"kind": kind, "cohort": cohort["name"], "questions": [], "answered": True}
+            return surveys.answer(conn, current_principal(), kind, body["answers"])

@@ -5,19 +5,15 @@ from dataclasses import asdict
 from datetime import timedelta
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
 from services.shared import audit, clock
 from services.shared.api import service
-from services.shared.db import found
-from services.shared.tenancy import current_principal, current_tenant, require
+from services.shared.tenancy import current_principal, require
 
-from .. import store
 from ..domain.retention import Person
 from ..schemas import ApplicationOut, ConsentExtensionIn, RetentionOut, RetentionQuery
-from ..usecases import retention
-from .participants import own_application
-from .public import CONSENT_VERSION
+from ..usecases import applications, retention
 
 blp = Blueprint("retention", __name__, url_prefix="/", description="How long a person's data is kept, and extending it.")
 SECURITY = [{"bearer": []}]
@@ -41,14 +37,9 @@ class Retention(MethodView):
         overdue, soonest first, a page at a time (the total is in the X-Pagination header). A
         person is erased when every application of theirs in the tenant has run out; each
         application says what its period is counted from."""
-        principal = current_principal()
-        tenant = (query["tenant"] or None) if principal.is_operator else current_tenant()
-        if principal.is_operator and not tenant:
-            abort(422, message="An operator names the tenant.", errors={"query": {"tenant": ["required for an operator"]}})
         with service().engine.connect() as conn:
-            if query["cohort_id"]:
-                found(conn, store.cohorts, tenant, query["cohort_id"])
-            people = retention.due(conn, tenant, clock.now() + timedelta(days=query["within_days"]), query["cohort_id"])
+            tenant, people = retention.due_asked(conn, current_principal(), query["tenant"] or None,
+                                                 clock.now() + timedelta(days=query["within_days"]), query["cohort_id"])
         pagination_parameters.item_count = len(people)
         first = pagination_parameters.first_item
         shown = people[first:first + pagination_parameters.page_size]
@@ -67,11 +58,7 @@ class MyConsent(MethodView):
         """Extend my consent: my data is kept longer (``retention_months``, or ``extend_months``
         more; 12 more when neither is given). The consent version and the moment are recorded.
         Only before my retention date."""
-        if body["text_version"] != CONSENT_VERSION:
-            abort(422, message="Please agree to the current consent text.",
-                  errors={"json": {"text_version": [f"the current version is {CONSENT_VERSION}"]}})
         with service().engine.begin() as conn:
-            application = own_application(conn)
-            row = retention.extend_consent(conn, application, clock.now(), CONSENT_VERSION,
-                                           retention_months=body["retention_months"], extend_months=body["extend_months"])
-            return {**row, "waitlist_position": store.waitlist_position(conn, row), **retention.retention_of(conn, row)}
+            return applications.extend_consent(conn, current_principal(), body["text_version"], clock.now(),
+                                               retention_months=body["retention_months"],
+                                               extend_months=body["extend_months"])

@@ -122,6 +122,13 @@ def expired(locked_rows, unerased: int, now: datetime) -> bool:
     return bool(found) and found[0].expires_at <= now
 
 
+def refuse_unless_current_consent(text_version: str, current: str) -> None:
+    """A person extends their consent only to the consent text as it is now."""
+    if text_version != current:
+        raise ConsentRefused("Please agree to the current consent text.",
+                             {"text_version": [f"the current version is {current}"]}, kind=INVALID)
+
+
 def extended_months(current: int | None, person: Person | None, now: datetime, *,
                     retention_months: int | None = None, extend_months: int | None = None) -> int:
     """The period a person consents to anew: ``retention_months``, or ``extend_months`` (12

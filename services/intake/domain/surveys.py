@@ -4,7 +4,28 @@ from __future__ import annotations
 
 from collections import Counter
 
+from services.shared.errors import Conflict, Invalid, NotFound
+
 KINDS = ("midpoint", "closing")
+
+
+def refuse_unless_kind(kind: str) -> None:
+    """A survey is the mid-point or the closing one; any other is not there."""
+    if kind not in KINDS:
+        raise NotFound("No such survey.")
+
+
+def refuse_unless_participant(application) -> None:
+    """Only an accepted applicant, a participant of the cohort, answers its surveys."""
+    if application["status"] != "accepted":
+        raise Conflict("Only participants of the cohort answer its surveys.")
+
+
+def refuse_unfit_answers(questions: list[dict], answers: dict) -> None:
+    """Refused as invalid when an answer is to no question of the survey, or does not fit its question."""
+    errors = check_answers(questions, answers)
+    if errors:
+        raise Invalid("Some answers do not fit their question.", {"answers": errors})
 
 
 def questions_for(surveys: dict, kind: str, role: str) -> list[dict]:

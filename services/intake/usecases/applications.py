@@ -19,8 +19,9 @@ from services.shared.errors import Conflict, Forbidden, Invalid, NotFound
 from .. import store
 from ..domain import CONSENT_VERSION, application_refusal, mentor_language_refusal
 from ..domain import applications as rules
+from ..domain import retention as rules_of_retention
 from ..domain.programmes import refuse_unless_open
-from . import admission
+from . import admission, retention
 from .admission import Begin
 from .retention import retention_of
 
@@ -126,6 +127,16 @@ def mine(conn: Connection, principal) -> dict:
     application = own(conn, principal)
     return {**application, "waitlist_position": store.waitlist_position(conn, application),
             **retention_of(conn, application)}
+
+
+def extend_consent(conn: Connection, principal, text_version: str, now: datetime, *,
+                   retention_months: int | None = None, extend_months: int | None = None) -> dict:
+    """I consent again, to the current text and a longer period (``retention.extend_consent``):
+    my application as it stands after, with my place on the waiting list and my retention date."""
+    rules_of_retention.refuse_unless_current_consent(text_version, CONSENT_VERSION)
+    row = retention.extend_consent(conn, own(conn, principal), now, CONSENT_VERSION,
+                                   retention_months=retention_months, extend_months=extend_months)
+    return {**row, "waitlist_position": store.waitlist_position(conn, row), **retention_of(conn, row)}
 
 
 def withdraw(conn: Connection, principal, settings) -> dict:

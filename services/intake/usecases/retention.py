@@ -13,6 +13,8 @@ from datetime import datetime
 from sqlalchemy.engine import Connection, Engine
 
 from services.shared import clock
+from services.shared.db import found
+from services.shared.errors import Invalid
 
 from .. import store
 from ..domain import retention as rules
@@ -22,6 +24,19 @@ from .erasure import erase_person
 def due(conn: Connection, tenant: str | None, before: datetime, cohort_id: str | None = None) -> list[rules.Person]:
     """The people whose data runs out by ``before``, soonest first (``tenant`` None: every tenant's)."""
     return rules.due(rules.people(store.retention_rows(conn, tenant)), before, cohort_id)
+
+
+def due_asked(conn: Connection, principal, tenant: str | None, before: datetime,
+              cohort_id: str | None = None) -> tuple[str, list[rules.Person]]:
+    """The tenant asked about (the coordinator's own; an operator names one) and its people whose
+    data runs out by ``before``, of the cohort ``cohort_id`` if one is named (refused as not found
+    if the tenant has none such)."""
+    if principal.is_operator and not tenant:
+        raise Invalid("An operator names the tenant.", {"tenant": ["required for an operator"]}, location="query")
+    tenant = tenant if principal.is_operator else principal.tenant
+    if cohort_id:
+        found(conn, store.cohorts, tenant, cohort_id)
+    return tenant, due(conn, tenant, before, cohort_id)
 
 
 def person_of(conn: Connection, tenant: str, email: str) -> rules.Person | None:
