@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
 from services.shared import clock
 from services.shared.api import service
@@ -23,9 +23,6 @@ class Feed(MethodView):
         """A person's or a cohort's calendar: local times with their VTIMEZONE definitions, a
         stable UID and a rising SEQUENCE per entry, cancelled meetings as STATUS:CANCELLED."""
         with service().engine.connect() as conn:
-            feed = calendars.find(conn, secret)
-            body = calendars.render(conn, feed, clock.now()) if feed else None
-        if body is None:
-            abort(404, message="No such calendar.")
+            body = calendars.at(conn, secret, clock.now())
         return Response(body, content_type="text/calendar; charset=utf-8",
                         headers={"Cache-Control": "private, max-age=300", "Content-Disposition": 'inline; filename="tandem.ics"'})

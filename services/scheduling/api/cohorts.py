@@ -5,7 +5,7 @@ cohort's calendar feed."""
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
 from services.shared import audit, clock
 from services.shared.api import service
@@ -76,13 +76,6 @@ class CohortEvents(MethodView):
             return [event_out(e) for e in reports.events_with_attendance(conn, current_tenant(), cohort, clock.now())]
 
 
-def _event_of(conn, cohort_id: str, event_id: str):
-    event = found(conn, store.cohort_events, current_tenant(), event_id, "cohort event")
-    if event["cohort_id"] != cohort_id:
-        abort(404, message="No such cohort event.")
-    return event
-
-
 def _attendance(conn, cohort_id: str, event, changed: frozenset[str] = frozenset()) -> dict:
     """The event's attendance sheet; every person on it noted as read, or changed if ``changed``."""
     sheet = attendance.sheet(conn, current_tenant(), cohort_id, event["id"])
@@ -100,8 +93,7 @@ class Attendance(MethodView):
     def get(self, cohort_id, event_id):
         """Who is expected at the event, and who came."""
         with service().engine.connect() as conn:
-            found(conn, store.cohorts, current_tenant(), cohort_id, "cohort")
-            return _attendance(conn, cohort_id, _event_of(conn, cohort_id, event_id))
+            return _attendance(conn, cohort_id, attendance.event_of(conn, current_tenant(), cohort_id, event_id))
 
     @require("coordinator")
     @blp.arguments(AttendanceIn)
@@ -110,8 +102,7 @@ class Attendance(MethodView):
     def put(self, body, cohort_id, event_id):
         """Record attendance (present, absent, excused) for some or all of the cohort's people."""
         with service().engine.begin() as conn:
-            found(conn, store.cohorts, current_tenant(), cohort_id, "cohort")
-            event = _event_of(conn, cohort_id, event_id)
+            event = attendance.event_of(conn, current_tenant(), cohort_id, event_id)
             attendance.record(conn, current_tenant(), cohort_id, event, body["records"], current_principal().sub,
                               clock.now())
             return _attendance(conn, cohort_id, event, frozenset(r["application_id"] for r in body["records"]))

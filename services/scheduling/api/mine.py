@@ -4,28 +4,22 @@ cohort's events, and their own calendar URL."""
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
 from services.shared import clock
 from services.shared.api import service
 from services.shared.tenancy import current_principal, current_tenant, require
 
-from .. import store
-from ..domain.pair_view import event_out
 from ..schemas import FeedOut, MineOut
-from ..usecases import calendars
-from ..usecases.pair_view import pair_view
+from ..usecases import access, calendars, pair_view
 from .cohorts import feed_url
-from .common import PARTICIPANT_LINK, SECURITY, own_application_id
+from .common import PARTICIPANT_LINK, SECURITY
 
 blp = Blueprint("mine", __name__, url_prefix="/mine", description="A participant's own pairs, events and calendar.")
 
 
 def _me(conn):
-    person = store.one(conn, store.participants, current_tenant(), own_application_id())
-    if person is None or person["erased"]:
-        abort(404, message="Scheduling knows nothing of you yet.")
-    return person
+    return access.participant(conn, current_principal())
 
 
 @blp.route("")
@@ -36,16 +30,7 @@ class Mine(MethodView):
     def get(self):
         """My pairs with their agreement and meeting plan, and my cohort's events."""
         with service().engine.connect() as conn:
-            person = _me(conn)
-            mine = store.pairs_of_person(conn, current_tenant(), person["application_id"])
-            views = []
-            for pair in mine:
-                ctx = store.pair_context(conn, pair)
-                views.append(pair_view(conn, ctx, ctx.role_of(person["application_id"])))
-            cohort_ids = {person["cohort_id"]} | {pair["cohort_id"] for pair in mine}
-            events = store.events_of_cohorts(conn, current_tenant(), cohort_ids)
-        return {"application_id": person["application_id"], "name": person["name"], "role": person["role"],
-                "pairs": views, "events": [event_out(ev) for ev in events]}
+            return pair_view.mine(conn, current_principal())
 
 
 @blp.route("/calendar")

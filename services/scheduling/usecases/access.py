@@ -21,6 +21,15 @@ def own_application_id(principal: Principal) -> str:
     return principal.sub
 
 
+def participant(conn: Connection, principal: Principal):
+    """The participant a personal link is for, as scheduling knows them: refused as not found
+    until intake's news of them has arrived, and once they are erased."""
+    person = store.one(conn, store.participants, principal.tenant, own_application_id(principal))
+    if person is None or person["erased"]:
+        raise NotFound("Scheduling knows nothing of you yet.")
+    return person
+
+
 def pair_access(conn: Connection, principal: Principal, pair_id: str,
                 for_update: bool = False) -> tuple[messages.PairContext, str]:
     """The pair and the caller's part in it: ``coordinator``, ``mentee`` or ``mentor``."""

@@ -6,9 +6,20 @@ from datetime import datetime
 
 from sqlalchemy.engine import Connection
 
-from services.shared.errors import Invalid
+from services.shared.db import found
+from services.shared.errors import Invalid, NotFound
 
 from .. import store
+
+
+def event_of(conn: Connection, tenant: str, cohort_id: str, event_id: str):
+    """The cohort's event: refused as not found when the tenant has no such cohort, or no such
+    event in it (another cohort's event is not there either)."""
+    found(conn, store.cohorts, tenant, cohort_id, "cohort")
+    event = found(conn, store.cohort_events, tenant, event_id, "cohort event")
+    if event["cohort_id"] != cohort_id:
+        raise NotFound("No such cohort event.")
+    return event
 
 
 def record(conn: Connection, tenant: str, cohort_id: str, event, records: list[dict], by: str, now: datetime) -> None:

@@ -10,6 +10,8 @@ from datetime import datetime
 
 from sqlalchemy.engine import Connection
 
+from services.shared.errors import NotFound
+
 from .. import store
 from ..domain import ical
 from ..domain.calendars import MEETING_STATUS, event_entry, hash_secret, meeting_entry
@@ -32,9 +34,14 @@ def active(conn: Connection, tenant: str, owner_kind: str, owner_id: str):
     return store.active_feed(conn, tenant, owner_kind, owner_id)
 
 
-def find(conn: Connection, secret: str):
-    """The live feed this secret opens, or None (unknown or revoked): the secret is the credential."""
-    return store.feed_by_hash(conn, hash_secret(secret))
+def at(conn: Connection, secret: str, now: datetime) -> bytes:
+    """The calendar at a secret URL: the secret is the credential, and one that is unknown or
+    revoked, or whose owner has nothing left to show, is refused as not found."""
+    feed = store.feed_by_hash(conn, hash_secret(secret))
+    body = render(conn, feed, now) if feed else None
+    if body is None:
+        raise NotFound("No such calendar.")
+    return body
 
 
 def person_feed(conn: Connection, tenant: str, application_id: str, now: datetime) -> bytes | None:

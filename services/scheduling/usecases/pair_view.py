@@ -6,10 +6,12 @@ from __future__ import annotations
 from sqlalchemy.engine import Connection
 
 from services.shared.errors import NotFound
+from services.shared.tenancy import Principal
 
 from .. import store
 from ..domain import messages, plan
-from ..domain.pair_view import meeting_out, person_out
+from ..domain.pair_view import event_out, meeting_out, person_out
+from .access import participant
 
 
 def agreement_view(conn: Connection, ctx: messages.PairContext, row) -> dict | None:
@@ -46,3 +48,18 @@ def pair_view(conn: Connection, ctx: messages.PairContext, role: str) -> dict:
         "meetings": [meeting_out(dict(mt), ctx, role) for mt in meetings],
         "plan_note": plan.cohort_note(ctx.cohort),
     }
+
+
+def mine(conn: Connection, principal: Principal) -> dict:
+    """What a participant's personal link shows: their pairs, each with its agreement and meeting
+    plan, and the events of their cohorts."""
+    person = participant(conn, principal)
+    pairs = store.pairs_of_person(conn, principal.tenant, person["application_id"])
+    views = []
+    for pair in pairs:
+        ctx = store.pair_context(conn, pair)
+        views.append(pair_view(conn, ctx, ctx.role_of(person["application_id"])))
+    cohort_ids = {person["cohort_id"]} | {pair["cohort_id"] for pair in pairs}
+    events = store.events_of_cohorts(conn, principal.tenant, cohort_ids)
+    return {"application_id": person["application_id"], "name": person["name"], "role": person["role"],
+            "pairs": views, "events": [event_out(ev) for ev in events]}
