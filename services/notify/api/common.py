@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import current_app
-from flask_smorest import abort
 
-from services.shared.tenancy import current_principal, current_tenant
+from services.shared.tenancy import current_principal
 
 from ..settings import NotifySettings
+from ..usecases import access
 
 
 def notify_settings() -> NotifySettings:
@@ -27,10 +27,4 @@ def people_shown(deliveries) -> list[tuple]:
 
 def tenant_of(query: dict | None = None) -> str:
     """The tenant a request works in: the coordinator's own; an operator names one."""
-    principal = current_principal()
-    if not principal.is_operator:
-        return current_tenant()
-    tenant = (query or {}).get("tenant")
-    if not tenant:
-        abort(422, message="An operator names the tenant.", errors={"query": {"tenant": ["Missing data for required field."]}})
-    return tenant
+    return access.tenant_of(current_principal(), (query or {}).get("tenant"))

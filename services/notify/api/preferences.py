@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from flask import Response, request
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
 from services.shared import audit
 from services.shared.api import service
-from services.shared.tenancy import TokenError, current_principal, require, verify_token
+from services.shared.tenancy import current_principal, require
 
-from ..domain.deliveries import UNSUBSCRIBE_SCOPE, email_hash
+from ..domain.deliveries import email_hash
 from ..domain.rendering import LOCALES, render_page
 from ..schemas import (
     OPTIONAL_KINDS,
@@ -37,10 +37,7 @@ def _out(row) -> dict:
 
 def _own() -> tuple[str, str]:
     """The tenant and address hash a personal link stands for."""
-    principal = current_principal()
-    if principal.scope != UNSUBSCRIBE_SCOPE:
-        abort(403, message="This link is not for message preferences.")
-    return principal.tenant, principal.sub
+    return preferences.own(current_principal())
 
 
 @blp.route("/preferences")
@@ -116,20 +113,11 @@ class Unsubscribe(MethodView):
 
     @staticmethod
     def _holder(query) -> tuple[str, str] | None:
-        try:
-            principal = verify_token(notify_settings().base.signing_key, query["token"])
-        except TokenError:
-            return None
-        if principal.role != "participant" or principal.scope != UNSUBSCRIBE_SCOPE:
-            return None
-        return principal.tenant, principal.sub
+        return preferences.link_holder(notify_settings().base.signing_key, query["token"])
 
 
 def _link_holder(token: str) -> tuple[str, str]:
-    holder = Unsubscribe._holder({"token": token})
-    if holder is None:
-        abort(404, message="This unsubscribe link is not valid or has expired.")
-    return holder
+    return preferences.valid_link_holder(notify_settings().base.signing_key, token)
 
 
 @blp.route("/unsubscribe/state")

@@ -3,6 +3,7 @@ locks) what it decides on from ``store``, asks the rule in ``domain``, writes, a
 the outbox. The API's views and the event handlers both call these; nothing else composes store
 and domain.
 
+- ``access``: the tenant a request works in;
 - ``log``: the delivery log, and a failed delivery sent again;
 - ``announcements``: a coordinator's message to a cohort, sent or previewed;
 - ``preferences``: a person's choices, and the unsubscribe link;

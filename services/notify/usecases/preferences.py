@@ -6,8 +6,38 @@ from __future__ import annotations
 from sqlalchemy.engine import Engine
 
 from services.shared import clock
+from services.shared.errors import Forbidden, NotFound
+from services.shared.tenancy import Principal, TokenError, verify_token
 
+from ..domain.deliveries import UNSUBSCRIBE_SCOPE
 from ..store import people
+
+
+def own(principal: Principal) -> tuple[str, str]:
+    """The tenant and address hash a personal link stands for; another link is refused."""
+    if principal.scope != UNSUBSCRIBE_SCOPE:
+        raise Forbidden("This link is not for message preferences.")
+    return principal.tenant, principal.sub
+
+
+def link_holder(signing_key: str, token: str) -> tuple[str, str] | None:
+    """The tenant and address hash of an unsubscribe link's token, or None when it is not one
+    (forged, expired, or another kind of link)."""
+    try:
+        principal = verify_token(signing_key, token)
+    except TokenError:
+        return None
+    if principal.role != "participant" or principal.scope != UNSUBSCRIBE_SCOPE:
+        return None
+    return principal.tenant, principal.sub
+
+
+def valid_link_holder(signing_key: str, token: str) -> tuple[str, str]:
+    """``link_holder``, refused as not found when the link is not valid."""
+    holder = link_holder(signing_key, token)
+    if holder is None:
+        raise NotFound("This unsubscribe link is not valid or has expired.")
+    return holder
 
 
 def preferences(engine: Engine, tenant: str, digest: str):
