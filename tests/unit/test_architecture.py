@@ -224,6 +224,22 @@ def api_call_sites_running_sql() -> list[str]:
     return found
 
 
+def api_call_sites_aborting() -> list[str]:
+    """Each call of ``abort`` in a service's API module: a view says no by raising ``Refused``
+    (services/shared/errors.py) from the rule or use case that refuses. The web front is exempt:
+    it renders pages, and a page's 404 is its own."""
+    found = []
+    for name in modules():
+        parts = name.split(".")
+        if part_of(name) not in PARTS or part_of(name) == "web" or len(parts) < 3 or parts[2] != "api":
+            continue
+        for node in _walk_running(tree(name)):
+            if isinstance(node, ast.Call) and (getattr(node.func, "id", None) == "abort"
+                                               or getattr(node.func, "attr", None) == "abort"):
+                found.append(f"{modules()[name].relative_to(ROOT)}:{node.lineno} abort()")
+    return found
+
+
 def files_over(limit: int = MAX_LINES) -> list[str]:
     """Each Python file in services/ longer than ``limit`` lines (not the migrations)."""
     found = []
@@ -283,6 +299,11 @@ def test_the_checks_find_what_they_look_for(tmp_path, monkeypatch):
         "services/intake/store.py": "",
         "services/intake/api/__init__.py": "",
         "services/intake/api/g.py": "def v(conn):\n    return conn.execute(q).scalar()\n" + "\n" * 360,
+        "services/intake/api/h.py": "import flask_smorest\nfrom flask_smorest import abort\n"
+                                    "def v():\n    abort(404)\n    flask_smorest.abort(409)\n",
+        "services/web/__init__.py": "",
+        "services/web/api/__init__.py": "",
+        "services/web/api/i.py": "from flask import abort\ndef page():\n    abort(404)\n",
     }
     for path, text in files.items():
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
@@ -299,6 +320,7 @@ def test_the_checks_find_what_they_look_for(tmp_path, monkeypatch):
             "services/intake/domain/e.py: services.intake.store, sqlalchemy"]
         assert api_call_sites_running_sql() == ["services/intake/api/g.py:2 .execute()"]
         assert files_over() == ["services/intake/api/g.py: 362 lines"]
+        assert api_call_sites_aborting() == ["services/intake/api/h.py:4 abort()", "services/intake/api/h.py:5 abort()"]
     finally:
         modules.cache_clear()
         tree.cache_clear()
@@ -317,6 +339,10 @@ def test_no_api_module_runs_sql():
     assert api_call_sites_running_sql() == []
 
 
+def test_no_api_module_refuses_with_abort():
+    assert api_call_sites_aborting() == [], "raise a Refused kind from the rule or use case that says no"
+
+
 def test_no_file_in_services_is_over_the_limit():
     assert files_over() == []
 
@@ -325,6 +351,7 @@ if __name__ == "__main__":
     for title, found in [("domain modules importing SQL, a framework, a broker or a store",
                           domain_modules_importing_infrastructure()),
                          ("API call sites running SQL", api_call_sites_running_sql()),
+                         ("API call sites refusing with abort()", api_call_sites_aborting()),
                          (f"files over {MAX_LINES} lines", files_over())]:
         print(f"{title}: {len(found)} {by_part(found)}")
         for entry in found:
