@@ -15,7 +15,7 @@ row commit together.
 
 Rows are kept ``TANDEM_AUDIT_RETENTION_DAYS`` (730 unless set) and pruned by each worker's
 ``audit-retention`` timer. On PostgreSQL a trigger refuses UPDATE on the table: nothing rewrites
-history (``APPEND_ONLY`` below, created by each service's migration).
+history (``APPEND_ONLY`` below, created by each service's migration through ``create_table``).
 
 Each service reads its log through ``blueprint(service)``: ``GET /<service>/audit`` — a
 coordinator sees their own tenant's, an operator everyone's (``?tenant=`` narrows it) — filtered
@@ -99,6 +99,42 @@ APPEND_ONLY = (
     FOR EACH ROW EXECUTE FUNCTION tandem_audit_append_only()
     """,
 )
+
+
+def create_table(op) -> None:
+    """The audit log as every service's migration first made it (intake 0008, matching 0004,
+    notify 0004, scheduling 0003), the same on SQLite and PostgreSQL, append-only on PostgreSQL.
+
+    Written out here as of that revision, not from ``add_audit_table``: a later change to the
+    table is a migration of its own, and these revisions go on making what they made."""
+    op.create_table(
+        "audit_log",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("tenant", sa.String(length=64), nullable=False),
+        sa.Column("actor", sa.String(length=320), nullable=False),
+        sa.Column("role", sa.String(length=20), nullable=False),
+        sa.Column("action", sa.String(length=10), nullable=False),
+        sa.Column("object_type", sa.String(length=40), nullable=False),
+        sa.Column("object_id", sa.String(length=64), nullable=True),
+        sa.Column("person_sha256", sa.String(length=64), nullable=True),
+        sa.Column("route", sa.String(length=200), nullable=True),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_audit_log_tenant_person", "audit_log", ["tenant", "person_sha256", "at"], unique=False)
+    op.create_index("ix_audit_log_at", "audit_log", ["at"], unique=False)
+    if op.get_bind().dialect.name == "postgresql":
+        for statement in APPEND_ONLY:
+            op.execute(statement)
+
+
+def drop_table(op) -> None:
+    """Undo ``create_table``: the trigger (PostgreSQL), the indexes and the table."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log")
+    op.drop_index("ix_audit_log_at", table_name="audit_log")
+    op.drop_index("ix_audit_log_tenant_person", table_name="audit_log")
+    op.drop_table("audit_log")
 
 
 def _row(tenant: str, actor: str, role: str, action: str, object_type: str, object_id, email=None,
