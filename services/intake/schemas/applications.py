@@ -8,6 +8,7 @@ from services.shared.contract.events import (
     APPLICATION_STATUSES,
     LOCALES,
     ROLES,
+    Profile,
     SpokenLanguage,
     profile_field,
 )
@@ -87,29 +88,34 @@ class MentorFormIn(ApplicationIn):
         exclude = ("role", "name", "email")
 
 
-class ApplicationOut(Schema):
+def shown(field: fields.Field, nullable: bool = True) -> fields.Field:
+    """A contract field as an answer shows it: its plain marshmallow type, without the rules for
+    taking it in (defaults, limits, what is personal); a nested shape is shown as an object."""
+    if isinstance(field, fields.List):
+        return fields.List(shown(field.inner, nullable=False))
+    if isinstance(field, fields.Nested):
+        return fields.Dict(allow_none=nullable)
+    plain = next(kind for kind in type(field).__mro__ if kind.__module__ == fields.__name__)
+    return plain(allow_none=nullable)
+
+
+#: The profile as an answer shows it, a field for each the contract declares (``Profile``).
+ProfileOut = Schema.from_dict({name: shown(field) for name, field in Profile._declared_fields.items()},
+                              name="ProfileOut")
+
+
+class ApplicationOut(ProfileOut):
+    """An application as intake answers it: who applied, their profile (``ProfileOut``), what only
+    intake keeps, and where the application stands."""
+
     id = fields.String()
     cohort_id = fields.String()
     role = fields.String()
     name = fields.String()
     email = fields.String()
-    phone = fields.String(allow_none=True)
     locale = fields.String()
-    languages = fields.List(fields.Dict())
-    mentoring_languages = fields.List(fields.String())
-    profession = fields.Dict(allow_none=True)
-    wished_profession = fields.Dict(allow_none=True)
-    education_field = fields.String(allow_none=True)
     education_level = fields.String(allow_none=True)
     education_country = fields.String(allow_none=True)
-    experience_years = fields.Integer(allow_none=True)
-    sector = fields.String(allow_none=True)
-    employer = fields.String(allow_none=True)
-    excluded_employers = fields.List(fields.String())
-    city = fields.String(allow_none=True)
-    remote_ok = fields.Boolean(allow_none=True)
-    capacity = fields.Integer(allow_none=True)
-    interests = fields.String(allow_none=True)
     referral = fields.String(allow_none=True)
     referral_note = fields.String(allow_none=True)
     consent_version = fields.String(allow_none=True)
