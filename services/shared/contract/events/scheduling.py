@@ -120,7 +120,9 @@ class MeetingMissed(PairNews):
 
 @event_type("meeting.cancelled.v1", "scheduling", "A meeting will not take place (the pair ended, or the pair cancelled it).")
 class MeetingCancelled(MeetingFields):
-    reason = fields.String(required=True, validate=validate.Length(max=REASON_LENGTH), metadata=personal("participants"))
+    # the pair's message and the calendar's cancellation do not give it, and no consumer keeps the words
+    reason = fields.String(validate=validate.Length(max=REASON_LENGTH), **NO_LONGER_SENT,
+                           metadata=personal("participants", description=GONE))
 
 
 @event_type("meeting.reminder_due.v1", "scheduling", "A meeting is near: remind both of the pair.")
