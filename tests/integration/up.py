@@ -17,7 +17,7 @@ import urllib.request
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -116,7 +116,7 @@ def free_port_base() -> int:
 @dataclass
 class Up:
     """The running `tandem up`: each API's base URL, the web front's, the signing key, the
-    mailbox and the process (its log in ``log``)."""
+    mailbox, the process (its log in ``log``) and each service's database URL."""
 
     urls: dict[str, str]
     web: str
@@ -124,6 +124,7 @@ class Up:
     inbox: Inbox
     proc: subprocess.Popen
     log: Path
+    databases: dict[str, str] = field(default_factory=dict)
 
     def send(self, method: str, path: str, body: dict | None = None, token: str | None = None):
         """A call to the API that owns ``path`` (``/intake/…`` to intake, and so on)."""
@@ -166,7 +167,8 @@ def tandem_up(amqp_url: str, postgres: str, smtp: tuple[int, Inbox], data: Path,
     proc = subprocess.Popen([sys.executable, "-m", "services.cli", "up", "--port-base", str(base), "--api-workers", str(api_workers)],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     up = Up(urls={name: f"http://127.0.0.1:{base + i}" for i, name in enumerate(SERVICES, start=1)},
-            web=f"http://127.0.0.1:{base}", key=key, inbox=inbox, proc=proc, log=path)
+            web=f"http://127.0.0.1:{base}", key=key, inbox=inbox, proc=proc, log=path,
+            databases={name: postgres.format(db=f"{prefix}_{name}") for name in SERVICES})
     try:
         for name, url in up.urls.items():
             eventually(lambda url=url, name=name: up.ready(f"{url}/{name}"), timeout=90, what=f"{name} to be ready")
