@@ -3,6 +3,8 @@ held (the checklist) or missed, calling it off."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -17,6 +19,19 @@ from ..usecases.audit_notes import note_pair
 from .common import PARTICIPANT_LINK, SECURITY, meeting_access, only_the_pair
 
 blp = Blueprint("meetings", __name__, url_prefix="/meetings", description="The meetings of a pair's plan.")
+
+
+def _changed(meeting_id: str, change: Callable, by_the_pair: bool = False) -> dict:
+    """Every change of a meeting: lock it with its pair, see that the caller may (only the pair
+    when ``by_the_pair``; else the change is on the audit log), apply ``change(conn, ctx, meeting,
+    role)`` and answer the meeting as the caller sees it now."""
+    with service().engine.begin() as conn:
+        ctx, meeting, role = meeting_access(conn, meeting_id)
+        if by_the_pair:
+            only_the_pair(role)
+        else:
+            note_pair(audit.CHANGE, "meeting", meeting_id, ctx)
+        return meeting_out(change(conn, ctx, meeting, role), ctx, role)
 
 
 @blp.route("/<meeting_id>")
@@ -41,21 +56,16 @@ class Proposal(MethodView):
     def post(self, body, meeting_id):
         """Propose a date, time and place; the other one of the pair accepts it (or proposes another)."""
         now = clock.now()
-        with service().engine.begin() as conn:
-            ctx, meeting, role = meeting_access(conn, meeting_id)
-            only_the_pair(role)
-            when = meetings.when_from(conn, ctx, body, now)
-            return meeting_out(meetings.propose(conn, ctx, meeting, role, when, now), ctx, role)
+        return _changed(meeting_id, lambda conn, ctx, meeting, role: meetings.propose(
+            conn, ctx, meeting, role, meetings.when_from(conn, ctx, body, now), now), by_the_pair=True)
 
     @require("participant")
     @blp.response(200, MeetingOut)
     @blp.doc(security=SECURITY, description=PARTICIPANT_LINK)
     def delete(self, meeting_id):
         """Withdraw (or decline) the proposal."""
-        with service().engine.begin() as conn:
-            ctx, meeting, role = meeting_access(conn, meeting_id)
-            only_the_pair(role)
-            return meeting_out(meetings.withdraw_proposal(conn, ctx, meeting, clock.now()), ctx, role)
+        return _changed(meeting_id, lambda conn, ctx, meeting, role: meetings.withdraw_proposal(
+            conn, ctx, meeting, clock.now()), by_the_pair=True)
 
 
 @blp.route("/<meeting_id>/proposal/accept")
@@ -65,10 +75,8 @@ class AcceptProposal(MethodView):
     @blp.doc(security=SECURITY, description=PARTICIPANT_LINK)
     def post(self, meeting_id):
         """Accept the other's proposal: the meeting is set (reminders follow)."""
-        with service().engine.begin() as conn:
-            ctx, meeting, role = meeting_access(conn, meeting_id)
-            only_the_pair(role)
-            return meeting_out(meetings.accept(conn, ctx, meeting, role, clock.now()), ctx, role)
+        return _changed(meeting_id, lambda conn, ctx, meeting, role: meetings.accept(
+            conn, ctx, meeting, role, clock.now()), by_the_pair=True)
 
 
 @blp.route("/<meeting_id>/schedule")
@@ -81,11 +89,8 @@ class Schedule(MethodView):
         """Set or move the meeting's date, time and place, as the pair agreed (a move raises the
         calendar entry's SEQUENCE and re-plans the reminders)."""
         now = clock.now()
-        with service().engine.begin() as conn:
-            ctx, meeting, role = meeting_access(conn, meeting_id)
-            note_pair(audit.CHANGE, "meeting", meeting_id, ctx)
-            when = meetings.when_from(conn, ctx, body, now)
-            return meeting_out(meetings.schedule(conn, ctx, meeting, when, now), ctx, role)
+        return _changed(meeting_id, lambda conn, ctx, meeting, role: meetings.schedule(
+            conn, ctx, meeting, meetings.when_from(conn, ctx, body, now), now))
 
 
 @blp.route("/<meeting_id>/held")
@@ -97,14 +102,14 @@ class Held(MethodView):
     def post(self, body, meeting_id):
         """Log the meeting as held, with the checklist: since last time, the topic, next steps,
         who does what before the next meeting."""
-        now = clock.now()
-        with service().engine.begin() as conn:
-            ctx, meeting, role = meeting_access(conn, meeting_id)
-            note_pair(audit.CHANGE, "meeting", meeting_id, ctx)
-            held_at = body.pop("held_at")
+        now, held_at = clock.now(), body.pop("held_at")
+
+        def log_held(conn, ctx, meeting, role):
             notes = {**body, "topic": body.get("topic") or meeting_out(meeting, ctx, role)["topic_text"],
                      "actions": [{**a, "by": a["by"].isoformat() if a.get("by") else None} for a in body["actions"]]}
-            return meeting_out(meetings.log_held(conn, ctx, meeting, notes, held_at, role, now), ctx, role)
+            return meetings.log_held(conn, ctx, meeting, notes, held_at, role, now)
+
+        return _changed(meeting_id, log_held)
 
 
 @blp.route("/<meeting_id>/missed")
@@ -115,10 +120,8 @@ class Missed(MethodView):
     @blp.doc(security=SECURITY, description=PARTICIPANT_LINK)
     def post(self, body, meeting_id):
         """Log the meeting as missed (its window still wants a meeting: the nudge will come)."""
-        with service().engine.begin() as conn:
-            ctx, meeting, role = meeting_access(conn, meeting_id)
-            note_pair(audit.CHANGE, "meeting", meeting_id, ctx)
-            return meeting_out(meetings.log_missed(conn, ctx, meeting, body["reason"], role, clock.now()), ctx, role)
+        return _changed(meeting_id, lambda conn, ctx, meeting, role: meetings.log_missed(
+            conn, ctx, meeting, body["reason"], role, clock.now()))
 
 
 @blp.route("/<meeting_id>/cancel")
@@ -129,7 +132,5 @@ class Cancel(MethodView):
     @blp.doc(security=SECURITY, description=PARTICIPANT_LINK)
     def post(self, body, meeting_id):
         """Call the meeting off (STATUS:CANCELLED in the calendars); it can be set again later."""
-        with service().engine.begin() as conn:
-            ctx, meeting, role = meeting_access(conn, meeting_id)
-            note_pair(audit.CHANGE, "meeting", meeting_id, ctx)
-            return meeting_out(meetings.call_off(conn, ctx, meeting, body["reason"], clock.now()), ctx, role)
+        return _changed(meeting_id, lambda conn, ctx, meeting, role: meetings.call_off(
+            conn, ctx, meeting, body["reason"], clock.now()))
