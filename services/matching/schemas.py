@@ -169,19 +169,3 @@ class UnmatchedPageOut(Schema):
     page = fields.Integer()
     page_size = fields.Integer()
     items = fields.List(fields.Nested(UnmatchedOut))
-
-
-class PersonQuery(Schema):
-    email = fields.Email(required=True, metadata={"description": "the person's address"})
-    tenant = fields.String(load_default=None, metadata={"description": "an operator's: the person's tenant"})
-
-
-class PersonalDataOut(Schema):
-    service = fields.String()
-    generated_at = fields.String(metadata={"description": "ISO 8601"})
-    tenant = fields.String()
-    person_sha256 = fields.String(allow_none=True, metadata={"description": "the hash of the address erasure and the audit log use"})
-    sections = fields.Dict(keys=fields.String(), values=fields.List(fields.Dict()), metadata={
-        "description": "applications, proposals (with the breakdown of scores shown for them), overrides (pins and "
-                       "forbids), pairs (the partner by application id) and unmatched records: every row of the "
-                       "tenant that names one of the person's applications"})

@@ -264,25 +264,3 @@ class UnsubscribeStateOut(Schema):
     programmes = fields.List(fields.Dict(keys=fields.String(), values=fields.String()),
                              metadata={"description": "the names (by language) of the programmes this address hears from"})
     locale = fields.String(allow_none=True, metadata={"description": "the language the person applied in, if known"})
-
-
-# --- a person's own data ------------------------------------------------------------------------
-
-
-class ExportMineQuery(Schema):
-    token = fields.String(load_default=None, metadata={"description": "the personal link's token, if not a bearer token"})
-
-
-class ExportPersonQuery(Schema):
-    email = fields.Email(required=True, metadata={"description": "the person's address"})
-    tenant = fields.String(load_default=None, metadata={"description": "operators only: whose person"})
-
-
-class ExportOut(Schema):
-    service = fields.String(metadata={"description": "notify"})
-    generated_at = fields.String(metadata={"description": "when the document was made (ISO 8601)"})
-    tenant = fields.String()
-    person_sha256 = fields.String(allow_none=True, metadata={"description": "the person, as erasure names them"})
-    sections = fields.Dict(keys=fields.String(), values=fields.List(fields.Dict()), metadata={
-        "description": "deliveries (their messages), recipients (what notify knows of them in each cohort), "
-                       "preferences (their choices): rows of the tenant only"})

@@ -57,9 +57,3 @@ def both(rows) -> list[Item]:
 def mentees(rows) -> list[Item]:
     return [(row["id"], row["mentee_id"]) for row in rows]
 
-
-def exported(conn: Connection, tenant: str, email: str) -> None:
-    """A person's whole data was produced for staff (a request by post or e-mail): recorded in
-    the person's tenant, also when the operator asked."""
-    if has_request_context():
-        audit.record(conn, store.audit_log, audit.READ, "export", None, tenant=tenant, email=email)

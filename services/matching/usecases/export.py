@@ -1,22 +1,22 @@
 """A person's own data in matching, as one JSON document (GDPR Art. 15 and 20): from their
 personal link, for everyone sharing its application's address in the tenant; or for a
-coordinator who received the request by post or e-mail (that read is on record).
+coordinator who received the request by post or e-mail (``services.shared.personal_data``'s
+blueprint answers both, and puts the coordinator's read on record).
 
 ``COVERAGE`` accounts for every table of matching: the section of the document it is in, or why
 it is not there. A table added without a line here fails the test that walks the metadata."""
 
 from __future__ import annotations
 
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 
 from services.shared import audit, clock
-from services.shared.errors import Forbidden, Invalid, NotFound
+from services.shared.errors import Forbidden
 from services.shared.tenancy import Principal
 
 from .. import store
 from ..domain import personal_data
 from ..store import personal_data as person_rows
-from .access import exported
 
 IN, NOT_IN = "in section", "not exported"
 
@@ -41,37 +41,21 @@ def _document(conn: Connection, tenant: str, email: str | None, applications) ->
     return personal_data.document(tenant, audit.person_hash(email), sections, clock.now())
 
 
-def mine(engine: Engine, principal: Principal) -> dict:
+def mine(conn: Connection, principal: Principal) -> dict:
     """What matching holds of the person whose personal link this is: the token decides who."""
     if principal.scope != "application":
         raise Forbidden("This link is not for a participant of a cohort.")
     tenant = principal.tenant
-    with engine.connect() as conn:
-        own = store.one(conn, store.applications, tenant, principal.sub)
-        if own is None:
-            return _document(conn, tenant, None, [])
-        if personal_data.is_erased(own["email"]):  # the address names nobody now: this application only
-            return _document(conn, tenant, None, [own])
-        return _document(conn, tenant, own["email"], person_rows.applications_of(conn, tenant, own["email"]))
+    own = store.one(conn, store.applications, tenant, principal.sub)
+    if own is None:
+        return _document(conn, tenant, None, [])
+    if personal_data.is_erased(own["email"]):  # the address names nobody now: this application only
+        return _document(conn, tenant, None, [own])
+    return _document(conn, tenant, own["email"], person_rows.applications_of(conn, tenant, own["email"]))
 
 
-def tenant_of_request(principal: Principal, tenant: str | None) -> str:
-    """A coordinator's own tenant; the one an operator names."""
-    if principal.is_operator:
-        if not tenant:
-            raise Invalid("An operator names the tenant whose person it is (?tenant=).")
-        return tenant
-    if tenant and tenant != principal.tenant:
-        raise NotFound("No such tenant.")  # another tenant's people are not there
-    return principal.tenant
-
-
-def person(engine: Engine, principal: Principal, email: str, tenant: str | None = None) -> dict:
+def of_person(conn: Connection, tenant: str, email: str) -> dict:
     """The same document for a request received by post or e-mail; an address matching does not
     know gives empty sections."""
-    tenant = tenant_of_request(principal, tenant)
-    with engine.begin() as conn:
-        found = [] if personal_data.is_erased(email) else person_rows.applications_of(conn, tenant, email)
-        document = _document(conn, tenant, email, found)
-        exported(conn, tenant, email)
-    return document
+    found = [] if personal_data.is_erased(email) else person_rows.applications_of(conn, tenant, email)
+    return _document(conn, tenant, email, found)

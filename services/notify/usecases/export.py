@@ -1,16 +1,21 @@
 """A person's own data in notify, as one JSON document: asked for through their personal link,
-or produced by a coordinator for a request received by post or e-mail. The person is everyone
-with the same address in the tenant (a mentee in one cohort may mentor in another)."""
+or produced by a coordinator for a request received by post or e-mail (the blueprint of
+``services.shared.personal_data`` answers both). The person is everyone with the same address in
+the tenant (a mentee in one cohort may mentor in another)."""
 
 from __future__ import annotations
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection
 
 from services.shared import clock
+from services.shared.errors import Forbidden
+from services.shared.tenancy import Principal
 
 from ..domain import export
 from ..domain.deliveries import email_hash
 from ..store import export as rows
+
+APPLICATION_SCOPE = "application"
 
 # Every table of notify: the section of the document it is handed back in, or why it is not.
 # A test holds this to the metadata, so a new table is placed here before it ships.
@@ -27,7 +32,7 @@ NOT_EXPORTED = {
 }
 
 
-def _document(conn, tenant: str, digest: str | None, person_ids: tuple[str, ...] = ()) -> dict:
+def _document(conn: Connection, tenant: str, digest: str | None, person_ids: tuple[str, ...] = ()) -> dict:
     sections: dict[str, list[dict]] = {name: [] for name in SECTIONS.values()}
     if digest:
         people = rows.people_of(conn, tenant, digest)
@@ -38,13 +43,15 @@ def _document(conn, tenant: str, digest: str | None, person_ids: tuple[str, ...]
     return export.document(tenant, digest, sections, clock.now())
 
 
-def mine(engine: Engine, tenant: str, application_id: str) -> dict:
-    """The document of the person an application belongs to (empty if notify never heard of it)."""
-    with engine.connect() as conn:
-        return _document(conn, tenant, rows.person_of(conn, tenant, application_id), (application_id,))
+def mine(conn: Connection, principal: Principal) -> dict:
+    """The document of the person an application's personal link is for (empty if notify never
+    heard of the application); no other link of notify's exports."""
+    if principal.scope != APPLICATION_SCOPE:
+        raise Forbidden("This link is not an application's personal link.")
+    tenant = principal.tenant
+    return _document(conn, tenant, rows.person_of(conn, tenant, principal.sub), (principal.sub,))
 
 
-def person(engine: Engine, tenant: str, email: str) -> dict:
+def of_person(conn: Connection, tenant: str, email: str) -> dict:
     """The document of the person with this address in the tenant (empty sections if unknown)."""
-    with engine.connect() as conn:
-        return _document(conn, tenant, email_hash(email))
+    return _document(conn, tenant, email_hash(email))
