@@ -87,8 +87,8 @@ def cancel_meeting(conn: Connection, ctx: messages.PairContext, meeting, reason:
     meeting = {**meeting, **values}
     store.cancel_work(conn, ctx.tenant, "meeting_reminder", [meeting["id"]])
     if dated:  # the contract's meeting carries its time; an undated one was on nobody's calendar
-        store.emit(conn, "meeting.cancelled.v1", ctx.tenant, f"pair/{ctx.pair['id']}",
-                   messages.meeting_data(ctx, meeting, reason=reason))
+        # the reason stays in scheduling (cancel_reason): the event no longer carries it
+        store.emit(conn, "meeting.cancelled.v1", ctx.tenant, f"pair/{ctx.pair['id']}", messages.meeting_data(ctx, meeting))
     return meeting
 
 
