@@ -1,14 +1,10 @@
-"""What intake's blueprints share: a cohort with its programme, the asked language."""
+"""What intake's blueprints share: the language asked for."""
 
 from __future__ import annotations
 
 from flask import request
 
 from services.shared.contract.events import LOCALES
-
-from ..store import cohort_and_programme
-
-__all__ = ["asked_locale", "cohort_and_programme"]
 
 
 def asked_locale() -> str | None:
