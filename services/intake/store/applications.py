@@ -113,14 +113,15 @@ def applications_page(conn: Connection, tenant: str, cohort_id: str, *, role: st
     return total, page
 
 
-def survey_answered(conn: Connection, application_id: str, kind: str) -> bool:
+def survey_answered(conn: Connection, tenant: str, application_id: str, kind: str) -> bool:
     s = survey_responses
-    return conn.execute(sa.select(s.c.id).where(s.c.application_id == application_id, s.c.kind == kind)).first() is not None
+    return conn.execute(sa.select(s.c.id).where(
+        s.c.tenant == tenant, s.c.application_id == application_id, s.c.kind == kind)).first() is not None
 
 
-def insert_survey_response(conn: Connection, row: dict) -> bool:
-    """Write the answers; False (writing nothing) when the survey is answered already."""
-    return insert_new(conn, survey_responses, row)
+def insert_survey_response(conn: Connection, tenant: str, row: dict) -> bool:
+    """Write the answers in the tenant; False (writing nothing) when the survey is answered already."""
+    return insert_new(conn, survey_responses, {**row, "tenant": tenant})
 
 
 def survey_responses_of(conn: Connection, tenant: str, cohort_id: str) -> list[dict]:

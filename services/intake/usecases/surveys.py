@@ -23,7 +23,7 @@ def survey(conn: Connection, principal, kind: str, asked_locale: str | None) -> 
     rules.refuse_unless_kind(kind)
     application = own(conn, principal)
     cohort, programme = store.cohort_and_programme(conn, principal.tenant, application["cohort_id"])
-    answered = store.survey_answered(conn, application["id"], kind)
+    answered = store.survey_answered(conn, principal.tenant, application["id"], kind)
     locale = asked_locale or application["locale"]
     questions = [{"id": q["id"], "kind": q["kind"], "choices": q.get("choices"),
                   "text": localized(q["text"], locale, programme["locale"])}
@@ -39,8 +39,8 @@ def answer(conn: Connection, principal, kind: str, answers: dict) -> dict:
     tenant = principal.tenant
     cohort, programme = store.cohort_and_programme(conn, tenant, application["cohort_id"])
     rules.refuse_unfit_answers(rules.questions_for(programme["surveys"], kind, application["role"]), answers)
-    if not store.insert_survey_response(conn, {
-            "id": str(uuid.uuid4()), "tenant": tenant, "cohort_id": cohort["id"],
+    if not store.insert_survey_response(conn, tenant, {
+            "id": str(uuid.uuid4()), "cohort_id": cohort["id"],
             "application_id": application["id"], "role": application["role"], "kind": kind,
             "answers": answers, "answered_at": clock.now()}):
         raise Conflict("This survey is answered already.")
