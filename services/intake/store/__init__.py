@@ -56,11 +56,9 @@ from .export import (
     survey_responses_of_applications,
 )
 from .links import applications_of_address, claim_link_request, mentor_forms_of_address
-from .new_tenants import insert_tenant
 from .nominations import cohorts_of_programmes, insert_nomination, nominations_of, rank_taken
 from .outbox import publish
-from .people import all_tenants, member_organisations, staff_page, tenant_exists, tenant_name
-from .programmes import cohorts_past_draft, insert_programme
+from .programmes import cohorts_past_draft, insert_programme, member_organisations
 from .retention import retention_rows, retention_rows_of_person, unerased_count
 from .staff import (
     active_staff_of_code,
@@ -69,8 +67,15 @@ from .staff import (
     insert_sign_in_code,
     insert_staff,
     revive_staff,
+    staff_page,
     use_sign_in_code,
 )
+from .tenants import all_tenants, insert_tenant, tenant_exists, tenant_name
+
+# isort: split
+# The tables are imported last, after every query module: importing a submodule binds its name in
+# this package, so a query module named like its table (applications, cohorts, nominations,
+# programmes, staff, tenants) imported after them would leave ``store.cohorts`` the module.
 from .tables import (
     INBOX,
     OUTBOX,

@@ -1,4 +1,4 @@
-"""The queries of staff members and their sign-in codes (the directory's page is in people.py)."""
+"""The queries of staff members, the tenant's directory of them, and their sign-in codes."""
 
 from __future__ import annotations
 
@@ -56,3 +56,12 @@ def active_staff_of_code(conn: Connection, digest: str):
     c, s = sign_in_codes, staff
     return conn.execute(sa.select(s).join(c, sa.and_(c.c.staff_id == s.c.id, c.c.tenant == s.c.tenant))
                         .where(c.c.code_sha256 == digest, s.c.active.is_(True))).mappings().first()
+
+
+def staff_page(conn: Connection, tenant: str, limit: int, offset: int) -> tuple[int, list]:
+    """How many staff the tenant has, active and deactivated, and one page of them by name."""
+    mine = staff.c.tenant == tenant
+    total = conn.execute(sa.select(sa.func.count()).where(mine)).scalar_one()
+    page = conn.execute(sa.select(staff).where(mine).order_by(staff.c.name, staff.c.email, staff.c.id)
+                        .limit(limit).offset(offset)).mappings().all()
+    return total, page
