@@ -19,7 +19,7 @@ history (``APPEND_ONLY`` below, created by each service's migration through ``cr
 
 Each service reads its log through ``blueprint(service)``: ``GET /<service>/audit`` — a
 coordinator sees their own tenant's, an operator everyone's (``?tenant=`` narrows it) — filtered
-by ``?person=`` (an e-mail address) or ``?person_sha256=``.
+by ``?email=`` (the person's address) or ``?person_sha256=``.
 """
 
 from __future__ import annotations
@@ -210,7 +210,7 @@ def prune(engine: Engine, table: sa.Table, days: int | None = None) -> int:
 
 
 class AuditQuery(Schema):
-    person = fields.Email(load_default=None, metadata={"description": "The person's e-mail address."})
+    email = fields.Email(load_default=None, metadata={"description": "The person's e-mail address."})
     person_sha256 = fields.String(load_default=None, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
     tenant = fields.String(load_default=None, metadata={"description": "An operator's filter."})
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
@@ -259,7 +259,7 @@ def blueprint(service: str, table_of) -> Blueprint:
     def audit_log(query):
         table = table_of()
         where = scope(table, query["tenant"])
-        digest = query["person_sha256"] or person_hash(query["person"])
+        digest = query["person_sha256"] or person_hash(query["email"])
         if digest:
             where.append(table.c.person_sha256 == digest)
         engine = current_app.extensions["tandem"].engine

@@ -104,6 +104,12 @@ def _seed_tenant(send, operator: str, slug: str) -> Tenant:
                what=f"{slug}'s cohort in notify")
     webhook = expect(send("POST", "/notify/webhooks", {"url": f"http://127.0.0.1:9/{slug}", "event_types": []}, co), 201)
     t.ids["endpoint_id"] = webhook["id"]
+    # each service's audit log has rows of the coordinator's reads above (intake's: one read here)
+    expect(send("GET", f"/intake/applications/{t.ids['application_id']}", None, co), 200)
+    for service in ("intake", "matching", "scheduling", "notify"):
+        rows = expect(send("GET", f"/{service}/audit?per_page=1", None, co), 200)["items"]
+        assert rows, f"{slug}'s coordinator left no row on {service}'s audit log"
+        t.ids[f"{service}.row_id"] = rows[0]["id"]
     return t
 
 

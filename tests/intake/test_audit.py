@@ -137,8 +137,8 @@ def test_a_tenant_reads_its_own_log_and_the_operator_everyones(intake):
     # the operator reads every tenant's, and narrows by tenant and person
     assert [r["id"] for r in expect(intake.send("GET", "/intake/audit", None, intake.operator), 200)["items"]] == [row["id"]]
     assert expect(intake.send("GET", "/intake/audit?tenant=jusek", None, intake.operator), 200)["items"] == []
-    assert expect(intake.send("GET", f"/intake/audit?person={LEYLA}", None, coordinator), 200)["total"] == 1
-    assert expect(intake.send("GET", "/intake/audit?person=mentor1@example.se", None, coordinator), 200)["total"] == 0
+    assert expect(intake.send("GET", f"/intake/audit?email={LEYLA}", None, coordinator), 200)["total"] == 1
+    assert expect(intake.send("GET", "/intake/audit?email=mentor1@example.se", None, coordinator), 200)["total"] == 0
 
 
 def test_the_rows_outlive_the_persons_erasure_by_their_hash_alone(intake):
@@ -148,7 +148,7 @@ def test_the_rows_outlive_the_persons_erasure_by_their_hash_alone(intake):
     rows = _rows(intake)
     assert len(rows) == 2 and {r["person_sha256"] for r in rows} == {audit.person_hash(LEYLA)}
     assert not any("Leyla" in repr(r) or "Haddad" in repr(r) or LEYLA in repr(r) for r in rows)
-    found = expect(intake.send("GET", f"/intake/audit?person={LEYLA}", None, coordinator), 200)
+    found = expect(intake.send("GET", f"/intake/audit?email={LEYLA}", None, coordinator), 200)
     assert found["total"] == 2
 
 

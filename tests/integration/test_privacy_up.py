@@ -198,11 +198,11 @@ def test_a_mentees_data_is_hers_to_download_on_record_when_staff_read_it_and_for
     other = expect(up.send("POST", "/intake/tenants/oske/tokens", {"role": "coordinator", "sub": "k@oske.example.fi"}, operator), 201)["token"]
     for service in SERVICES:
         assert up.send("GET", f"/{service}/export/person?email={AMIRA}", None, his)[0] == 403, service
-        expect(up.send("GET", f"/{service}/audit?tenant=saco&person={AMIRA}", None, other), 404)
-        assert expect(up.send("GET", f"/{service}/audit?person={AMIRA}", None, other), 200)["items"] == []
+        expect(up.send("GET", f"/{service}/audit?tenant=saco&email={AMIRA}", None, other), 404)
+        assert expect(up.send("GET", f"/{service}/audit?email={AMIRA}", None, other), 200)["items"] == []
         nothing = expect(up.send("GET", f"/{service}/export/person?email={AMIRA}", None, other), 200)
         assert not any(nothing["sections"].values()), (service, nothing["sections"])
-    audited = {service: expect(up.send("GET", f"/{service}/audit?person={AMIRA}&per_page=500", None, coordinator), 200)["items"]
+    audited = {service: expect(up.send("GET", f"/{service}/audit?email={AMIRA}&per_page=500", None, coordinator), 200)["items"]
                for service in SERVICES}
 
     # retention: Daniel extends his consent, Amira does not; her period runs out and intake erases her
@@ -227,7 +227,7 @@ def test_a_mentees_data_is_hers_to_download_on_record_when_staff_read_it_and_for
         kept = everything(up.databases[service])
         assert "Daniel Berg" in kept and DANIEL in kept, service
         # her audit rows stay, under her hash (no name or address left anywhere, as checked above)
-        still = expect(up.send("GET", f"/{service}/audit?person={AMIRA}&per_page=500", None, coordinator), 200)["items"]
+        still = expect(up.send("GET", f"/{service}/audit?email={AMIRA}&per_page=500", None, coordinator), 200)["items"]
         assert {row["id"] for row in audited[service]} <= {row["id"] for row in still}, service
         assert {row["person_sha256"] for row in still} == {email_hash(AMIRA)}
     # Daniel's pair page on the web front: his partner is a former participant

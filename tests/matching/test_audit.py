@@ -177,9 +177,9 @@ def test_the_operator_reads_every_tenants_log_and_a_person_is_found_by_address(m
     assert everything["total"] == 8 and {r["tenant"] for r in everything["items"]} == {"saco", "tco"}
     only_a = expect(matching.send("GET", "/matching/audit?tenant=saco", None, operator), 200)
     assert only_a["total"] == 4
-    amira = expect(matching.send("GET", "/matching/audit?person=amira.haddad@example.se", None, coordinator_a), 200)
+    amira = expect(matching.send("GET", "/matching/audit?email=amira.haddad@example.se", None, coordinator_a), 200)
     assert amira["total"] == 1 and amira["items"][0]["person_sha256"] == _hash("Amira Haddad")
-    everywhere = expect(matching.send("GET", "/matching/audit?person=Amira.Haddad@example.se", None, operator), 200)
+    everywhere = expect(matching.send("GET", "/matching/audit?email=Amira.Haddad@example.se", None, operator), 200)
     assert everywhere["total"] == 2
 
 
@@ -193,7 +193,7 @@ def test_the_log_survives_erasure_naming_the_person_by_their_hash_only(matching)
     kept = [r for r in _log(matching) if r["person_sha256"] == digest]
     assert len(kept) == 1 and kept[0]["object_id"] == p["amira"]
     assert not any("amira" in str(value).lower() for value in kept[0].values())
-    found = expect(matching.send("GET", "/matching/audit?person=amira.haddad@example.se", None, coordinator), 200)
+    found = expect(matching.send("GET", "/matching/audit?email=amira.haddad@example.se", None, coordinator), 200)
     assert found["total"] == 1
     # read after the erasure, she is nobody: the row names no one rather than every erased person at once
     rows = _after(matching, lambda: expect(matching.send("GET", f"/matching/cohorts/{cohort}/candidates", None, coordinator), 200))

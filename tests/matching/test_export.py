@@ -114,7 +114,7 @@ def test_a_coordinator_produces_the_same_file_and_the_read_is_on_record(matching
     own = expect(matching.send("GET", "/matching/export/mine", None, _own(p["sara_mentor"])), 200)
     asked = expect(matching.send("GET", "/matching/export/person?email=Sara.Lind@example.se", None, coordinator), 200)
     assert asked["sections"] == own["sections"] and asked["person_sha256"] == own["person_sha256"]
-    log = expect(matching.send("GET", f"/matching/audit?person={SARA}&per_page=500", None, coordinator), 200)
+    log = expect(matching.send("GET", f"/matching/audit?email={SARA}&per_page=500", None, coordinator), 200)
     assert [(r["action"], r["object_type"], r["role"]) for r in log["items"] if r["object_type"] == "export"] == [
         ("read", "export", "coordinator")]
 
@@ -133,7 +133,7 @@ def test_another_tenants_coordinator_gets_nothing_and_the_operator_names_the_ten
     expect(matching.send("GET", f"/matching/export/person?email={SARA}", None, operator), 422)
     document = expect(matching.send("GET", f"/matching/export/person?email={SARA}&tenant=saco", None, operator), 200)
     assert len(document["sections"]["applications"]) == 2 and p["sara_mentee"] in json.dumps(document)
-    log = expect(matching.send("GET", f"/matching/audit?person={SARA}", None, matching.coordinator("saco")), 200)
+    log = expect(matching.send("GET", f"/matching/audit?email={SARA}", None, matching.coordinator("saco")), 200)
     assert [(r["role"], r["tenant"]) for r in log["items"] if r["object_type"] == "export"] == [("operator", "saco")]
 
 

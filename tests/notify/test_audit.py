@@ -141,7 +141,7 @@ def test_a_coordinator_reads_only_their_own_tenants_log_and_the_operator_all_of_
     everyone = expect(notify.send("GET", "/notify/audit", None, notify.operator()), 200)
     assert everyone["total"] == 3
     assert expect(notify.send("GET", "/notify/audit?tenant=saco", None, notify.operator()), 200)["total"] == 2
-    leylas = expect(notify.send("GET", f"/notify/audit?person={LEYLA}", None, saco), 200)
+    leylas = expect(notify.send("GET", f"/notify/audit?email={LEYLA}", None, saco), 200)
     assert leylas["total"] == 1 and leylas["items"][0]["person_sha256"] == LEYLA_HASH
     assert expect(notify.send("GET", f"/notify/audit?person_sha256={LEYLA_HASH}", None, notify.operator()),
                   200)["total"] == 2
@@ -160,7 +160,7 @@ def test_the_log_survives_the_persons_erasure_by_hash_alone(notify_mbox):
     assert len(kept) == 2
     everything = repr(_audit_rows(notify)).lower()
     assert LEYLA not in everything and "rahimi" not in everything
-    assert expect(notify.send("GET", f"/notify/audit?person={LEYLA}", None, token), 200)["total"] == 2
+    assert expect(notify.send("GET", f"/notify/audit?email={LEYLA}", None, token), 200)["total"] == 2
 
 
 def test_pruning_drops_the_rows_older_than_the_audit_period(notify_mbox):

@@ -108,7 +108,7 @@ def test_a_tenant_reads_its_own_log_and_the_operator_all(scheduling):
     everything = expect(scheduling.send("GET", "/scheduling/audit", None, operator), 200)
     assert everything["total"] == 4 and {r["tenant"] for r in everything["items"]} == {"agency", "union"}
     assert expect(scheduling.send("GET", "/scheduling/audit?tenant=union", None, operator), 200)["total"] == 2
-    amal = expect(scheduling.send("GET", f"/scheduling/audit?person={AMAL.upper()}", None, agency), 200)
+    amal = expect(scheduling.send("GET", f"/scheduling/audit?email={AMAL.upper()}", None, agency), 200)
     assert [r["person_sha256"] for r in amal["items"]] == [audit.person_hash(AMAL)]
 
 
@@ -121,7 +121,7 @@ def test_the_rows_outlive_an_erasure_with_nothing_of_the_person_but_the_hash(sch
     rows = list(_rows(scheduling).values())
     assert audit.person_hash(AMAL) in {r["person_sha256"] for r in rows}
     assert not any("Amal" in str(v) or AMAL in str(v) for r in rows for v in r.values())
-    found = expect(scheduling.send("GET", f"/scheduling/audit?person={AMAL}", None, coordinator), 200)
+    found = expect(scheduling.send("GET", f"/scheduling/audit?email={AMAL}", None, coordinator), 200)
     assert found["total"] == 1
 
 

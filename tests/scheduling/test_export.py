@@ -90,7 +90,7 @@ def test_a_coordinator_produces_the_same_document_for_a_request_by_post(scheduli
     by_operator = expect(scheduling.send("GET", f"/scheduling/export/person?email={AMAL}&tenant=agency", None, operator), 200)
     assert by_operator["sections"] == mine["sections"]
     # both reads are on the agency's record, the operator's too
-    on_record = expect(scheduling.send("GET", f"/scheduling/audit?person={AMAL}", None, coordinator), 200)["items"]
+    on_record = expect(scheduling.send("GET", f"/scheduling/audit?email={AMAL}", None, coordinator), 200)["items"]
     assert sorted((r["role"], r["object_type"]) for r in on_record) == [("coordinator", "export"), ("operator", "export")]
 
 

@@ -1,6 +1,6 @@
 """A person's audit trail across the four services: who read or changed their data, newest first.
 
-Each service keeps its own log and cuts it in pages (``GET /<service>/audit?person=``, newest
+Each service keeps its own log and cuts it in pages (``GET /<service>/audit?email=``, newest
 first). One page of the merged trail needs, from each service, at most as many of its newest rows
 as the merged trail has up to the end of that page; those are read, merged by time, and the page
 cut from them. The total is the four totals added.
@@ -32,7 +32,7 @@ def newest(service: str, email: str, count: int) -> tuple[list[dict], int]:
     size = min(count, MOST_PER_CALL)
     number, total = 1, 0
     while len(rows) < count:
-        answer = call(service, "GET", "/audit", params={"person": email, "page": number, "per_page": size})
+        answer = call(service, "GET", "/audit", params={"email": email, "page": number, "per_page": size})
         items = answer.get("items") or []
         total = int(answer.get("total") or 0)
         rows += [{**item, "service": service} for item in items]
