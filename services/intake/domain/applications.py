@@ -10,7 +10,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from services.shared.contract import Event, new_event
-from services.shared.contract.events import PROFILE_FIELDS
+from services.shared.contract.events import PROFILE_FIELDS, profile_of
 from services.shared.errors import Refused
 from services.shared.tenancy import participant_token
 
@@ -59,14 +59,9 @@ def new_application(cohort, body: dict, now: datetime) -> dict:
     consent = body.get("consent") or {}
     return {
         "id": str(uuid.uuid4()), "tenant": cohort["tenant"], "cohort_id": cohort["id"],
-        "role": body["role"], "name": body["name"].strip(), "email": body["email"].lower(), "phone": body.get("phone"),
-        "locale": body["locale"], "languages": body.get("languages") or [], "mentoring_languages": body.get("mentoring_languages") or [],
-        "profession": body.get("profession"), "wished_profession": body.get("wished_profession"),
-        "education_field": body.get("education_field"), "education_level": body.get("education_level"),
-        "education_country": body.get("education_country"), "experience_years": body.get("experience_years"),
-        "sector": body.get("sector"), "employer": body.get("employer"), "excluded_employers": body.get("excluded_employers") or [],
-        "city": body.get("city"), "remote_ok": body.get("remote_ok", False),
-        "capacity": (body.get("capacity") or 1), "interests": body.get("interests") or "",
+        "role": body["role"], "name": body["name"].strip(), "email": body["email"].lower(), "locale": body["locale"],
+        **profile_of(body),  # the profile the contract declares, each field it lacks at the contract's default
+        "education_level": body.get("education_level"), "education_country": body.get("education_country"),
         "referral": body.get("referral"), "referral_note": body.get("referral_note"),
         "consent_version": consent.get("text_version"), "consent_at": now, "retention_months": consent.get("retention_months"),
         "nomination_id": body.get("nomination_id"), "arrival": None, "status": "submitted", "submitted_at": now, "decided_at": None,
