@@ -48,7 +48,11 @@ def object_names() -> dict[str, str]:
     return {"application": _("Application"), "nomination": _("Nomination"), "export": _("Data file"),
             "candidate": _("Matching candidate"), "proposal": _("Match proposal"), "pair": _("Pair"),
             "agreement": _("Agreement"), "meeting": _("Meeting"), "survey": _("Survey answers"),
-            "delivery": _("Message"), "person": _("Person"), "erasure": _("Erasure")}
+            "delivery": _("Message"), "person": _("Person"), "erasure": _("Erasure"),
+            "override": _("Pin or forbid"), "unmatched": _("Unmatched mentee"), "why_not": _("Why not this mentor"),
+            "staff": _("Staff member"), "participant": _("Participant"), "attendance": _("Attendance"),
+            "meeting_plan": _("Meeting plan"), "delivery_log": _("Message log"), "preferences": _("Message choices"),
+            "announcement": _("Announcement"), "retention": _("Retention list")}
 
 
 def address_error(email: str) -> str | None:
