@@ -16,7 +16,8 @@ runs beside as many others:
   apply       POST /cohorts/<id>/apply/mentee     GET  /intake/public/cohorts/<id>,
                                                   POST /intake/public/cohorts/<id>/applications
   mine        GET  /applications/mine?token=      GET  /intake/applications/mine,
-                                                  GET  /intake/public/cohorts/<id>
+                                                  GET  /intake/public/cohorts/<id>,
+                                                  GET  /scheduling/mine (a place: the pair)
   agreement   GET  /pairs/<id>/agreement?token=   GET  /scheduling/pairs/<id>,
                                                   GET  /scheduling/pairs/<id>/agreement
   meetings    GET  /pairs/<id>/meetings?token=    GET  /scheduling/pairs/<id>
@@ -268,9 +269,12 @@ class Setup:
         expect(session.get(f"{self.url}/applications/mine", params={"token": self.tokens[client]}), 200)
 
     def mine_api(self, session, client: int) -> None:
-        expect(session.get(f"{self.url}/intake/applications/mine",
-                           headers={"Authorization": f"Bearer {self.tokens[client]}"}), 200)
+        mine = expect(session.get(f"{self.url}/intake/applications/mine",
+                                  headers={"Authorization": f"Bearer {self.tokens[client]}"}), 200).json()
         self.public_cohort(session)
+        if mine["status"] == "accepted":  # the page looks for the person's pair
+            answer = session.get(f"{self.url}/scheduling/mine", headers={"Authorization": f"Bearer {self.tokens[client]}"})
+            assert answer.status_code in (200, 404), answer.text
 
     def agreement_page(self, session, client: int) -> None:
         pair, token = self.pairs[client]

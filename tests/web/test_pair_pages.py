@@ -61,6 +61,7 @@ def confirmed_pairs(tandem) -> list[dict]:
         mentee_email, mentor_email = _email(people, pair["mentee"]["application_id"]), _email(people, pair["mentor"]["application_id"])
         found.append({
             "id": pair["pair_id"], "mentee_name": pair["mentee"]["name"], "mentor_name": pair["mentor"]["name"],
+            "mentee_manage_token": application["manage_token"],
             "mentee_email": mentee_email, "mentor_email": mentor_email,
             "mentee": _path(tandem, tandem.link_in_mail(mentee_email, f"/pairs/{pair['pair_id']}/agreement?token=")),
             "mentor": _path(tandem, tandem.link_in_mail(mentor_email, f"/pairs/{pair['pair_id']}/agreement?token="))})
@@ -91,6 +92,17 @@ def test_scheduling_mails_each_of_the_pair_a_link_to_the_agreement_on_the_web_fr
         page = web.test_client().get(first[role] + "&lang=en")
         assert page.status_code == 200, text(page)
         assert "<h1>Your agreement</h1>" in text(page)
+
+
+def test_a_paired_mentees_own_page_names_her_mentor_and_leads_to_the_pairs_page(web, pairs):
+    client, first = web.test_client(), pairs[0]
+    page = client.get(f"/applications/mine?token={first['mentee_manage_token']}&lang=en")
+    assert page.status_code == 200, text(page)
+    assert f"You have a pair: {first['mentor_name']}." in text(page)
+    assert "We e-mail you when you have a match." not in text(page)
+    link = re.search(r'href="(/pairs/[^"]+)"', text(page)).group(1).replace("&amp;", "&")
+    assert link.startswith(f"/pairs/{first['id']}?token=")
+    assert client.get(link + "&lang=en").status_code == 200
 
 
 @pytest.mark.parametrize("lang", LOCALES)

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import refresh
 
 from .. import personal_data
-from ..backends import ApiError, backends
+from ..backends import ApiError, backends, scheduling
 
 blp = Blueprint("applications", __name__)
 EXTEND_MONTHS = 12
@@ -52,9 +52,26 @@ def mine():
     return _my_page(application, token)
 
 
+def my_pair(application: dict, token: str) -> dict | None:
+    """The pair the person is in for this application, with their partner's name; None before
+    matching has paired them (or when scheduling does not answer: the page does without it)."""
+    if application.get("status") != "accepted":
+        return None
+    try:
+        pairs = scheduling().mine(token).get("pairs") or []
+    except ApiError:
+        return None
+    for pair in pairs:
+        if pair.get("status") == "active" and pair.get("cohort_id") == application.get("cohort_id"):
+            partner = pair.get("mentor") if pair.get("my_role") == "mentee" else pair.get("mentee")
+            return {"id": pair["pair_id"], "partner": (partner or {}).get("name")}
+    return None
+
+
 def _my_page(application: dict, token: str, problem: str | None = None, status: int = 200):
     cohort = cohort_of(application)
     return render_template("my_application.html", application=application, cohort=cohort, token=token,
+                           pair=my_pair(application, token),
                            kept_until=kept_until(application, cohort), problem=problem,
                            just_applied=request.args.get("applied") == "1",
                            withdrawn=request.args.get("withdrawn") == "1",
