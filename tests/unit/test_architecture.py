@@ -1,10 +1,11 @@
 """The shape of the code, measured: a walk over the imports of every module in services/.
 
-Rules that hold: the shared floor imports no service (not even by a name in a string), no
-service imports another, and there is no import cycle among modules. Rules that do not hold yet
-(issue 14) are checks marked xfail(strict=True) with today's count in the reason: the day the
-last offender goes, the test passes, strict xfail turns that into a failure, and the mark must
-come off so that the rule stays true.
+Every rule holds: the shared floor imports no service (not even by a name in a string), no
+service imports another, there is no import cycle among modules, no ``domain/`` module imports a
+database, a framework, a broker or a store, no API module runs SQL or refuses with ``abort()``,
+and no file in ``services/`` is over 350 lines. A rule added before it holds is marked
+xfail(strict=True) with today's count in its reason, so that the mark must come off the day its
+last offender goes.
 
 An import counts wherever it is written — at the top, in a function (a lazy import is a
 dependency all the same) — except under ``if TYPE_CHECKING:``, which never runs. Only the
