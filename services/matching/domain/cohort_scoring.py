@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -12,6 +13,37 @@ from .scoring import resolve_weights
 
 #: Mentees scored per block: 512 × 5,500 mentors is ~22 MB per float64 array.
 BLOCK_ROWS = 512
+#: A criterion that reads few distinct values off the mentees (a profession, a city) is computed
+#: once per value against every mentor and gathered per block, when that table holds at most this
+#: many numbers (32 MB) and the values are at most half as many as the mentees.
+GATHER_LIMIT = 4_000_000
+
+
+class _Gathered:
+    """A run of criteria computed once per distinct mentee key against every mentor, by the
+    criteria themselves on one mentee per key: the same float operations, hence the same bits, as
+    scoring a block; a block is then one gather of table rows. The run either starts the score
+    (the first criteria, added up in order) or is one later criterion, whose table holds its
+    values alone (``score + 0.0`` is ``score`` for the non-negative scores)."""
+
+    def __init__(self, scorer: CohortScorer, criteria: list, keys: np.ndarray, first: bool) -> None:
+        _, reps, slot = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+        self.slot = slot.reshape(-1)
+        self.table = np.zeros((len(reps), scorer.shape[1]))
+        work = scorer.buffers()
+        for at in range(0, len(reps), scorer.block_rows):
+            rows = reps[at:at + scorer.block_rows]
+            part = self.table[at:at + len(rows)]
+            lead, *rest = criteria
+            lead.put(part, rows) if first else lead.add(part, rows, work)
+            for criterion in rest:
+                criterion.add(part, rows, work)
+
+    def put(self, out: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        return np.take(self.table, self.slot[rows], axis=0, out=out)
+
+    def add(self, score: np.ndarray, rows: np.ndarray, work: Buffers) -> None:
+        score += self.put(work.extra[:len(rows)], rows)
 
 
 class CohortScorer:
@@ -44,6 +76,36 @@ class CohortScorer:
         self.criteria = {name: build(self.mentees, self.mentors, self.weights[name])
                          for name, build in BUILDERS.items()}
         self.interests = self.criteria["interests"].model  # the fitted TF-IDF, for single pairs
+        self._steps: list | None = None
+        self._lock = threading.Lock()
+
+    def _distinct(self, keys: np.ndarray | None) -> int | None:
+        """How many distinct keys, when few enough to gather by (else None)."""
+        if keys is None:
+            return None
+        count = len(np.unique(keys, axis=0))
+        return count if count * self.shape[1] <= GATHER_LIMIT and 2 * count <= self.shape[0] else None
+
+    def steps(self) -> list:
+        """The criteria as ``raw_scores`` adds them: the longest run from the first one with few
+        distinct keys as one gathered table, every later one gathered alone where it can be."""
+        with self._lock:
+            if self._steps is None:
+                names, run = list(self.criteria), 0
+                while run < len(names) and self._distinct(self._joined(names[:run + 1])):
+                    run += 1
+                steps = [_Gathered(self, [self.criteria[x] for x in names[:run]], self._joined(names[:run]), True)] \
+                    if run else [self.criteria[names[0]]]
+                for name in names[max(run, 1):]:
+                    keys = self.criteria[name].keys
+                    steps.append(_Gathered(self, [self.criteria[name]], keys, False) if self._distinct(keys)
+                                 else self.criteria[name])
+                self._steps = steps
+        return self._steps
+
+    def _joined(self, names: list[str]) -> np.ndarray | None:
+        keys = [self.criteria[name].keys for name in names]
+        return None if any(k is None for k in keys) else np.hstack(keys)
 
     # -- blocks --
 
@@ -67,7 +129,7 @@ class CohortScorer:
         rows = np.asarray(rows, dtype=np.int64)
         work = work or self.buffers(len(rows))
         score = work.score[:len(rows)]
-        first, *rest = self.criteria.values()
+        first, *rest = self.steps()
         first.put(score, rows)  # profession starts the block; the others add to it, in order
         for criterion in rest:
             criterion.add(score, rows, work)

@@ -172,6 +172,11 @@ class Table:
     def pairs(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         return self.table[self.mentee_slots[i], self.mentor_slots[j]]
 
+    @property
+    def keys(self) -> np.ndarray:
+        """What the criterion reads off each mentee, one row each (``CohortScorer`` gathers by it)."""
+        return self.mentee_slots[:, None]
+
 
 def profession(mentees: Sequence[Mentee], mentors: Sequence[Mentor], weight: float) -> Table:
     """The depth of the ISCO-08 group shared, over the cohort's distinct codes."""
@@ -215,6 +220,10 @@ class Equal:
     def pairs(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         return self.weight * (self.mentees[i] == self.mentors[j])
 
+    @property
+    def keys(self) -> np.ndarray:
+        return self.mentees[:, None]
+
 
 def education_field(mentees: Sequence[Mentee], mentors: Sequence[Mentor], weight: float) -> Equal:
     return Equal(weight, [e.education_field for e in mentees], [r.education_field for r in mentors])
@@ -241,6 +250,10 @@ class Location(Equal):
         remote = self.mentee_remote[i] & self.mentor_remote[j]
         return self.weight * ((self.mentees[i] == self.mentors[j]) | remote)
 
+    @property
+    def keys(self) -> np.ndarray:
+        return np.stack([self.mentees, self.mentee_remote], axis=1).astype(np.int64)
+
 
 class MotherTongue:
     """A mentee's mother tongue among the languages the mentor speaks."""
@@ -258,6 +271,10 @@ class MotherTongue:
 
     def pairs(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         return self.weight * ((self.mentees[i] & self.mentors[j]) != 0).any(axis=1)
+
+    @property
+    def keys(self) -> np.ndarray:
+        return self.mentees.view(np.int64)
 
 
 class Interests:
@@ -278,6 +295,7 @@ class Interests:
         right_t = self.mentor_rows.T
         self.mentor_terms = right_t.toarray() if len(both) * len(mentors) <= DENSE_TERMS_LIMIT else right_t.tocsr()
         self.shared_terms = len(both)
+        self.keys = None  # a cosine reads the whole text: never gathered
 
     def add(self, score: np.ndarray, rows: np.ndarray, work: Buffers) -> None:
         if self.weight and self.shared_terms:
