@@ -30,9 +30,10 @@ only a shortlist of pairs is ever handed to a solver. The design, step by step:
 5. Column generation. Pairs that break the inequality (the worst ``ADDED_PER_ROUND`` per
    mentee) join the shortlist, and 3-4 repeat until none does. In the first two rounds pairs
    within ``NEAR_MISS_POINTS`` of breaking it join as well, since each round is a whole re-solve:
-   three rounds for the benchmark's 10,000 mentees instead of five. Only a check without that
-   slack ends the loop, so the proof is the same. A round that adds only a few pairs (at most
-   ``LOCAL_SHARE`` of the mentees) first re-solves just the parts of the tight pairs they reach;
+   three whole solves for the benchmark's 10,000 mentees instead of five. Only a check without
+   that slack ends the loop, so the proof is the same. A round that adds only a few pairs (at
+   most ``LOCAL_SHARE`` of the mentees) first re-solves just the parts they reach of the pairs
+   an optimum can still use (by weak duality, those with less slack than the new pairs' excess);
    the exact duals of step 4 accept that matching or a whole re-solve follows.
 
 "Exact" is about the points the solver sees: scores rounded to 1e-6 (``Pair.score`` is that
