@@ -14,8 +14,8 @@ from .scoring import resolve_weights
 #: Mentees scored per block: 512 × 5,500 mentors is ~22 MB per float64 array.
 BLOCK_ROWS = 512
 #: A criterion that reads few distinct values off the mentees (a profession, a city) is computed
-#: once per value against every mentor and gathered per block, when that table holds at most this
-#: many numbers (32 MB) and the values are at most half as many as the mentees.
+#: once per value against every mentor and gathered per block, while the tables hold at most this
+#: many numbers in all (32 MB) and the values are at most half as many as the mentees.
 GATHER_LIMIT = 4_000_000
 
 
@@ -79,27 +79,31 @@ class CohortScorer:
         self._steps: list | None = None
         self._lock = threading.Lock()
 
-    def _distinct(self, keys: np.ndarray | None) -> int | None:
-        """How many distinct keys, when few enough to gather by (else None)."""
+    def _distinct(self, keys: np.ndarray | None, budget: int) -> int | None:
+        """How many distinct keys, when few enough to gather by within ``budget`` (else None)."""
         if keys is None:
             return None
         count = len(np.unique(keys, axis=0))
-        return count if count * self.shape[1] <= GATHER_LIMIT and 2 * count <= self.shape[0] else None
+        return count if count * self.shape[1] <= budget and 2 * count <= self.shape[0] else None
 
     def steps(self) -> list:
         """The criteria as ``raw_scores`` adds them: the longest run from the first one with few
         distinct keys as one gathered table, every later one gathered alone where it can be."""
         with self._lock:
             if self._steps is None:
-                names, run = list(self.criteria), 0
-                while run < len(names) and self._distinct(self._joined(names[:run + 1])):
+                names, run, budget = list(self.criteria), 0, GATHER_LIMIT
+                while run < len(names) and self._distinct(self._joined(names[:run + 1]), budget):
                     run += 1
                 steps = [_Gathered(self, [self.criteria[x] for x in names[:run]], self._joined(names[:run]), True)] \
                     if run else [self.criteria[names[0]]]
+                budget -= steps[0].table.size if run else 0
                 for name in names[max(run, 1):]:
                     keys = self.criteria[name].keys
-                    steps.append(_Gathered(self, [self.criteria[name]], keys, False) if self._distinct(keys)
-                                 else self.criteria[name])
+                    if self._distinct(keys, budget):
+                        steps.append(_Gathered(self, [self.criteria[name]], keys, False))
+                        budget -= steps[-1].table.size
+                    else:
+                        steps.append(self.criteria[name])
                 self._steps = steps
         return self._steps
 
