@@ -95,6 +95,13 @@ def _flag(scan: Scan, positions: np.ndarray, row_threshold: np.ndarray, col_thre
         counts = np.count_nonzero(flagged, axis=1)
         hit = np.flatnonzero(counts)
         few, many = hit[counts[hit] <= sample], hit[counts[hit] > sample]
+        if 2 * len(many) > r:
+            # Mostly crowded rows (a round with near misses): the best ``sample`` margins of every
+            # row at once, all of them in a row with fewer, in the threshold's buffer (free now).
+            margin = np.subtract(block, threshold, out=threshold)
+            np.maximum(margin, 0, out=margin)
+            r, c = top_per_row(margin, sample, flagged, least=1)
+            return [where[r]], [c], at + many
         r, c = np.nonzero(flagged[few])
         found_pos, found_cols = [where[few[r]]], [c]
         if len(many):
