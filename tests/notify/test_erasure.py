@@ -114,3 +114,24 @@ def test_an_erasure_also_clears_what_names_the_person_elsewhere(notify_mbox):
     assert welcome["status"] == "failed" and welcome["last_error"] == "(erased)"  # still counted as a failure
     after = _everything(notify.engine).lower()
     assert leyla not in after and "rahimi" not in after
+
+
+def test_a_short_name_erased_leaves_a_longer_name_that_contains_it_alone(notify_mbox):
+    """Erasing Ali cancels nothing addressed to Alice: a name counts only as a whole word."""
+    notify = notify_mbox
+    cohort = notify.cohort("saco")
+    notify.feed("application.accepted.v1", "saco", sample("application.accepted.v1", cohort, application_id="a-ali",
+                                                          name="Ali", email="ali@example.se"))
+    notify.feed("application.accepted.v1", "saco", sample("application.accepted.v1", cohort, application_id="a-alice",
+                                                          name="Alice Berg", email="alice.berg@example.se"))
+    alice, = notify.deliveries(recipient="alice.berg@example.se")
+    assert "Alice" in (alice["body_text"] or "") and alice["status"] == "pending"
+
+    notify.feed("person.erasure_requested.v1", "saco", {
+        "erasure_id": "er-ali", "email_sha256": hashlib.sha256(b"ali@example.se").hexdigest(),
+        "application_ids": ["a-ali"], "nomination_ids": []})
+
+    alice_after, = notify.deliveries(recipient="alice.berg@example.se")
+    assert alice_after["status"] == "pending" and alice_after["body_text"] == alice["body_text"]
+    ali, = notify.deliveries(person_id="a-ali")
+    assert ali["status"] == "cancelled" and ali["body_text"] is None

@@ -12,6 +12,7 @@ The rules on plain values here; ``usecases.erasure`` finds and writes.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -34,6 +35,14 @@ def placeholder(digest: str) -> str:
 def names_to_erase(names: Iterable[str | None]) -> set[str]:
     """The person's names as they may stand in other messages (not one already erased)."""
     return {name for name in names if name and name != ERASED}
+
+
+def names_them(text: str | None, mention: str) -> bool:
+    """Whether ``text`` names the person by ``mention`` as a whole word or address: "Ali" names
+    no one in "Alice" or "Khalil", so a short name cancels no one else's message."""
+    if not text:
+        return False
+    return re.search(rf"(?<!\w){re.escape(mention)}(?!\w)", text) is not None
 
 
 def scrubbed_payload(payload: str, addresses: Iterable[str], names: Iterable[str], instead: str) -> str:

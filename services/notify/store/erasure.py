@@ -50,20 +50,29 @@ def strip_theirs(conn: Connection, tenant: str, digest: str, person_ids: list[st
     return cancelled, changed
 
 
-def strip_mentions(conn: Connection, tenant: str, mention: str, now: datetime) -> int:
-    """Other people's messages that name the person (``mention``: their address or their name):
-    a pending one is cancelled, the bodies go, and a subject naming them (a tenant's own wording
-    may) too; how many were cancelled."""
+def mentioning(conn: Connection, tenant: str, mention: str) -> list:
+    """Other people's e-mails whose text contains ``mention`` (the person's address or name) as
+    it is written; the caller decides which of them really name the person."""
     d = deliveries
-    where = [d.c.tenant == tenant, d.c.channel == "email"]
-    in_body = sa.or_(*[column.contains(mention, autoescape=True) for column in (d.c.body_text, d.c.body_html, d.c.calendar)])
-    in_subject = d.c.subject.contains(mention, autoescape=True)
-    cancelled = conn.execute(d.update().where(*where, sa.or_(in_body, in_subject), d.c.status == "pending").values(
-        status="cancelled", last_error="names a person who was erased", updated_at=now)).rowcount
-    conn.execute(d.update().where(*where, in_body).values(body_text=None, body_html=None, calendar=None, headers=None,
-                                                          updated_at=now))
-    conn.execute(d.update().where(*where, in_subject).values(subject=ERASED_TEXT, updated_at=now))
-    return cancelled
+    texts = (d.c.subject, d.c.body_text, d.c.body_html, d.c.calendar)
+    return conn.execute(sa.select(d.c.id, d.c.status, *texts).where(
+        d.c.tenant == tenant, d.c.channel == "email",
+        sa.or_(*[column.contains(mention, autoescape=True) for column in texts]))).mappings().all()
+
+
+def clear_mentions(conn: Connection, tenant: str, *, bodies: list[str], subjects: list[str], cancel: list[str],
+                   now: datetime) -> None:
+    """Cancel the pending ``cancel``, empty the ``bodies`` and blank the ``subjects`` (delivery ids)."""
+    d = deliveries
+    if cancel:
+        conn.execute(d.update().where(d.c.tenant == tenant, d.c.id.in_(cancel)).values(
+            status="cancelled", last_error="names a person who was erased", updated_at=now))
+    if bodies:
+        conn.execute(d.update().where(d.c.tenant == tenant, d.c.id.in_(bodies)).values(
+            body_text=None, body_html=None, calendar=None, headers=None, updated_at=now))
+    if subjects:
+        conn.execute(d.update().where(d.c.tenant == tenant, d.c.id.in_(subjects)).values(
+            subject=ERASED_TEXT, updated_at=now))
 
 
 def waiting_payloads(conn: Connection, tenant: str) -> list:
@@ -73,9 +82,9 @@ def waiting_payloads(conn: Connection, tenant: str) -> list:
         d.c.tenant == tenant, d.c.channel == "webhook", d.c.payload.is_not(None))).all()
 
 
-def set_payload(conn: Connection, delivery_id: str, payload: str, now: datetime) -> None:
+def set_payload(conn: Connection, tenant: str, delivery_id: str, payload: str, now: datetime) -> None:
     d = deliveries
-    conn.execute(d.update().where(d.c.id == delivery_id).values(payload=payload, updated_at=now))
+    conn.execute(d.update().where(d.c.tenant == tenant, d.c.id == delivery_id).values(payload=payload, updated_at=now))
 
 
 def forget(conn: Connection, tenant: str, digest: str, person_ids: list[str]) -> tuple[int, int]:
