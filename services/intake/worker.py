@@ -16,7 +16,6 @@ from .usecases.cohorts import advance_cohorts
 from .usecases.retention import erase_expired
 
 RETENTION_INTERVAL = 3600.0  # a retention date is a day; an hour late is on time
-AUDIT_RETENTION_INTERVAL = 3600.0  # the audit period is years; an hour late is on time
 
 
 def create_worker(settings: Settings | None = None, engine: Engine | None = None) -> ServiceWorker:
@@ -26,7 +25,8 @@ def create_worker(settings: Settings | None = None, engine: Engine | None = None
         settings, engine, store.OUTBOX, store.INBOX, HANDLERS,
         timers=[Timer("cohort-calendar", 30.0, lambda: advance_cohorts(engine)),
                 Timer("retention", RETENTION_INTERVAL, lambda: erase_expired(engine)),
-                Timer("audit-retention", AUDIT_RETENTION_INTERVAL, lambda: audit.prune(engine, store.audit_log))],
+                Timer("audit-retention", audit.PRUNE_INTERVAL,
+                      lambda: audit.prune(engine, store.audit_log, settings.audit_retention_days))],
     )
 
 

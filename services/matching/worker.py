@@ -21,8 +21,6 @@ from .usecases.runs import work_on_runs
 
 #: Seconds between looks for queued runs: a coordinator waits about this long for a run to start.
 RUNS_INTERVAL = 1.0
-#: Seconds between prunings of the audit log: its period is counted in days.
-AUDIT_RETENTION_INTERVAL = 3600.0
 
 
 def worker_name() -> str:
@@ -37,7 +35,8 @@ def create_worker(settings: Settings | None = None, engine: Engine | None = None
     return ServiceWorker(
         settings, engine, store.OUTBOX, store.INBOX, HANDLERS,
         timers=[Timer("runs", RUNS_INTERVAL, lambda: work_on_runs(engine, name)),
-                Timer("audit-retention", AUDIT_RETENTION_INTERVAL, lambda: audit.prune(engine, store.audit_log))],
+                Timer("audit-retention", audit.PRUNE_INTERVAL,
+                      lambda: audit.prune(engine, store.audit_log, settings.audit_retention_days))],
     )
 
 

@@ -26,7 +26,8 @@ def create_worker(settings: Settings | None = None, engine: Engine | None = None
     worker = ServiceWorker(settings, engine, store.OUTBOX, store.INBOX, HANDLERS, timers=[
         Timer("dispatch-email", notify.dispatch_interval, dispatcher.drain_email),
         Timer("dispatch-webhooks", max(1.0, notify.dispatch_interval), dispatcher.drain_webhooks),
-        Timer("audit-retention", 3600, lambda: audit.prune(engine, store.audit_log)),
+        Timer("audit-retention", audit.PRUNE_INTERVAL,
+                      lambda: audit.prune(engine, store.audit_log, settings.audit_retention_days)),
     ])
     worker.dispatcher = dispatcher
     return worker

@@ -18,7 +18,6 @@ from .usecases import due
 # Reminders are due to the day; checking every half minute keeps them punctual without load.
 AGENDA_INTERVAL = 30.0
 # Audit rows are kept for years; an hour more or less makes no difference.
-AUDIT_RETENTION_INTERVAL = 3600.0
 
 
 def create_worker(settings: Settings | None = None, engine: Engine | None = None) -> ServiceWorker:
@@ -28,7 +27,8 @@ def create_worker(settings: Settings | None = None, engine: Engine | None = None
     return ServiceWorker(
         settings, engine, store.OUTBOX, store.INBOX, HANDLERS,
         timers=[Timer("agenda", AGENDA_INTERVAL, lambda: due.run_due(engine)),
-                Timer("audit-retention", AUDIT_RETENTION_INTERVAL, lambda: audit.prune(engine, store.audit_log))],
+                Timer("audit-retention", audit.PRUNE_INTERVAL,
+                      lambda: audit.prune(engine, store.audit_log, settings.audit_retention_days))],
     )
 
 

@@ -13,8 +13,8 @@ answer is ready, and only for an answer below 400. A use case that changes a per
 inside its own transaction may call ``record`` on that connection instead, so the change and its
 row commit together.
 
-Rows are kept ``TANDEM_AUDIT_RETENTION_DAYS`` (730 unless set) and pruned by each worker's
-``audit-retention`` timer. On PostgreSQL a trigger refuses UPDATE on the table: nothing rewrites
+Rows are kept ``TANDEM_AUDIT_RETENTION_DAYS`` (730 unless set; ``Settings.audit_retention_days``)
+and pruned by each worker's hourly ``audit-retention`` timer. On PostgreSQL a trigger refuses UPDATE on the table: nothing rewrites
 history (``APPEND_ONLY`` below, created by each service's migration through ``create_table``).
 
 Each service reads its log through ``blueprint(service)``: ``GET /<service>/audit`` — a
@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import uuid
 from datetime import timedelta
 
@@ -46,14 +45,10 @@ log = logging.getLogger(__name__)
 READ, CHANGE = "read", "change"
 ACTIONS = (READ, CHANGE)
 LOGGED_ROLES = ("coordinator", "representative", "operator")  # staff and operator, not a person's own link
-DEFAULT_DAYS = 730
+PRUNE_INTERVAL = 3600.0  # each worker's audit-retention timer: the period is years, an hour late is on time
 
 _STAFF = dict(who="staff and operators", basis=LEGAL_OBLIGATION,
               retention="the audit period (TANDEM_AUDIT_RETENTION_DAYS, 2 years unless set)")
-
-
-def retention_days() -> int:
-    return int(os.environ.get("TANDEM_AUDIT_RETENTION_DAYS", str(DEFAULT_DAYS)))
 
 
 def person_hash(email: str | None) -> str | None:
@@ -199,9 +194,9 @@ def install(app, engine: Engine, table: sa.Table) -> None:
         return response
 
 
-def prune(engine: Engine, table: sa.Table, days: int | None = None) -> int:
-    """Delete the rows older than the audit period; how many went."""
-    cutoff = clock.now() - timedelta(days=days if days is not None else retention_days())
+def prune(engine: Engine, table: sa.Table, days: int) -> int:
+    """Delete the rows older than the audit period (``Settings.audit_retention_days``); how many went."""
+    cutoff = clock.now() - timedelta(days=days)
     with engine.begin() as conn:
         return conn.execute(table.delete().where(table.c.at < cutoff)).rowcount or 0
 

@@ -63,6 +63,7 @@ class Settings:
     trusted_proxies: int = 0
     max_body: int = 256 * 1024
     max_staff_body: int = 2 * 1024 * 1024
+    audit_retention_days: int = 730  # how long the audit log keeps a row
     data_dir: Path = field(default_factory=lambda: Path("data"))
 
     @property
@@ -118,6 +119,7 @@ def settings_for(service: str, **overrides) -> Settings:
         trusted_proxies=int(_env("TANDEM_TRUSTED_PROXIES", "0")),
         max_body=int(_env("TANDEM_MAX_BODY", str(256 * 1024))),
         max_staff_body=int(_env("TANDEM_MAX_STAFF_BODY", str(2 * 1024 * 1024))),
+        audit_retention_days=int(_env("TANDEM_AUDIT_RETENTION_DAYS", "730")),
         data_dir=data,
     )
     values.update(overrides)

@@ -158,7 +158,7 @@ def test_rows_older_than_the_audit_period_are_pruned(intake):
     clock.set(clock.now() + timedelta(days=400))
     expect(intake.send("GET", f"/intake/applications/{leyla['id']}", None, coordinator), 200)
     clock.set(clock.now() + timedelta(days=400))
-    assert audit.prune(intake.engine, store.audit_log) == 1  # 800 days old: past the 730 of the default
+    assert audit.prune(intake.engine, store.audit_log, 730) == 1  # 800 days old: past the 730 of the default
     assert len(_rows(intake)) == 1
 
 

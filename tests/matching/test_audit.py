@@ -4,6 +4,7 @@ another's log."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -200,7 +201,7 @@ def test_the_log_survives_erasure_naming_the_person_by_their_hash_only(matching)
     assert {r["person_sha256"] for r in rows if r["object_id"] == p["amira"]} == {None}
 
 
-def test_the_retention_timer_prunes_rows_older_than_the_period(matching, monkeypatch):
+def test_the_retention_timer_prunes_rows_older_than_the_period(matching):
     coordinator = matching.coordinator("saco")
     cohort, _ = _cohort(matching)
     clock.set(datetime(2026, 1, 5, 9, tzinfo=UTC))
@@ -214,7 +215,8 @@ def test_the_retention_timer_prunes_rows_older_than_the_period(matching, monkeyp
     clock.set(datetime(2028, 1, 5, 9, tzinfo=UTC) + timedelta(minutes=1))  # the oldest row is two years old
     assert timer.tick() == 4
     assert {r["at"] for r in _log(matching)} == {datetime(2027, 6, 1, 9, tzinfo=UTC)}
-    monkeypatch.setenv("TANDEM_AUDIT_RETENTION_DAYS", "30")
+    shorter = dataclasses.replace(matching.settings, audit_retention_days=30)  # TANDEM_AUDIT_RETENTION_DAYS=30
+    timer = next(t for t in create_worker(shorter, matching.engine).timers if t.name == "audit-retention")
     assert timer.tick() == 4 and _log(matching) == []
 
 

@@ -168,13 +168,13 @@ def test_pruning_drops_the_rows_older_than_the_audit_period(notify_mbox):
     _cohort_with_leyla_and_omar(notify)
     token = notify.coordinator("saco")
     try:
-        clock.set(clock.now() - timedelta(days=audit.DEFAULT_DAYS + 1))
+        clock.set(clock.now() - timedelta(days=731))
         expect(notify.send("GET", f"/notify/preferences?email={LEYLA}", None, token), 200)
         clock.set(None)
         expect(notify.send("GET", f"/notify/preferences?email={OMAR}", None, token), 200)
     finally:
         clock.set(None)
-    assert audit.prune(notify.engine, store.audit_log) == 1
+    assert audit.prune(notify.engine, store.audit_log, 730) == 1
     left, = _audit_rows(notify)
     assert left["person_sha256"] == audit.person_hash(OMAR)
 
